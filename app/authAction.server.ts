@@ -1,0 +1,24 @@
+// The login and register actions share everything but the procedure they call.
+import { json, redirect, type ActionFunctionArgs } from "@remix-run/node";
+import { toActionError, type ActionError } from "./actionErrors.server.ts";
+import { langFromCookieHeader } from "./i18n.ts";
+import { safeRedirectPath } from "./safeRedirect.ts";
+
+export async function authAction({ request, context }: ActionFunctionArgs, mode: "login" | "register") {
+  const form = await request.formData();
+  const email = String(form.get("email") ?? "");
+  const password = String(form.get("password") ?? "");
+  const fail = (error: ActionError, status: number) => json({ error, email }, { status });
+  if (!email.trim()) return fail({ messageKey: "auth.emailRequired", params: {}, field: "email" }, 400);
+  if (!password) return fail({ messageKey: "auth.passwordRequired", params: {}, field: "password" }, 400);
+  try {
+    if (mode === "login") await context.caller.auth.login({ email, password });
+    else await context.caller.auth.register({ email, password, locale: langFromCookieHeader(request.headers.get("Cookie")) });
+  } catch (error) {
+    const actionError = toActionError(error);
+    const status = actionError.messageKey === "auth.tooManyAttempts" ? 429 : actionError.messageKey === "auth.emailTaken" ? 409 : actionError.messageKey === "auth.invalidCredentials" ? 401 : actionError.messageKey === "error.internal" ? 500 : 400;
+    return fail(actionError, status);
+  }
+  // The caller put the session cookie on the response already (see server/http/app.server.ts).
+  return redirect(safeRedirectPath(form.get("redirectTo")));
+}

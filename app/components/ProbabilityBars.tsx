@@ -1,0 +1,21 @@
+import { useLang } from "../useLang.ts";
+
+const COLORS: Record<string, string> = { negative: "bg-red-500", neutral: "bg-slate-400", positive: "bg-emerald-500" };
+
+/** Horizontal bars, one per class: quicker to read than a table of numbers. */
+export function ProbabilityBars({ probabilities }: { probabilities: Record<string, number> }) {
+  const { t } = useLang();
+  return (
+    <ul className="space-y-2" aria-label={t("predict.confidence")}>
+      {Object.entries(probabilities).map(([label, p]) => (
+        <li key={label} className="grid grid-cols-[6.5rem_1fr_3.5rem] items-center gap-2 text-sm" data-testid={`prob-${label}`}>
+          <span>{t(`label.${label}`)}</span>
+          <span className="h-3 overflow-hidden rounded-full bg-slate-200">
+            <span className={`block h-full ${COLORS[label] ?? "bg-orange-500"}`} style={{ width: `${(p * 100).toFixed(1)}%` }} />
+          </span>
+          <span className="text-right tabular-nums">{(p * 100).toFixed(1)}%</span>
+        </li>
+      ))}
+    </ul>
+  );
+}

@@ -1,0 +1,146 @@
+// Accounts and sessions: register, log in, log out, resolve a request's user. Lucia v3 runs the session
+// lifecycle (expiry, sliding renewal, invalidation); our token scheme keeps only hashes in the database.
+import { Lucia, TimeSpan } from "lucia";
+import { randomUUID } from "node:crypto";
+import { z } from "zod";
+import type { PrismaClient } from "../db/generated/client.ts";
+import { AppError } from "../errors.ts";
+import { FailureCounter } from "./loginRateLimiter.server.ts";
+import { dummyPasswordHash, hashPassword, verifyPassword } from "./passwords.server.ts";
+import { PrismaLuciaAdapter } from "./prismaLuciaAdapter.server.ts";
+import { generateSessionToken, looksLikeSessionToken, sessionIdFromToken } from "./sessionTokens.server.ts";
+
+export const SESSION_COOKIE_NAME = "camxuc_session";
+export const MAX_PASSWORD_LENGTH = 256;
+
+export type SessionKind = "cookie" | "bearer";
+export type AuthUser = { id: string; email: string; locale: string };
+export type AuthSession = { id: string; expiresAt: Date; kind: SessionKind; fresh: boolean };
+export type IssuedSession = { token: string; expiresAt: Date };
+
+export type AuthOptions = {
+  sessionTtlHours: number;
+  minPasswordLength: number;
+  maxFailuresPerIp: number;
+  maxFailuresPerAccount: number;
+  failureWindowMinutes: number;
+};
+
+declare module "lucia" {
+  interface Register {
+    Lucia: Lucia<{ kind: string }, { email: string; locale: string }>;
+    DatabaseSessionAttributes: { kind: string };
+    DatabaseUserAttributes: { email: string; locale: string };
+  }
+}
+
+/** Lower-cases and trims; e-mail local parts are case-insensitive in practice. */
+export function normalizeEmail(email: string): string {
+  return email.normalize("NFC").trim().toLowerCase();
+}
+
+export const EmailSchema = z
+  .string({ invalid_type_error: "Email must be text" })
+  .transform(normalizeEmail)
+  .pipe(z.string().min(1, "Enter your email").max(254, "Email is too long").email("Enter a valid email address"));
+
+export class AuthService {
+  private readonly lucia: Lucia<{ kind: string }, { email: string; locale: string }>;
+  private readonly ipFailures: FailureCounter;
+  private readonly accountFailures: FailureCounter;
+
+  constructor(
+    private readonly prisma: PrismaClient,
+    private readonly options: AuthOptions,
+  ) {
+    this.lucia = new Lucia(new PrismaLuciaAdapter(prisma), {
+      sessionExpiresIn: new TimeSpan(options.sessionTtlHours, "h"),
+      sessionCookie: { name: SESSION_COOKIE_NAME },
+      getSessionAttributes: (attributes) => ({ kind: attributes.kind }),
+      getUserAttributes: (attributes) => ({ email: attributes.email, locale: attributes.locale }),
+    });
+    const windowMs = options.failureWindowMinutes * 60_000;
+    this.ipFailures = new FailureCounter(options.maxFailuresPerIp, windowMs);
+    this.accountFailures = new FailureCounter(options.maxFailuresPerAccount, windowMs);
+  }
+
+  get sessionTtlSeconds(): number {
+    return this.options.sessionTtlHours * 3600;
+  }
+
+  private checkPassword(password: string): void {
+    if (password.length < this.options.minPasswordLength) {
+      throw new AppError("BAD_REQUEST", "auth.passwordTooShort", `Password must be at least ${this.options.minPasswordLength} characters`, "password");
+    }
+    if (password.length > MAX_PASSWORD_LENGTH) {
+      throw new AppError("BAD_REQUEST", "auth.passwordTooLong", `Password must be at most ${MAX_PASSWORD_LENGTH} characters`, "password");
+    }
+  }
+
+  async register(email: string, password: string, locale: string): Promise<AuthUser> {
+    const normalized = normalizeEmail(email);
+    this.checkPassword(password);
+    const existing = await this.prisma.user.findUnique({ where: { email: normalized } });
+    if (existing) throw new AppError("CONFLICT", "auth.emailTaken", "An account with this email already exists; log in instead", "email");
+    const passwordHash = await hashPassword(password);
+    try {
+      const user = await this.prisma.user.create({ data: { id: randomUUID(), email: normalized, passwordHash, locale } });
+      return { id: user.id, email: user.email, locale: user.locale };
+    } catch (error) {
+      // Two registrations racing for one address: the unique index decides.
+      if ((error as { code?: string }).code === "P2002") {
+        throw new AppError("CONFLICT", "auth.emailTaken", "An account with this email already exists; log in instead", "email");
+      }
+      throw error;
+    }
+  }
+
+  /** Verifies the credentials; on success returns the user. Failures share one message and are rate-limited. */
+  async verifyCredentials(email: string, password: string, ip: string): Promise<AuthUser> {
+    const normalized = normalizeEmail(email);
+    const accountKey = `account:${normalized}`;
+    const ipKey = `ip:${ip}`;
+    const wait = Math.max(this.ipFailures.blockedForSeconds(ipKey), this.accountFailures.blockedForSeconds(accountKey));
+    if (wait > 0) {
+      throw new AppError("TOO_MANY_REQUESTS", "auth.tooManyAttempts", `Too many failed logins; try again in ${Math.ceil(wait / 60)} minute(s)`, undefined, wait);
+    }
+    const user = password.length <= MAX_PASSWORD_LENGTH ? await this.prisma.user.findUnique({ where: { email: normalized } }) : null;
+    const ok = user ? await verifyPassword(user.passwordHash, password) : await verifyPassword(await dummyPasswordHash(), password).then(() => false);
+    if (!user || !ok) {
+      this.ipFailures.record(ipKey);
+      this.accountFailures.record(accountKey);
+      throw new AppError("UNAUTHORIZED", "auth.invalidCredentials", "Email or password is incorrect");
+    }
+    this.accountFailures.reset(accountKey);
+    return { id: user.id, email: user.email, locale: user.locale };
+  }
+
+  async createSession(userId: string, kind: SessionKind): Promise<IssuedSession> {
+    const token = generateSessionToken();
+    const session = await this.lucia.createSession(userId, { kind }, { sessionId: sessionIdFromToken(token) });
+    return { token, expiresAt: session.expiresAt };
+  }
+
+  /** Resolves a token to its session and user, renewing the expiry when half of it has passed. */
+  async validateToken(token: string): Promise<{ user: AuthUser; session: AuthSession } | null> {
+    if (!looksLikeSessionToken(token)) return null;
+    const { session, user } = await this.lucia.validateSession(sessionIdFromToken(token));
+    if (!session || !user) return null;
+    return {
+      user: { id: user.id, email: user.email, locale: user.locale },
+      session: { id: session.id, expiresAt: session.expiresAt, kind: session.kind === "bearer" ? "bearer" : "cookie", fresh: session.fresh },
+    };
+  }
+
+  async invalidateSession(sessionId: string): Promise<void> {
+    await this.lucia.invalidateSession(sessionId);
+  }
+
+  readBearerToken(authorizationHeader: string | null | undefined): string | null {
+    return authorizationHeader ? this.lucia.readBearerToken(authorizationHeader) : null;
+  }
+
+  async deleteExpiredSessions(): Promise<void> {
+    await this.lucia.deleteExpiredSessions();
+  }
+}

@@ -1,0 +1,55 @@
+// Every environment variable the server reads, parsed and validated once at start.
+import path from "node:path";
+import { z } from "zod";
+import { DEFAULT_MODEL_DIR } from "./inference/phobertResources.ts";
+
+const positiveInt = (fallback: number) => z.coerce.number().int().positive().default(fallback);
+
+const EnvSchema = z.object({
+  NODE_ENV: z.enum(["development", "production", "test"]).default("development"),
+  PORT: z.coerce.number().int().min(0).max(65535).default(7860),
+  HOST: z.string().min(1).default("0.0.0.0"),
+  /** PostgreSQL server; unset means the embedded PGlite database under DATA_DIR. */
+  DATABASE_URL: z
+    .string()
+    .trim()
+    .optional()
+    .transform((v) => (v ? v : undefined))
+    .refine((v) => v === undefined || /^postgres(ql)?:\/\//.test(v), "must start with postgres:// or postgresql://"),
+  DATA_DIR: z.string().min(1).default("./data"),
+  SESSION_TTL_HOURS: positiveInt(24),
+  MODEL_DIR: z.string().min(1).default(DEFAULT_MODEL_DIR),
+  /** "false" skips loading the model (tests of the account system; never in production). */
+  MODEL_ENABLED: z.enum(["true", "false"]).default("true").transform((v) => v === "true"),
+  /** Set "true" behind an HTTPS proxy (Hugging Face Spaces) so client IPs and https are taken from X-Forwarded-*. */
+  TRUST_PROXY: z.enum(["true", "false"]).default("false").transform((v) => v === "true"),
+  MAX_BODY_BYTES: positiveInt(1_000_000),
+  MAX_TEXT_CHARS: positiveInt(5_000),
+  MAX_TEXTS_PER_REQUEST: positiveInt(100),
+  INFERENCE_BATCH_SIZE: positiveInt(32),
+  INFERENCE_BATCH_WAIT_MS: z.coerce.number().int().min(0).default(5),
+  INFERENCE_THREADS: positiveInt(2),
+  LOGIN_MAX_FAILURES_PER_IP: positiveInt(20),
+  LOGIN_MAX_FAILURES_PER_ACCOUNT: positiveInt(5),
+  LOGIN_FAILURE_WINDOW_MINUTES: positiveInt(15),
+  ANONYMOUS_PREDICTIONS_PER_MINUTE: positiveInt(20),
+  MIN_PASSWORD_LENGTH: z.coerce.number().int().min(8).default(8),
+});
+
+export type Config = z.infer<typeof EnvSchema> & { dataDir: string; databaseKind: "postgres" | "pglite" };
+
+export class ConfigError extends Error {}
+
+export function loadConfig(env: Record<string, string | undefined> = process.env): Config {
+  const parsed = EnvSchema.safeParse(env);
+  if (!parsed.success) {
+    const issue = parsed.error.issues[0]!;
+    const name = String(issue.path[0]);
+    throw new ConfigError(`Invalid environment variable ${name}=${JSON.stringify(env[name] ?? "")}: ${issue.message}`);
+  }
+  return {
+    ...parsed.data,
+    dataDir: path.resolve(parsed.data.DATA_DIR),
+    databaseKind: parsed.data.DATABASE_URL ? "postgres" : "pglite",
+  };
+}

@@ -1,0 +1,86 @@
+// Opens the database: PostgreSQL through @prisma/adapter-pg when DATABASE_URL is set, otherwise an
+// embedded PGlite database persisted under DATA_DIR. Migrations are applied before the client is returned.
+import { mkdirSync } from "node:fs";
+import path from "node:path";
+import { PGlite } from "@electric-sql/pglite";
+import { PrismaPg } from "@prisma/adapter-pg";
+import { PrismaPGlite } from "pglite-prisma-adapter";
+import pg from "pg";
+import { PrismaClient } from "./generated/client.ts";
+import { applyMigrations, pendingMigrations, readMigrations, type SqlExecutor } from "./migrate.server.ts";
+import { pgExecutor, pgliteExecutor } from "./sqlExecutors.server.ts";
+import { REPO_ROOT } from "../inference/phobertResources.ts";
+
+export const MIGRATIONS_DIR = path.join(REPO_ROOT, "prisma", "migrations");
+
+export type Database = {
+  prisma: PrismaClient;
+  kind: "postgres" | "pglite";
+  /** True when the database answers and every migration is applied. */
+  isReady(): Promise<boolean>;
+  close(): Promise<void>;
+};
+
+/** pg does not understand libpq's sslmode=require the way users expect; map it to an explicit ssl option. */
+export function pgPoolConfig(databaseUrl: string): pg.PoolConfig {
+  const url = new URL(databaseUrl.replace(/^postgres:\/\//, "postgresql://"));
+  const sslmode = url.searchParams.get("sslmode");
+  url.searchParams.delete("sslmode");
+  const ssl =
+    sslmode === "require" || sslmode === "prefer" ? { rejectUnauthorized: false }
+    : sslmode === "verify-ca" || sslmode === "verify-full" ? { rejectUnauthorized: true }
+    : undefined;
+  return { connectionString: url.toString(), ssl, max: 10 };
+}
+
+export async function openDatabase(options: { databaseUrl?: string; dataDir: string }): Promise<Database> {
+  const migrations = readMigrations(MIGRATIONS_DIR);
+  if (options.databaseUrl) {
+    const pool = new pg.Pool(pgPoolConfig(options.databaseUrl));
+    const executor = pgExecutor(pool) as SqlExecutor & { release(): void };
+    try {
+      await applyMigrations(executor, migrations);
+    } finally {
+      executor.release();
+    }
+    const prisma = new PrismaClient({ adapter: new PrismaPg(pool) });
+    return {
+      prisma,
+      kind: "postgres",
+      async isReady() {
+        const readiness = pgExecutor(pool) as SqlExecutor & { release(): void };
+        try {
+          return (await pendingMigrations(readiness, migrations)).length === 0;
+        } catch {
+          return false;
+        } finally {
+          readiness.release();
+        }
+      },
+      async close() {
+        await prisma.$disconnect();
+        await pool.end().catch(() => undefined);
+      },
+    };
+  }
+  const dir = path.join(options.dataDir, "pglite");
+  mkdirSync(dir, { recursive: true });
+  const pglite = await PGlite.create(dir);
+  await applyMigrations(pgliteExecutor(pglite), migrations);
+  const prisma = new PrismaClient({ adapter: new PrismaPGlite(pglite) });
+  return {
+    prisma,
+    kind: "pglite",
+    async isReady() {
+      try {
+        return (await pendingMigrations(pgliteExecutor(pglite), migrations)).length === 0;
+      } catch {
+        return false;
+      }
+    },
+    async close() {
+      await prisma.$disconnect();
+      await pglite.close();
+    },
+  };
+}

@@ -1,0 +1,76 @@
+// The one HTTP app: health probes, the tRPC API at /api/trpc, static assets and the Remix UI.
+import path from "node:path";
+import { createRequestHandler } from "@remix-run/express";
+import type { ServerBuild } from "@remix-run/node";
+import * as trpcExpress from "@trpc/server/adapters/express";
+import express from "express";
+import { appRouter, createCaller } from "../trpc/root.server.ts";
+import { createRequestContext } from "../trpc/requestContext.server.ts";
+import type { AppServices } from "../services.server.ts";
+import { originCheck } from "./originCheck.server.ts";
+import { REPO_ROOT } from "../inference/phobertResources.ts";
+
+export function createHttpApp(services: AppServices, build: ServerBuild | null): express.Express {
+  const { config } = services;
+  const app = express();
+  app.disable("x-powered-by");
+  app.set("trust proxy", config.TRUST_PROXY);
+
+  app.get("/healthz", (_req, res) => {
+    res.json({ status: "ok" });
+  });
+  app.get("/readyz", async (_req, res) => {
+    const database = await services.db.isReady();
+    const model = config.MODEL_ENABLED ? services.classifier !== null : true;
+    res.status(database && model ? 200 : 503).json({ status: database && model ? "ready" : "not ready", database, model });
+  });
+
+  app.use((req, res, next) => {
+    const length = Number(req.headers["content-length"] ?? 0);
+    if (length > config.MAX_BODY_BYTES) {
+      res.status(413).json({ error: { message: `Request body too large: ${length} bytes, the limit is ${config.MAX_BODY_BYTES}`, messageKey: "error.bodyTooLarge" } });
+      return;
+    }
+    next();
+  });
+  app.use(originCheck);
+
+  const requestFacts = (req: express.Request, res: express.Response, transport: "http" | "remix") => ({
+    authorization: req.headers.authorization,
+    cookie: req.headers.cookie,
+    clientIp: req.ip ?? req.socket.remoteAddress ?? "unknown",
+    secure: req.secure || config.NODE_ENV === "production",
+    transport,
+    setCookie: (cookie: string) => void res.append("Set-Cookie", cookie),
+  });
+
+  app.use(
+    "/api/trpc",
+    trpcExpress.createExpressMiddleware({
+      router: appRouter,
+      maxBodySize: config.MAX_BODY_BYTES,
+      createContext: ({ req, res }) => createRequestContext(services, requestFacts(req, res, "http")),
+      onError: ({ error, path: procedure }) => {
+        if (error.code === "INTERNAL_SERVER_ERROR") console.error(`tRPC ${procedure ?? "?"} failed:`, error.cause ?? error);
+      },
+    }),
+  );
+
+  app.use("/build", express.static(path.join(REPO_ROOT, "public", "build"), { immutable: true, maxAge: "1y" }));
+  app.use(express.static(path.join(REPO_ROOT, "public"), { maxAge: "1h" }));
+
+  if (build) {
+    app.all(
+      "*",
+      createRequestHandler({
+        build,
+        mode: config.NODE_ENV === "production" ? "production" : "development",
+        getLoadContext: async (req, res) => {
+          const ctx = await createRequestContext(services, requestFacts(req, res, "remix"));
+          return { caller: createCaller(ctx), user: ctx.user, config: { maxTextChars: config.MAX_TEXT_CHARS, minPasswordLength: config.MIN_PASSWORD_LENGTH } };
+        },
+      }),
+    );
+  }
+  return app;
+}

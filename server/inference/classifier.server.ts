@@ -1,0 +1,176 @@
+// The inference module's one interface: classify(texts) -> label and probabilities per text. Behind it an
+// ONNX Runtime session of a RoBERTa/PhoBERT sequence classifier, fed micro-batched, length-sorted windows.
+import { setImmediate as yieldToEventLoop } from "node:timers/promises";
+import ort from "onnxruntime-node";
+import { loadWordDictionary } from "../text/segment.ts";
+import { readModelFolder, ModelFolderError, type ModelFolder } from "./modelFolder.server.ts";
+import { SEGMENTER_WORDS_PATH } from "./phobertResources.ts";
+import { TextEncoder } from "./textEncoder.ts";
+import { combineWindowProbabilities, softmax, splitIntoWindows } from "./windows.ts";
+
+export type Classification = {
+  label: string;
+  confidence: number;
+  probabilities: Record<string, number>;
+  tokenCount: number;
+  windowed: boolean;
+  modelId: string;
+  modelVersion: string;
+};
+
+export type ClassifierOptions = { threads: number; batchSize: number; batchWaitMs: number };
+
+type PendingWindow = { ids: number[]; resolve: (probabilities: number[]) => void; reject: (error: unknown) => void };
+
+const TOKENIZE_CHUNK = 64;
+
+export class Classifier {
+  private queue: PendingWindow[] = [];
+  private timer: NodeJS.Timeout | null = null;
+  private running: Promise<void> = Promise.resolve();
+  private closed = false;
+
+  private constructor(
+    readonly model: ModelFolder,
+    private readonly session: ort.InferenceSession,
+    private readonly encoder: TextEncoder,
+    private readonly options: ClassifierOptions,
+  ) {}
+
+  static async load(dir: string, options: ClassifierOptions): Promise<Classifier> {
+    const model = readModelFolder(dir);
+    let session: ort.InferenceSession;
+    try {
+      session = await ort.InferenceSession.create(model.modelPath, {
+        intraOpNumThreads: options.threads,
+        interOpNumThreads: 1,
+        executionMode: "sequential",
+        graphOptimizationLevel: "all",
+      });
+    } catch (error) {
+      throw new ModelFolderError(`${model.modelPath}: ONNX Runtime cannot load it (${(error as Error).message.split("\n")[0]})`);
+    }
+    for (const name of ["input_ids", "attention_mask"]) {
+      if (!session.inputNames.includes(name)) throw new ModelFolderError(`${model.modelPath}: the graph has no input "${name}" (inputs: ${session.inputNames.join(", ")})`);
+    }
+    if (!session.outputNames.includes("logits")) throw new ModelFolderError(`${model.modelPath}: the graph has no output "logits" (outputs: ${session.outputNames.join(", ")})`);
+    let encoder: TextEncoder;
+    try {
+      encoder = new TextEncoder(model.tokenizerJson, model.wordSegmented ? loadWordDictionary(SEGMENTER_WORDS_PATH) : null);
+    } catch (error) {
+      throw new ModelFolderError(`${model.dir}/tokenizer.json: cannot build a tokenizer from it (${(error as Error).message})`);
+    }
+    const classifier = new Classifier(model, session, encoder, options);
+    // Warm-up: the first run allocates and optimises; it also proves logits match the labels.
+    const [warm] = await classifier.classify(["Sản phẩm tốt, giao hàng nhanh."]);
+    if (!warm || Object.values(warm.probabilities).some((p) => !Number.isFinite(p))) {
+      throw new ModelFolderError(`${model.modelPath}: warm-up produced no finite probabilities`);
+    }
+    return classifier;
+  }
+
+  get labels(): string[] {
+    return this.model.labels;
+  }
+
+  /** The text exactly as the model's tokenizer receives it (normalised, word-segmented). */
+  preprocess(text: string): string {
+    return this.encoder.preprocess(text);
+  }
+
+  async classify(texts: string[]): Promise<Classification[]> {
+    const windowSize = this.model.maxLength - 2;
+    const perText: Promise<{ probabilities: number[]; tokenCount: number; windowed: boolean }>[] = [];
+    for (let start = 0; start < texts.length; start += TOKENIZE_CHUNK) {
+      // Tokenising thousands of texts is CPU work: yield between chunks so other requests keep flowing.
+      if (start > 0) await yieldToEventLoop();
+      for (const text of texts.slice(start, start + TOKENIZE_CHUNK)) {
+        const { ids } = this.encoder.encode(text);
+        const windows = splitIntoWindows(ids, windowSize);
+        perText.push(
+          Promise.all(windows.map((w) => this.enqueue(w))).then((probs) => ({
+            probabilities: probs.length === 1 ? probs[0]! : combineWindowProbabilities(probs.map((p, i) => ({ probabilities: p, tokens: windows[i]!.length }))),
+            tokenCount: ids.length,
+            windowed: windows.length > 1,
+          })),
+        );
+      }
+    }
+    const results = await Promise.all(perText);
+    return results.map(({ probabilities, tokenCount, windowed }) => {
+      let best = 0;
+      probabilities.forEach((p, i) => (p > probabilities[best]! ? (best = i) : undefined));
+      return {
+        label: this.model.labels[best]!,
+        confidence: probabilities[best]!,
+        probabilities: Object.fromEntries(this.model.labels.map((label, i) => [label, probabilities[i] ?? 0])),
+        tokenCount,
+        windowed,
+        modelId: this.model.modelId,
+        modelVersion: this.model.version,
+      };
+    });
+  }
+
+  private enqueue(ids: number[]): Promise<number[]> {
+    if (this.closed) return Promise.reject(new Error("the classifier is closed"));
+    return new Promise((resolve, reject) => {
+      this.queue.push({ ids, resolve, reject });
+      if (this.queue.length >= this.options.batchSize) this.flushSoon(0);
+      else this.flushSoon(this.options.batchWaitMs);
+    });
+  }
+
+  private flushSoon(delayMs: number): void {
+    if (this.timer && delayMs > 0) return;
+    if (this.timer) clearTimeout(this.timer);
+    this.timer = setTimeout(() => {
+      this.timer = null;
+      const pending = this.queue;
+      this.queue = [];
+      pending.sort((a, b) => a.ids.length - b.ids.length);
+      for (let i = 0; i < pending.length; i += this.options.batchSize) {
+        const batch = pending.slice(i, i + this.options.batchSize);
+        this.running = this.running.then(() => this.runBatch(batch));
+      }
+    }, delayMs);
+  }
+
+  private async runBatch(batch: PendingWindow[]): Promise<void> {
+    try {
+      const width = Math.max(...batch.map((w) => w.ids.length)) + 2;
+      const ids = new BigInt64Array(batch.length * width).fill(BigInt(this.model.padId));
+      const mask = new BigInt64Array(batch.length * width);
+      batch.forEach((w, row) => {
+        const full = [this.model.bosId, ...w.ids, this.model.eosId];
+        full.forEach((id, col) => {
+          ids[row * width + col] = BigInt(id);
+          mask[row * width + col] = 1n;
+        });
+      });
+      const feeds: Record<string, ort.Tensor> = {
+        input_ids: new ort.Tensor("int64", ids, [batch.length, width]),
+        attention_mask: new ort.Tensor("int64", mask, [batch.length, width]),
+      };
+      if (this.session.inputNames.includes("token_type_ids")) {
+        feeds.token_type_ids = new ort.Tensor("int64", new BigInt64Array(batch.length * width), [batch.length, width]);
+      }
+      const output = await this.session.run(feeds);
+      const logits = output.logits!;
+      const classes = logits.dims[logits.dims.length - 1]!;
+      if (classes !== this.model.labels.length) {
+        throw new ModelFolderError(`${this.model.modelPath}: logits have ${classes} classes but config.json names ${this.model.labels.length} labels`);
+      }
+      const data = logits.data as Float32Array;
+      batch.forEach((w, row) => w.resolve(softmax(data.subarray(row * classes, (row + 1) * classes))));
+    } catch (error) {
+      for (const w of batch) w.reject(error);
+    }
+  }
+
+  async close(): Promise<void> {
+    this.closed = true;
+    await this.running;
+    await this.session.release();
+  }
+}

@@ -1,0 +1,85 @@
+// Reads and checks a model folder (model.onnx, tokenizer.json, config.json, MODEL_CARD.md). Accepts our own
+// config.json and a Hugging Face export's (id2label, max_position_embeddings), so a real PhoBERT drops in.
+import { existsSync, readFileSync, statSync } from "node:fs";
+import path from "node:path";
+import { z } from "zod";
+
+export class ModelFolderError extends Error {}
+
+const ConfigSchema = z
+  .object({
+    model_id: z.string().min(1).optional(),
+    _name_or_path: z.string().optional(),
+    version: z.string().min(1).optional(),
+    labels: z.array(z.string().min(1)).min(2).optional(),
+    id2label: z.record(z.string()).optional(),
+    max_length: z.number().int().min(8).optional(),
+    max_position_embeddings: z.number().int().optional(),
+    word_segmented: z.boolean().optional(),
+    pad_token_id: z.number().int().optional(),
+    bos_token_id: z.number().int().optional(),
+    eos_token_id: z.number().int().optional(),
+  })
+  .passthrough();
+
+export type ModelFolder = {
+  dir: string;
+  modelPath: string;
+  tokenizerJson: object;
+  modelId: string;
+  version: string;
+  labels: string[];
+  /** Positions per window including <s> and </s>. */
+  maxLength: number;
+  wordSegmented: boolean;
+  padId: number;
+  bosId: number;
+  eosId: number;
+};
+
+function readJson(file: string): unknown {
+  try {
+    return JSON.parse(readFileSync(file, "utf8"));
+  } catch (error) {
+    throw new ModelFolderError(`${file}: not valid JSON (${(error as Error).message})`);
+  }
+}
+
+export function readModelFolder(dir: string): ModelFolder {
+  const resolved = path.resolve(dir);
+  if (!existsSync(resolved) || !statSync(resolved).isDirectory()) throw new ModelFolderError(`model folder not found: ${resolved} (set MODEL_DIR to a folder with model.onnx, tokenizer.json and config.json)`);
+  const file = (name: string) => path.join(resolved, name);
+  for (const name of ["model.onnx", "tokenizer.json", "config.json"]) {
+    if (!existsSync(file(name))) throw new ModelFolderError(`${file(name)}: missing (a model folder needs model.onnx, tokenizer.json and config.json)`);
+  }
+  const parsed = ConfigSchema.safeParse(readJson(file("config.json")));
+  if (!parsed.success) {
+    const issue = parsed.error.issues[0]!;
+    throw new ModelFolderError(`${file("config.json")}: field "${issue.path.join(".")}": ${issue.message}`);
+  }
+  const config = parsed.data;
+  const labels =
+    config.labels ??
+    (config.id2label
+      ? Object.entries(config.id2label).sort(([a], [b]) => Number(a) - Number(b)).map(([, label]) => label.toLowerCase())
+      : undefined);
+  if (!labels || labels.length < 2) throw new ModelFolderError(`${file("config.json")}: needs "labels" (in logit order) or "id2label"`);
+  const tokenizerJson = readJson(file("tokenizer.json"));
+  if (typeof tokenizerJson !== "object" || tokenizerJson === null || !("model" in tokenizerJson)) {
+    throw new ModelFolderError(`${file("tokenizer.json")}: not a tokenizer.json (no "model" section)`);
+  }
+  const maxLength = config.max_length ?? (config.max_position_embeddings ? config.max_position_embeddings - 2 : 256);
+  return {
+    dir: resolved,
+    modelPath: file("model.onnx"),
+    tokenizerJson,
+    modelId: config.model_id ?? config._name_or_path ?? path.basename(resolved),
+    version: config.version ?? "unversioned",
+    labels,
+    maxLength,
+    wordSegmented: config.word_segmented ?? true,
+    padId: config.pad_token_id ?? 1,
+    bosId: config.bos_token_id ?? 0,
+    eosId: config.eos_token_id ?? 2,
+  };
+}

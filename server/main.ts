@@ -1,0 +1,89 @@
+// Starts Cảm xúc: config -> model -> database (migrated) -> one HTTP server; stops cleanly on SIGTERM/SIGINT.
+import { execFileSync } from "node:child_process";
+import { existsSync } from "node:fs";
+import type { Server } from "node:http";
+import path from "node:path";
+import { pathToFileURL } from "node:url";
+import type { ServerBuild } from "@remix-run/node";
+import { loadConfig, type Config } from "./config.server.ts";
+import { createHttpApp } from "./http/app.server.ts";
+import { Classifier } from "./inference/classifier.server.ts";
+import { REPO_ROOT } from "./inference/phobertResources.ts";
+import { closeServices, createServices, type AppServices } from "./services.server.ts";
+
+const BUILD_PATH = path.join(REPO_ROOT, "build", "index.js");
+
+async function loadRemixBuild(): Promise<ServerBuild> {
+  if (!existsSync(BUILD_PATH)) {
+    console.log("No build found: building the web app first (npm run build)...");
+    execFileSync("npm", ["run", "build"], { cwd: REPO_ROOT, stdio: "inherit" });
+  }
+  return (await import(pathToFileURL(BUILD_PATH).href)) as ServerBuild;
+}
+
+export async function loadClassifier(config: Config): Promise<Classifier | null> {
+  if (!config.MODEL_ENABLED) return null;
+  return Classifier.load(config.MODEL_DIR, {
+    threads: config.INFERENCE_THREADS,
+    batchSize: config.INFERENCE_BATCH_SIZE,
+    batchWaitMs: config.INFERENCE_BATCH_WAIT_MS,
+  });
+}
+
+export type RunningServer = { server: Server; services: AppServices; url: string; stop(): Promise<void> };
+
+export async function startServer(config: Config, options: { withUi?: boolean } = {}): Promise<RunningServer> {
+  const build = options.withUi === false ? null : await loadRemixBuild();
+  const services = await createServices(config, loadClassifier);
+  const app = createHttpApp(services, build);
+  const server = await new Promise<Server>((resolve, reject) => {
+    const s = app.listen(config.PORT, config.HOST, () => resolve(s));
+    s.once("error", reject);
+  });
+  const address = server.address();
+  const port = typeof address === "object" && address ? address.port : config.PORT;
+  let stopping: Promise<void> | null = null;
+  const stop = () =>
+    (stopping ??= (async () => {
+      // Stop accepting, let in-flight requests finish (10 s at most), then close the database and model.
+      const closed = new Promise<void>((resolve) => server.close(() => resolve()));
+      server.closeIdleConnections();
+      const timeout = setTimeout(() => server.closeAllConnections(), 10_000);
+      await closed;
+      clearTimeout(timeout);
+      await closeServices(services);
+    })());
+  return { server, services, url: `http://localhost:${port}`, stop };
+}
+
+async function main() {
+  let config: Config;
+  try {
+    config = loadConfig();
+  } catch (error) {
+    console.error((error as Error).message);
+    process.exit(1);
+  }
+  let running: RunningServer;
+  try {
+    running = await startServer(config);
+  } catch (error) {
+    console.error(`Cannot start: ${(error as Error).message}`);
+    process.exit(1);
+  }
+  console.log(`Cảm xúc listening on ${running.url} (database: ${running.services.db.kind}, model: ${running.services.classifier?.model.modelId ?? "none"})`);
+  for (const signal of ["SIGTERM", "SIGINT"] as const) {
+    process.once(signal, () => {
+      console.log(`${signal}: shutting down`);
+      running.stop().then(
+        () => process.exit(0),
+        (error) => {
+          console.error(error);
+          process.exit(1);
+        },
+      );
+    });
+  }
+}
+
+if (import.meta.url === pathToFileURL(process.argv[1] ?? "").href) await main();

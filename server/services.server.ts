@@ -1,0 +1,35 @@
+// The long-lived parts of the server, created once at start and closed at shutdown.
+import type { Config } from "./config.server.ts";
+import { AuthService } from "./auth/authService.server.ts";
+import { openDatabase, type Database } from "./db/client.server.ts";
+import type { Classifier } from "./inference/classifier.server.ts";
+
+export type AppServices = {
+  config: Config;
+  db: Database;
+  auth: AuthService;
+  /** Null only when MODEL_ENABLED=false. */
+  classifier: Classifier | null;
+};
+
+export async function createServices(
+  config: Config,
+  loadClassifier: (config: Config) => Promise<Classifier | null>,
+): Promise<AppServices> {
+  // Load the model first: a broken model folder should stop start-up before anything touches the database.
+  const classifier = await loadClassifier(config);
+  const db = await openDatabase({ databaseUrl: config.DATABASE_URL, dataDir: config.dataDir });
+  const auth = new AuthService(db.prisma, {
+    sessionTtlHours: config.SESSION_TTL_HOURS,
+    minPasswordLength: config.MIN_PASSWORD_LENGTH,
+    maxFailuresPerIp: config.LOGIN_MAX_FAILURES_PER_IP,
+    maxFailuresPerAccount: config.LOGIN_MAX_FAILURES_PER_ACCOUNT,
+    failureWindowMinutes: config.LOGIN_FAILURE_WINDOW_MINUTES,
+  });
+  return { config, db, auth, classifier };
+}
+
+export async function closeServices(services: AppServices): Promise<void> {
+  await services.classifier?.close();
+  await services.db.close();
+}

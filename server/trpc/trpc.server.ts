@@ -1,0 +1,91 @@
+// tRPC's context and procedures. The context is built one way for HTTP (/api/trpc) and one way for Remix
+// loaders, both through createContextInner, so the router never knows which transport called it.
+import { initTRPC, TRPCError } from "@trpc/server";
+import type { TRPC_ERROR_CODE_KEY } from "@trpc/server/rpc";
+import { ZodError } from "zod";
+import { AppError } from "../errors.ts";
+import type { AppServices } from "../services.server.ts";
+import type { AuthSession, AuthUser } from "../auth/authService.server.ts";
+
+export type Transport = "http" | "remix";
+
+export type ContextInner = {
+  services: AppServices;
+  user: AuthUser | null;
+  session: AuthSession | null;
+  /** The raw token of the current session (to revoke it on logout). */
+  sessionToken: string | null;
+  clientIp: string;
+  transport: Transport;
+  /** Whether the request came over HTTPS (decides the cookie's Secure flag). */
+  secure: boolean;
+  /** Adds a Set-Cookie header to the eventual response. */
+  setCookie: (cookie: string) => void;
+};
+
+export type Context = ContextInner;
+
+export function createContextInner(inner: ContextInner): Context {
+  return inner;
+}
+
+const STATUS_CODES: Record<AppError["code"], TRPC_ERROR_CODE_KEY> = {
+  BAD_REQUEST: "BAD_REQUEST",
+  UNAUTHORIZED: "UNAUTHORIZED",
+  FORBIDDEN: "FORBIDDEN",
+  NOT_FOUND: "NOT_FOUND",
+  CONFLICT: "CONFLICT",
+  PAYLOAD_TOO_LARGE: "PAYLOAD_TOO_LARGE",
+  TOO_MANY_REQUESTS: "TOO_MANY_REQUESTS",
+  SERVICE_UNAVAILABLE: "SERVICE_UNAVAILABLE",
+};
+
+function firstZodMessage(error: ZodError): { message: string; field?: string } {
+  const issue = error.issues[0];
+  if (!issue) return { message: "Invalid input" };
+  const field = issue.path.length ? issue.path.join(".") : undefined;
+  const message = issue.code === "invalid_type" && issue.received === "undefined" ? `${field ?? "input"} is required` : issue.message;
+  return { message: field && !message.toLowerCase().includes(field.toLowerCase()) ? `${field}: ${message}` : message, field };
+}
+
+const t = initTRPC.context<Context>().create({
+  errorFormatter({ shape, error }) {
+    const cause = error.cause;
+    const appError = cause instanceof AppError ? cause : null;
+    const zodError = cause instanceof ZodError ? cause : null;
+    const zod = zodError ? firstZodMessage(zodError) : null;
+    return {
+      ...shape,
+      message: zod ? zod.message : shape.message,
+      data: {
+        code: shape.data.code,
+        httpStatus: shape.data.httpStatus,
+        path: shape.data.path,
+        messageKey: appError?.messageKey ?? (zod ? "error.invalidInput" : error.code === "INTERNAL_SERVER_ERROR" ? "error.internal" : null),
+        field: appError?.field ?? zod?.field ?? null,
+        retryAfterSeconds: appError?.retryAfterSeconds ?? null,
+        fieldErrors: zodError ? zodError.flatten().fieldErrors : null,
+      },
+    };
+  },
+});
+
+/** Turns our AppErrors into TRPCErrors with the matching status; other errors stay internal (500). */
+const appErrors = t.middleware(async ({ next }) => {
+  const result = await next();
+  if (!result.ok && result.error.cause instanceof AppError) {
+    const cause = result.error.cause;
+    throw new TRPCError({ code: STATUS_CODES[cause.code], message: cause.message, cause });
+  }
+  return result;
+});
+
+export const router = t.router;
+export const createCallerFactory = t.createCallerFactory;
+export const publicProcedure = t.procedure.use(appErrors);
+export const protectedProcedure = publicProcedure.use(({ ctx, next }) => {
+  if (!ctx.user || !ctx.session) {
+    throw new TRPCError({ code: "UNAUTHORIZED", message: "Log in to do this", cause: new AppError("UNAUTHORIZED", "auth.loginRequired", "Log in to do this") });
+  }
+  return next({ ctx: { ...ctx, user: ctx.user, session: ctx.session } });
+});

@@ -1,0 +1,78 @@
+// Starts the real server (real database, real model, real HTTP) for a test file, on a free port.
+import { mkdtempSync, rmSync } from "node:fs";
+import os from "node:os";
+import path from "node:path";
+import pg from "pg";
+import { loadConfig } from "../../server/config.server.ts";
+import { startServer, type RunningServer } from "../../server/main.ts";
+
+export type DatabaseKind = "pglite" | "postgres";
+
+/** The embedded database always; PostgreSQL too when TEST_DATABASE_URL is set (CI sets it). */
+export const DATABASES: DatabaseKind[] = process.env.TEST_DATABASE_URL ? ["pglite", "postgres"] : ["pglite"];
+
+/** Creates an empty database on the TEST_DATABASE_URL server; returns its URL and a function that drops it. */
+export async function createScratchDatabase(): Promise<{ url: string; drop(): Promise<void> }> {
+  const base = process.env.TEST_DATABASE_URL;
+  if (!base) throw new Error("TEST_DATABASE_URL is not set");
+  const name = `camxuc_test_${process.pid}_${Math.random().toString(36).slice(2, 10)}`;
+  const admin = new pg.Client({ connectionString: base });
+  await admin.connect();
+  await admin.query(`CREATE DATABASE ${name}`);
+  await admin.end();
+  const url = new URL(base);
+  url.pathname = `/${name}`;
+  return {
+    url: url.toString(),
+    async drop() {
+      const client = new pg.Client({ connectionString: base });
+      await client.connect();
+      await client.query(`DROP DATABASE IF EXISTS ${name} WITH (FORCE)`);
+      await client.end();
+    },
+  };
+}
+
+export type TestServer = RunningServer & { dataDir: string; close(): Promise<void> };
+
+export async function startTestServer(
+  database: DatabaseKind,
+  env: Record<string, string> = {},
+  options: { withUi?: boolean } = {},
+): Promise<TestServer> {
+  const dataDir = mkdtempSync(path.join(os.tmpdir(), "camxuc-test-"));
+  const scratch = database === "postgres" ? await createScratchDatabase() : null;
+  const config = loadConfig({
+    NODE_ENV: "test",
+    PORT: "0",
+    HOST: "127.0.0.1",
+    DATA_DIR: dataDir,
+    ...(scratch ? { DATABASE_URL: scratch.url } : {}),
+    ...env,
+  });
+  const running = await startServer(config, { withUi: options.withUi ?? false });
+  return {
+    ...running,
+    dataDir,
+    async close() {
+      await running.stop();
+      await scratch?.drop();
+      rmSync(dataDir, { recursive: true, force: true });
+    },
+  };
+}
+
+/** POSTs JSON to a tRPC mutation over real HTTP. */
+export async function trpcPost(baseUrl: string, procedure: string, body: unknown, headers: Record<string, string> = {}) {
+  const response = await fetch(`${baseUrl}/api/trpc/${procedure}`, {
+    method: "POST",
+    headers: { "content-type": "application/json", ...headers },
+    body: typeof body === "string" ? body : JSON.stringify(body),
+  });
+  return { status: response.status, headers: response.headers, json: (await response.json()) as any };
+}
+
+export async function trpcGet(baseUrl: string, procedure: string, headers: Record<string, string> = {}) {
+  const response = await fetch(`${baseUrl}/api/trpc/${procedure}`, { headers });
+  return { status: response.status, headers: response.headers, json: (await response.json()) as any };
+}
