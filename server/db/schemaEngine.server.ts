@@ -14,7 +14,15 @@ type Engine = {
   diff(params: unknown): Promise<{ exitCode: number; stdout: string | null }>;
 };
 
-async function loadEngineModule() {
+type EngineModule = { SchemaEngine: { new: (o: unknown, log: (m: string) => void, adapter: object) => Promise<Engine> } };
+
+// The wasm-bindgen glue holds one instance per process: instantiate it once.
+let engineModule: Promise<EngineModule> | null = null;
+function loadEngineModule(): Promise<EngineModule> {
+  return (engineModule ??= instantiateEngine());
+}
+
+async function instantiateEngine(): Promise<EngineModule> {
   const require = createRequire(import.meta.url);
   const bgPath = require.resolve("@prisma/schema-engine-wasm/schema_engine_bg");
   const dir = path.dirname(bgPath);
@@ -24,7 +32,7 @@ async function loadEngineModule() {
   });
   bg.__wbg_set_wasm(instance.exports);
   (instance.exports as { __wbindgen_start(): void }).__wbindgen_start();
-  return bg as { SchemaEngine: { new: (o: unknown, log: (m: string) => void, adapter: object) => Promise<Engine> } };
+  return bg as EngineModule;
 }
 
 /**

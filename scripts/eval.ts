@@ -1,0 +1,37 @@
+// Scores a model on a labelled CSV (text,label) through the same TypeScript inference path the app serves.
+// Usage: npm run eval -- --data FILE.csv [--model DIR]   -> one JSON object on stdout
+import { parseArgs } from "node:util";
+import { Classifier } from "../server/inference/classifier.server.ts";
+import { evaluatePredictions } from "../server/inference/metrics.ts";
+import { DEFAULT_MODEL_DIR } from "../server/inference/phobertResources.ts";
+import { readLabelledCsv } from "../server/text/readLabelledCsv.ts";
+
+const { values } = parseArgs({ options: { data: { type: "string" }, model: { type: "string" }, threads: { type: "string" } } });
+if (!values.data) {
+  console.error("usage: npm run eval -- --data FILE.csv [--model DIR]");
+  process.exit(2);
+}
+try {
+  const rows = readLabelledCsv(values.data);
+  if (rows.length === 0) throw new Error(`${values.data}: no rows`);
+  const classifier = await Classifier.load(values.model ?? DEFAULT_MODEL_DIR, { threads: Number(values.threads ?? 2), batchSize: 32, batchWaitMs: 0 });
+  const unknown = rows.find((r) => !classifier.labels.includes(r.label));
+  if (unknown) throw new Error(`${values.data}: label "${unknown.label}" is not one of the model's labels (${classifier.labels.join(", ")})`);
+  const started = performance.now();
+  const results = await classifier.classify(rows.map((r) => r.text));
+  const seconds = (performance.now() - started) / 1000;
+  const gold = rows.map((r) => r.label);
+  const report = evaluatePredictions(gold, results.map((r) => r.label), classifier.labels);
+  const output: Record<string, unknown> = { ...report, rows_per_second: Math.round((rows.length / seconds) * 10) / 10, model: `${classifier.model.modelId}@${classifier.model.version}` };
+  if (gold.every((g) => g === "negative" || g === "positive")) {
+    // A 3-class model on 2-class data: score negative vs positive by the larger of those two probabilities.
+    const binary = results.map((r) => ((r.probabilities.negative ?? 0) >= (r.probabilities.positive ?? 0) ? "negative" : "positive"));
+    output.binary_accuracy = binary.filter((b, i) => b === gold[i]).length / gold.length;
+    output.binary_macro_f1 = evaluatePredictions(gold, binary, ["negative", "positive"]).macro_f1;
+  }
+  await classifier.close();
+  console.log(JSON.stringify(output));
+} catch (error) {
+  console.error(`eval: ${(error as Error).message}`);
+  process.exit(1);
+}

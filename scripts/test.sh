@@ -1,0 +1,18 @@
+#!/usr/bin/env bash
+# The one test command (npm test): type check, build the UI, then unit, integration and browser tests.
+# Integration tests use the embedded database always and PostgreSQL too when TEST_DATABASE_URL is set.
+set -euo pipefail
+cd "$(dirname "$0")/.."
+echo "== type check"
+npx tsc
+echo "== build"
+npx remix build
+echo "== tests"
+mkdir -p test-results
+status=0
+npx vitest run --reporter=default --reporter=json --outputFile=test-results/vitest.json "$@" || status=$?
+node -e '
+  const r = JSON.parse(require("fs").readFileSync("test-results/vitest.json", "utf8"));
+  console.log(`${r.numPassedTests} passed, ${r.numFailedTests} failed` + (r.numPendingTests ? `, ${r.numPendingTests} skipped` : ""));
+' || true
+exit $status

@@ -1,0 +1,89 @@
+// A real browser (Debian's chromium via playwright-core) against the real server: accounts, language, analysis.
+import { existsSync } from "node:fs";
+import os from "node:os";
+import path from "node:path";
+import { chromium, type Browser } from "playwright-core";
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { startTestServer, type TestServer } from "../support/testServer.ts";
+
+const CHROMIUM = process.env.CHROMIUM_PATH ?? "/usr/bin/chromium";
+
+describe("browser smoke test", () => {
+  let server: TestServer;
+  let browser: Browser;
+
+  beforeAll(async () => {
+    if (!existsSync(CHROMIUM)) throw new Error(`${CHROMIUM} not found: install Debian's chromium (apt-get install chromium)`);
+    server = await startTestServer("pglite", {}, { withUi: true });
+    browser = await chromium.launch({
+      executablePath: CHROMIUM,
+      args: ["--headless", "--no-sandbox", "--disable-gpu", "--disable-background-networking", "--disable-component-update", "--disable-sync", "--no-first-run"],
+    });
+  });
+  afterAll(async () => {
+    await browser?.close();
+    await server?.close();
+  });
+
+  it("registers, logs out, logs in and switches language", async () => {
+    const page = await browser.newPage({ viewport: { width: 1200, height: 800 } });
+    await page.goto(`${server.url}/register`);
+    await expect(page.locator("h1").textContent()).resolves.toBe("Tạo tài khoản");
+
+    // Inline validation: a short password is refused with the reason, in Vietnamese.
+    await page.fill("#email", "trinh@example.com");
+    await page.fill("#password", "short");
+    await page.click("main button[type=submit]");
+    await page.waitForSelector("#password-error");
+    expect(await page.textContent("#password-error")).toContain("ít nhất 8 ký tự");
+
+    await page.fill("#password", "mat-khau-an-toan");
+    await page.click("main button[type=submit]");
+    await page.waitForSelector("[data-testid=current-user]");
+    expect(await page.textContent("[data-testid=current-user]")).toBe("trinh@example.com");
+
+    await page.goto(`${server.url}/logout`);
+    await page.click("main button[type=submit]");
+    await page.waitForSelector("a[href='/login']");
+
+    await page.goto(`${server.url}/login`);
+    await page.fill("#email", "trinh@example.com");
+    await page.fill("#password", "wrong-password");
+    await page.click("main button[type=submit]");
+    await page.waitForSelector("[data-testid=form-error]");
+    expect(await page.textContent("[data-testid=form-error]")).toBe("Email hoặc mật khẩu không đúng");
+
+    await page.fill("#password", "mat-khau-an-toan");
+    await page.click("main button[type=submit]");
+    await page.waitForSelector("[data-testid=current-user]");
+
+    await page.click("[data-testid=language-switch]");
+    await page.waitForSelector("text=Analyse the sentiment of a text");
+    expect(await page.getAttribute("html", "lang")).toBe("en");
+    await page.click("[data-testid=language-switch]");
+    await page.waitForSelector("text=Phân tích cảm xúc một đoạn văn");
+    await page.close();
+  });
+
+  it("analyses a text on a 360 px phone screen", async () => {
+    const page = await browser.newPage({ viewport: { width: 360, height: 740 }, isMobile: true });
+    await page.goto(server.url);
+    expect(await page.evaluate(() => document.documentElement.scrollWidth)).toBeLessThanOrEqual(360);
+    await page.fill("[data-testid=predict-text]", "Sản phẩm rất tốt, giao hàng nhanh, cảm ơn shop");
+    await page.click("main button[type=submit]");
+    await page.waitForSelector("[data-testid=predict-result]");
+    const label = await page.getAttribute("[data-testid=predict-label]", "data-label");
+    expect(["negative", "neutral", "positive"]).toContain(label);
+    expect(await page.locator("[data-testid^=prob-]").count()).toBe(3);
+    await page.screenshot({ path: path.join(os.tmpdir(), "camxuc-phone.png"), fullPage: true });
+
+    await page.fill("[data-testid=predict-text]", "   ");
+    await page.click("main button[type=submit]");
+    await page.waitForSelector("#predict-error");
+    expect(await page.textContent("#predict-error")).toBe("Hãy nhập văn bản cần phân tích");
+
+    await page.click("[data-testid=menu-toggle]");
+    await page.waitForSelector("details[open] a[href='/login']");
+    await page.close();
+  });
+});

@@ -1,0 +1,122 @@
+// The inference module with the bundled ONNX model, and the eval / segment commands built on it.
+import { spawn } from "node:child_process";
+import { cpSync, mkdtempSync, rmSync, writeFileSync } from "node:fs";
+import os from "node:os";
+import path from "node:path";
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { Classifier } from "../../server/inference/classifier.server.ts";
+import { ModelFolderError } from "../../server/inference/modelFolder.server.ts";
+import { DEFAULT_MODEL_DIR, REPO_ROOT } from "../../server/inference/phobertResources.ts";
+
+const TSX = path.join(REPO_ROOT, "node_modules", ".bin", "tsx");
+const options = { threads: 1, batchSize: 8, batchWaitMs: 2 };
+
+function run(args: string[], input?: string) {
+  return new Promise<{ code: number | null; stdout: string; stderr: string }>((resolve) => {
+    const child = spawn(TSX, args, { cwd: REPO_ROOT });
+    let stdout = "";
+    let stderr = "";
+    child.stdout.on("data", (d) => (stdout += d));
+    child.stderr.on("data", (d) => (stderr += d));
+    child.on("close", (code) => resolve({ code, stdout, stderr }));
+    child.stdin.end(input ?? "");
+  });
+}
+
+describe("Classifier", () => {
+  let classifier: Classifier;
+  beforeAll(async () => {
+    classifier = await Classifier.load(DEFAULT_MODEL_DIR, options);
+  });
+  afterAll(async () => {
+    await classifier?.close();
+  });
+
+  it("gives the same probabilities whether texts come together, concurrently or one by one", async () => {
+    const texts = ["Rất hài lòng", "Hàng kém chất lượng, không nên mua", "tạm được", "Giao hàng nhanh. ".repeat(10), "ok"];
+    const together = await classifier.classify(texts);
+    const concurrent = await Promise.all(texts.map((t) => classifier.classify([t]).then((r) => r[0]!)));
+    const sequential: typeof together = [];
+    for (const t of texts) sequential.push((await classifier.classify([t]))[0]!);
+    for (let i = 0; i < texts.length; i++) {
+      for (const label of classifier.labels) {
+        expect(concurrent[i]!.probabilities[label]).toBeCloseTo(together[i]!.probabilities[label]!, 5);
+        expect(sequential[i]!.probabilities[label]).toBeCloseTo(together[i]!.probabilities[label]!, 5);
+      }
+    }
+  });
+
+  it("keeps the event loop responsive while classifying a large list", async () => {
+    const texts = Array.from({ length: 600 }, (_, i) => `Sản phẩm số ${i} dùng ổn, đóng gói cẩn thận`);
+    let ticks = 0;
+    const timer = setInterval(() => ticks++, 5);
+    await classifier.classify(texts);
+    clearInterval(timer);
+    expect(ticks).toBeGreaterThan(2);
+  });
+});
+
+describe("model folder errors", () => {
+  const dir = mkdtempSync(path.join(os.tmpdir(), "camxuc-model-"));
+  afterAll(() => rmSync(dir, { recursive: true, force: true }));
+
+  it("names a missing file", async () => {
+    await expect(Classifier.load(dir, options)).rejects.toThrow(`${dir}/model.onnx: missing`);
+  });
+  it("names a corrupt model.onnx", async () => {
+    cpSync(DEFAULT_MODEL_DIR, dir, { recursive: true });
+    writeFileSync(path.join(dir, "model.onnx"), "not an onnx graph");
+    await expect(Classifier.load(dir, options)).rejects.toThrow(new RegExp(`${dir}/model.onnx: ONNX Runtime cannot load it`));
+  });
+  it("names a bad config.json field", async () => {
+    cpSync(DEFAULT_MODEL_DIR, dir, { recursive: true });
+    writeFileSync(path.join(dir, "config.json"), JSON.stringify({ labels: "negative" }));
+    await expect(Classifier.load(dir, options)).rejects.toBeInstanceOf(ModelFolderError);
+    await expect(Classifier.load(dir, options)).rejects.toThrow(/config.json: field "labels"/);
+  });
+});
+
+describe("commands", () => {
+  it("npm run segment writes each stdin line segmented", async () => {
+    const result = await run(["scripts/segment.ts"], "Tôi là sinh viên trường đại học công nghệ.\nGiao hàng nhanh,đóng gói cẩn thận\n");
+    expect(result.stdout).toBe("Tôi là sinh_viên trường đại_học công_nghệ .\nGiao hàng nhanh , đóng_gói cẩn_thận\n");
+  });
+
+  it("npm run eval reads tricky CSV exactly and reports what the classifier predicts", async () => {
+    const dir = mkdtempSync(path.join(os.tmpdir(), "camxuc-eval-"));
+    const rows: [string, string][] = [
+      ["Sản phẩm tốt,\r\ngiao hàng nhanh", "positive"],
+      ["  Hàng lỗi \"nặng\", thất vọng", "negative"],
+      ["Bình thường", "positive"],
+      ["Tệ, không bao giờ mua lại", "negative"],
+    ];
+    const csv = "text,label\r\n" + rows.map(([t, l]) => `"${t.replace(/"/g, '""')}",${l}`).join("\r\n") + "\r\n";
+    const file = path.join(dir, "mini.csv");
+    writeFileSync(file, csv);
+    const result = await run(["scripts/eval.ts", "--data", file]);
+    expect(result.code, result.stderr).toBe(0);
+    const report = JSON.parse(result.stdout);
+    const classifier = await Classifier.load(DEFAULT_MODEL_DIR, options);
+    const predictions = await classifier.classify(rows.map(([t]) => t));
+    await classifier.close();
+    const expectedAccuracy = predictions.filter((p, i) => p.label === rows[i]![1]).length / rows.length;
+    const expectedBinary =
+      predictions.filter((p, i) => ((p.probabilities.negative ?? 0) >= (p.probabilities.positive ?? 0) ? "negative" : "positive") === rows[i]![1]).length / rows.length;
+    expect(report.n).toBe(4);
+    expect(report.accuracy).toBeCloseTo(expectedAccuracy);
+    expect(report.binary_accuracy).toBeCloseTo(expectedBinary);
+    expect(Object.keys(report.per_class).sort()).toEqual(["negative", "neutral", "positive"]);
+    expect(report.confusion.negative).toBeDefined();
+    expect(report.rows_per_second).toBeGreaterThan(0);
+    rmSync(dir, { recursive: true, force: true });
+  });
+
+  it("npm run eval explains a file without the text/label header", async () => {
+    const dir = mkdtempSync(path.join(os.tmpdir(), "camxuc-eval-"));
+    writeFileSync(path.join(dir, "bad.csv"), "review,stars\nhay,5\n");
+    const result = await run(["scripts/eval.ts", "--data", path.join(dir, "bad.csv")]);
+    expect(result.code).toBe(1);
+    expect(result.stderr).toMatch(/header must have the columns "text" and "label"/);
+    rmSync(dir, { recursive: true, force: true });
+  });
+});

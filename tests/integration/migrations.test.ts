@@ -1,0 +1,66 @@
+// The migrations are the schema: no drift, idempotent, and applied once when instances start together.
+import { readFileSync } from "node:fs";
+import path from "node:path";
+import { PGlite } from "@electric-sql/pglite";
+import pg from "pg";
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { MIGRATIONS_DIR, openDatabase, pgPoolConfig } from "../../server/db/client.server.ts";
+import { applyMigrations, MigrationError, readMigrations } from "../../server/db/migrate.server.ts";
+import { diffMigrationsToSchema } from "../../server/db/schemaEngine.server.ts";
+import { pgExecutor, pgliteExecutor } from "../../server/db/sqlExecutors.server.ts";
+import { createScratchDatabase } from "../support/testServer.ts";
+
+const migrations = readMigrations(MIGRATIONS_DIR);
+
+describe("migrations", () => {
+  it("produce exactly the schema in prisma/schema.prisma (no drift)", async () => {
+    const schema = readFileSync(path.join(MIGRATIONS_DIR, "..", "schema.prisma"), "utf8");
+    expect(await diffMigrationsToSchema(migrations, schema)).toBe("");
+  });
+
+  it("the drift check notices a schema change", async () => {
+    const schema = readFileSync(path.join(MIGRATIONS_DIR, "..", "schema.prisma"), "utf8").replace(
+      "  locale       String       @default(\"vi\")",
+      "  locale       String       @default(\"vi\")\n  nickname     String?",
+    );
+    expect(await diffMigrationsToSchema(migrations, schema)).toMatch(/ALTER TABLE "users" ADD COLUMN\s+"nickname" TEXT/);
+  });
+
+  it("are idempotent on PGlite and refuse an edited migration", async () => {
+    const db = await PGlite.create();
+    expect(await applyMigrations(pgliteExecutor(db), migrations)).toEqual(migrations.map((m) => m.name));
+    expect(await applyMigrations(pgliteExecutor(db), migrations)).toEqual([]);
+    const edited = migrations.map((m, i) => (i === 0 ? { ...m, checksum: "0".repeat(64) } : m));
+    await expect(applyMigrations(pgliteExecutor(db), edited)).rejects.toBeInstanceOf(MigrationError);
+    await db.close();
+  });
+});
+
+describe.runIf(process.env.TEST_DATABASE_URL)("migrations on PostgreSQL", () => {
+  let scratch: Awaited<ReturnType<typeof createScratchDatabase>>;
+  beforeAll(async () => {
+    scratch = await createScratchDatabase();
+  });
+  afterAll(async () => {
+    await scratch?.drop();
+  });
+
+  it("are applied exactly once when several instances start at the same moment", async () => {
+    const pools = Array.from({ length: 4 }, () => new pg.Pool(pgPoolConfig(scratch.url)));
+    const executors = pools.map((pool) => pgExecutor(pool) as ReturnType<typeof pgExecutor> & { release(): void });
+    const applied = await Promise.all(executors.map((e) => applyMigrations(e, migrations)));
+    executors.forEach((e) => e.release());
+    expect(applied.flat().sort()).toEqual(migrations.map((m) => m.name).sort());
+    const rows = await pools[0]!.query(`SELECT migration_name FROM "_prisma_migrations"`);
+    expect(rows.rowCount).toBe(migrations.length);
+    await Promise.all(pools.map((p) => p.end()));
+  });
+
+  it("openDatabase migrates a server database and reports ready; postgres:// is accepted", async () => {
+    const db = await openDatabase({ databaseUrl: scratch.url.replace(/^postgresql:/, "postgres:"), dataDir: "/nonexistent" });
+    expect(db.kind).toBe("postgres");
+    expect(await db.isReady()).toBe(true);
+    expect(await db.prisma.user.count()).toBe(0);
+    await db.close();
+  });
+});

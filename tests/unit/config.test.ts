@@ -1,0 +1,25 @@
+import { describe, expect, it } from "vitest";
+import { loadConfig } from "../../server/config.server.ts";
+
+describe("config", () => {
+  it("has documented defaults", () => {
+    const config = loadConfig({});
+    expect(config.PORT).toBe(7860);
+    expect(config.SESSION_TTL_HOURS).toBe(24);
+    expect(config.databaseKind).toBe("pglite");
+    expect(config.dataDir).toMatch(/data$/);
+  });
+  it("accepts postgres:// and postgresql:// URLs", () => {
+    expect(loadConfig({ DATABASE_URL: "postgres://u@h/db" }).databaseKind).toBe("postgres");
+    expect(loadConfig({ DATABASE_URL: "postgresql://u@h/db?sslmode=require" }).databaseKind).toBe("postgres");
+  });
+  it.each([
+    ["PORT", "seventy"],
+    ["PORT", "70000"],
+    ["DATABASE_URL", "mysql://u@h/db"],
+    ["SESSION_TTL_HOURS", "0"],
+    ["NODE_ENV", "staging"],
+  ])("names the variable when %s=%s is invalid", (name, value) => {
+    expect(() => loadConfig({ [name]: value })).toThrow(new RegExp(`^Invalid environment variable ${name}=`));
+  });
+});
