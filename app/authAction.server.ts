@@ -1,5 +1,5 @@
-// The login and register actions share everything but the procedure they call.
-import { json, redirect, type ActionFunctionArgs } from "@remix-run/node";
+// The login and register pages share their loader and action; only the procedure they call differs.
+import { json, redirect, type ActionFunctionArgs, type LoaderFunctionArgs } from "@remix-run/node";
 import { toActionError, type ActionError } from "./actionErrors.server.ts";
 import { langFromCookieHeader } from "./i18n.ts";
 import { safeRedirectPath } from "./safeRedirect.ts";
@@ -21,4 +21,9 @@ export async function authAction({ request, context }: ActionFunctionArgs, mode:
   }
   // The caller put the session cookie on the response already (see server/http/app.server.ts).
   return redirect(safeRedirectPath(form.get("redirectTo")));
+}
+
+export function authLoader({ context }: LoaderFunctionArgs) {
+  if (context.user) return redirect("/");
+  return json({ minPasswordLength: context.config.minPasswordLength });
 }

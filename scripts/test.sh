@@ -3,6 +3,11 @@
 # Integration tests use the embedded database always and PostgreSQL too when TEST_DATABASE_URL is set.
 set -euo pipefail
 cd "$(dirname "$0")/.."
+# The browser test drives Debian's chromium; install it when missing and we may (root with apt).
+if [ ! -x "${CHROMIUM_PATH:-/usr/bin/chromium}" ] && [ "$(id -u)" = 0 ] && command -v apt-get >/dev/null; then
+  echo "== installing chromium (apt)"
+  apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq chromium >/dev/null
+fi
 echo "== type check"
 npx tsc
 echo "== build"

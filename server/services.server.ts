@@ -3,6 +3,7 @@ import type { Config } from "./config.server.ts";
 import { AuthService } from "./auth/authService.server.ts";
 import { openDatabase, type Database } from "./db/client.server.ts";
 import type { Classifier } from "./inference/classifier.server.ts";
+import { SlidingWindowCounter } from "./rateLimit/slidingWindowCounter.server.ts";
 
 export type AppServices = {
   config: Config;
@@ -10,6 +11,8 @@ export type AppServices = {
   auth: AuthService;
   /** Null only when MODEL_ENABLED=false. */
   classifier: Classifier | null;
+  /** Predictions by visitors without an account, per client IP per minute. */
+  anonymousPredictions: SlidingWindowCounter;
 };
 
 export async function createServices(
@@ -26,7 +29,8 @@ export async function createServices(
     maxFailuresPerAccount: config.LOGIN_MAX_FAILURES_PER_ACCOUNT,
     failureWindowMinutes: config.LOGIN_FAILURE_WINDOW_MINUTES,
   });
-  return { config, db, auth, classifier };
+  const anonymousPredictions = new SlidingWindowCounter(config.ANONYMOUS_PREDICTIONS_PER_MINUTE, 60_000);
+  return { config, db, auth, classifier, anonymousPredictions };
 }
 
 export async function closeServices(services: AppServices): Promise<void> {

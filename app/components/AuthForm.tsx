@@ -1,4 +1,4 @@
-import { Form, Link, useNavigation, useSearchParams } from "@remix-run/react";
+import { Form, Link, useActionData, useLoaderData, useNavigation, useSearchParams } from "@remix-run/react";
 import { useLang } from "../useLang.ts";
 import type { ActionError } from "../actionErrors.server.ts";
 
@@ -44,4 +44,11 @@ export function AuthForm(props: { mode: "login" | "register"; error?: ActionErro
       </p>
     </div>
   );
+}
+
+/** The whole login or register page: reads the route's loader ({ minPasswordLength }) and action data. */
+export function AuthPage({ mode }: { mode: "login" | "register" }) {
+  const data = useActionData<{ error?: ActionError; email?: string }>();
+  const { minPasswordLength } = useLoaderData<{ minPasswordLength: number }>();
+  return <AuthForm mode={mode} error={data?.error} email={data?.email} minPasswordLength={minPasswordLength} />;
 }

@@ -1,20 +1,11 @@
-import type { ActionFunctionArgs, LoaderFunctionArgs, MetaFunction } from "@remix-run/node";
-import { json, redirect } from "@remix-run/node";
-import { useActionData, useLoaderData } from "@remix-run/react";
-import { AuthForm } from "../components/AuthForm.tsx";
-import { authAction } from "../authAction.server.ts";
+import type { ActionFunctionArgs, MetaFunction } from "@remix-run/node";
+import { AuthPage } from "../components/AuthForm.tsx";
+import { authAction, authLoader } from "../authAction.server.ts";
 
 export const meta: MetaFunction = () => [{ title: "Đăng ký · Cảm xúc" }];
-
-export async function loader({ context }: LoaderFunctionArgs) {
-  if (context.user) return redirect("/");
-  return json({ minPasswordLength: context.config.minPasswordLength });
-}
-
+export const loader = authLoader;
 export const action = (args: ActionFunctionArgs) => authAction(args, "register");
 
 export default function RegisterPage() {
-  const data = useActionData<typeof action>();
-  const { minPasswordLength } = useLoaderData<typeof loader>();
-  return <AuthForm mode="register" error={data?.error} email={data?.email} minPasswordLength={minPasswordLength} />;
+  return <AuthPage mode="register" />;
 }

@@ -35,6 +35,7 @@ def parse_args():
     p.add_argument("--ft-max-seconds", type=float, default=0, help="stop fine-tuning early after this long (0: never)")
     p.add_argument("--train-max-len", type=int, default=MAX_LEN, help="truncate training sequences (positions incl. <s>, </s>)")
     p.add_argument("--threads", type=int, default=0, help="CPU threads (0: all cores)")
+    p.add_argument("--version", default="0.1.0", help="written to config.json")
     p.add_argument("--limit", type=int, default=0, help="rows per split, for smoke tests")
     return p.parse_args()
 
@@ -215,6 +216,13 @@ def export(model, remap_list, args, best, vocab, train_rows, mlm_epochs_run, sta
          "hyperparameters": {k: v for k, v in vars(args).items() if k not in ("work", "out", "device")},
          "torch": torch.__version__, "seconds": round(time.time() - started), "export_check": {"input_ids": sample_ids.tolist(), "logits": reference}},
         open(os.path.join(args.out, "training_report.json"), "w"), indent=1,
+    )
+    json.dump(
+        {"model_id": "camxuc-phobert-small", "version": args.version, "architecture": "RobertaForSequenceClassification (PhoBERT tokenisation)",
+         "labels": LABELS, "max_length": MAX_LEN, "word_segmented": True, "pad_token_id": PAD, "bos_token_id": BOS, "eos_token_id": EOS,
+         "hidden_size": args.hidden, "num_hidden_layers": args.layers, "num_attention_heads": args.heads, "intermediate_size": args.ffn,
+         "vocab_size": vocab, "input_vocab_size": ORIG_VOCAB},
+        open(os.path.join(args.out, "config.json"), "w"), indent=1,
     )
     model.train(was_training)
 

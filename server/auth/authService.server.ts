@@ -5,7 +5,7 @@ import { randomUUID } from "node:crypto";
 import { z } from "zod";
 import type { PrismaClient } from "../db/generated/client.ts";
 import { AppError } from "../errors.ts";
-import { FailureCounter } from "./loginRateLimiter.server.ts";
+import { SlidingWindowCounter } from "../rateLimit/slidingWindowCounter.server.ts";
 import { dummyPasswordHash, hashPassword, verifyPassword } from "./passwords.server.ts";
 import { PrismaLuciaAdapter } from "./prismaLuciaAdapter.server.ts";
 import { generateSessionToken, looksLikeSessionToken, sessionIdFromToken } from "./sessionTokens.server.ts";
@@ -46,8 +46,8 @@ export const EmailSchema = z
 
 export class AuthService {
   private readonly lucia: Lucia<{ kind: string }, { email: string; locale: string }>;
-  private readonly ipFailures: FailureCounter;
-  private readonly accountFailures: FailureCounter;
+  private readonly ipFailures: SlidingWindowCounter;
+  private readonly accountFailures: SlidingWindowCounter;
 
   constructor(
     private readonly prisma: PrismaClient,
@@ -60,8 +60,8 @@ export class AuthService {
       getUserAttributes: (attributes) => ({ email: attributes.email, locale: attributes.locale }),
     });
     const windowMs = options.failureWindowMinutes * 60_000;
-    this.ipFailures = new FailureCounter(options.maxFailuresPerIp, windowMs);
-    this.accountFailures = new FailureCounter(options.maxFailuresPerAccount, windowMs);
+    this.ipFailures = new SlidingWindowCounter(options.maxFailuresPerIp, windowMs);
+    this.accountFailures = new SlidingWindowCounter(options.maxFailuresPerAccount, windowMs);
   }
 
   get sessionTtlSeconds(): number {

@@ -1,27 +1,14 @@
 // The inference module with the bundled ONNX model, and the eval / segment commands built on it.
-import { spawn } from "node:child_process";
 import { cpSync, mkdtempSync, rmSync, writeFileSync } from "node:fs";
 import os from "node:os";
 import path from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { Classifier } from "../../server/inference/classifier.server.ts";
 import { ModelFolderError } from "../../server/inference/modelFolder.server.ts";
-import { DEFAULT_MODEL_DIR, REPO_ROOT } from "../../server/inference/phobertResources.ts";
+import { DEFAULT_MODEL_DIR } from "../../server/inference/phobertResources.ts";
+import { runTsx } from "../support/runTsx.ts";
 
-const TSX = path.join(REPO_ROOT, "node_modules", ".bin", "tsx");
 const options = { threads: 1, batchSize: 8, batchWaitMs: 2 };
-
-function run(args: string[], input?: string) {
-  return new Promise<{ code: number | null; stdout: string; stderr: string }>((resolve) => {
-    const child = spawn(TSX, args, { cwd: REPO_ROOT });
-    let stdout = "";
-    let stderr = "";
-    child.stdout.on("data", (d) => (stdout += d));
-    child.stderr.on("data", (d) => (stderr += d));
-    child.on("close", (code) => resolve({ code, stdout, stderr }));
-    child.stdin.end(input ?? "");
-  });
-}
 
 describe("Classifier", () => {
   let classifier: Classifier;
@@ -78,7 +65,7 @@ describe("model folder errors", () => {
 
 describe("commands", () => {
   it("npm run segment writes each stdin line segmented", async () => {
-    const result = await run(["scripts/segment.ts"], "Tôi là sinh viên trường đại học công nghệ.\nGiao hàng nhanh,đóng gói cẩn thận\n");
+    const result = await runTsx(["scripts/segment.ts"], { input: "Tôi là sinh viên trường đại học công nghệ.\nGiao hàng nhanh,đóng gói cẩn thận\n" });
     expect(result.stdout).toBe("Tôi là sinh_viên trường đại_học công_nghệ .\nGiao hàng nhanh , đóng_gói cẩn_thận\n");
   });
 
@@ -93,7 +80,7 @@ describe("commands", () => {
     const csv = "text,label\r\n" + rows.map(([t, l]) => `"${t.replace(/"/g, '""')}",${l}`).join("\r\n") + "\r\n";
     const file = path.join(dir, "mini.csv");
     writeFileSync(file, csv);
-    const result = await run(["scripts/eval.ts", "--data", file]);
+    const result = await runTsx(["scripts/eval.ts", "--data", file]);
     expect(result.code, result.stderr).toBe(0);
     const report = JSON.parse(result.stdout);
     const classifier = await Classifier.load(DEFAULT_MODEL_DIR, options);
@@ -114,7 +101,7 @@ describe("commands", () => {
   it("npm run eval explains a file without the text/label header", async () => {
     const dir = mkdtempSync(path.join(os.tmpdir(), "camxuc-eval-"));
     writeFileSync(path.join(dir, "bad.csv"), "review,stars\nhay,5\n");
-    const result = await run(["scripts/eval.ts", "--data", path.join(dir, "bad.csv")]);
+    const result = await runTsx(["scripts/eval.ts", "--data", path.join(dir, "bad.csv")]);
     expect(result.code).toBe(1);
     expect(result.stderr).toMatch(/header must have the columns "text" and "label"/);
     rmSync(dir, { recursive: true, force: true });

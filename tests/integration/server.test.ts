@@ -5,21 +5,9 @@ import os from "node:os";
 import path from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { REPO_ROOT } from "../../server/inference/phobertResources.ts";
-import { DATABASES, startTestServer, trpcGet, trpcPost, type TestServer } from "../support/testServer.ts";
+import { runTsx, TSX } from "../support/runTsx.ts";
+import { DATABASES, startTestServer, trpcPost, type TestServer } from "../support/testServer.ts";
 
-const TSX = path.join(REPO_ROOT, "node_modules", ".bin", "tsx");
-
-function run(command: string, args: string[], env: Record<string, string>, input?: string) {
-  return new Promise<{ code: number | null; stdout: string; stderr: string }>((resolve) => {
-    const child = spawn(command, args, { cwd: REPO_ROOT, env: { ...process.env, ...env } });
-    let stdout = "";
-    let stderr = "";
-    child.stdout.on("data", (d) => (stdout += d));
-    child.stderr.on("data", (d) => (stderr += d));
-    child.on("close", (code) => resolve({ code, stdout, stderr }));
-    if (input !== undefined) child.stdin.end(input);
-  });
-}
 
 describe.each(DATABASES)("server on %s", (database) => {
   let server: TestServer;
@@ -32,10 +20,8 @@ describe.each(DATABASES)("server on %s", (database) => {
 
   it("a script using the exported router type logs in with a bearer token and reads the current user", async () => {
     await trpcPost(server.url, "auth.register", { email: "script@example.com", password: "script-password" });
-    const result = await run(TSX, ["scripts/api-client-example.ts", "Sản phẩm rất tốt, giao hàng nhanh"], {
-      CAMXUC_URL: server.url,
-      CAMXUC_EMAIL: "script@example.com",
-      CAMXUC_PASSWORD: "script-password",
+    const result = await runTsx(["scripts/api-client-example.ts", "Sản phẩm rất tốt, giao hàng nhanh"], {
+      env: { CAMXUC_URL: server.url, CAMXUC_EMAIL: "script@example.com", CAMXUC_PASSWORD: "script-password" },
     });
     expect(result.stderr).not.toMatch(/Error/);
     const output = JSON.parse(result.stdout.trim().split("\n").at(-1)!);
@@ -51,14 +37,14 @@ describe.each(DATABASES)("server on %s", (database) => {
 
 describe("process lifecycle", () => {
   it("refuses to start with an invalid variable, naming it", async () => {
-    const result = await run(TSX, ["server/main.ts"], { PORT: "not-a-port" });
+    const result = await runTsx(["server/main.ts"], { env: { PORT: "not-a-port" } });
     expect(result.code).toBe(1);
     expect(result.stderr).toMatch(/Invalid environment variable PORT="not-a-port"/);
   });
 
   it("refuses to start when the model folder is broken, naming the file", async () => {
     const empty = mkdtempSync(path.join(os.tmpdir(), "camxuc-model-"));
-    const result = await run(TSX, ["server/main.ts"], { MODEL_DIR: empty, PORT: "0", DATA_DIR: mkdtempSync(path.join(os.tmpdir(), "camxuc-data-")) });
+    const result = await runTsx(["server/main.ts"], { env: { MODEL_DIR: empty, PORT: "0", DATA_DIR: mkdtempSync(path.join(os.tmpdir(), "camxuc-data-")) } });
     expect(result.code).toBe(1);
     expect(result.stderr).toContain(`${empty}/model.onnx: missing`);
   });

@@ -4,7 +4,6 @@ import { AppError } from "../../errors.ts";
 import { savePredictions } from "../../predictions/predictionHistory.server.ts";
 import type { Context } from "../trpc.server.ts";
 import { protectedProcedure, publicProcedure, router } from "../trpc.server.ts";
-import { FailureCounter } from "../../auth/loginRateLimiter.server.ts";
 
 const TextSchema = z.string({ invalid_type_error: "text must be a string", required_error: "text is required" });
 
@@ -22,20 +21,12 @@ function requireClassifier(ctx: Context) {
   return classifier;
 }
 
-// One counter per process for anonymous tries, keyed by client IP.
-const anonymousTries = new Map<number, FailureCounter>();
-function anonymousLimiter(perMinute: number): FailureCounter {
-  let counter = anonymousTries.get(perMinute);
-  if (!counter) anonymousTries.set(perMinute, (counter = new FailureCounter(perMinute, 60_000)));
-  return counter;
-}
-
 export const predictRouter = router({
   single: publicProcedure.input(z.object({ text: TextSchema })).mutation(async ({ ctx, input }) => {
     const text = checkText(input.text, ctx.services.config.MAX_TEXT_CHARS, "text");
     const classifier = requireClassifier(ctx);
     if (!ctx.user) {
-      const limiter = anonymousLimiter(ctx.services.config.ANONYMOUS_PREDICTIONS_PER_MINUTE);
+      const limiter = ctx.services.anonymousPredictions;
       const wait = limiter.blockedForSeconds(ctx.clientIp);
       if (wait > 0) throw new AppError("TOO_MANY_REQUESTS", "predict.anonymousLimit", `Too many tries without an account; wait ${wait} s or log in`, undefined, wait);
       limiter.record(ctx.clientIp);

@@ -1,7 +1,7 @@
-// Counts failed logins per client IP and per account in a sliding window, in this process's memory.
-// (Several instances each keep their own counts; the limits then apply per instance.)
+// Counts events per key (failed logins per IP or account, anonymous predictions per IP) in a sliding
+// window, in this process's memory. Several instances each keep their own counts: limits apply per instance.
 
-export class FailureCounter {
+export class SlidingWindowCounter {
   private readonly failures = new Map<string, number[]>();
 
   constructor(

@@ -1,10 +1,10 @@
 import { describe, expect, it } from "vitest";
-import { FailureCounter } from "../../server/auth/loginRateLimiter.server.ts";
+import { SlidingWindowCounter } from "../../server/rateLimit/slidingWindowCounter.server.ts";
 
-describe("FailureCounter", () => {
+describe("SlidingWindowCounter", () => {
   it("blocks after the limit inside the window and frees the key when the window passes", () => {
     let now = 0;
-    const counter = new FailureCounter(2, 60_000, () => now);
+    const counter = new SlidingWindowCounter(2, 60_000, () => now);
     counter.record("k");
     expect(counter.blockedForSeconds("k")).toBe(0);
     now = 10_000;

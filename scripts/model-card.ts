@@ -1,0 +1,94 @@
+// Writes MODEL_CARD.md for a model folder: dev-set metrics measured now through the TypeScript inference
+// path (the same numbers `npm run eval` prints), next to the TF-IDF baseline's report.
+// Usage: npm run model:card -- [--model models/default] [--data ../shared/data] [--baseline models/train/baseline_report.json]
+import { existsSync, readFileSync, readdirSync, writeFileSync } from "node:fs";
+import path from "node:path";
+import { parseArgs } from "node:util";
+import { Classifier } from "../server/inference/classifier.server.ts";
+import { evaluatePredictions } from "../server/inference/metrics.ts";
+import { DEFAULT_MODEL_DIR, REPO_ROOT } from "../server/inference/phobertResources.ts";
+import { readLabelledCsv } from "../server/text/readLabelledCsv.ts";
+
+const { values } = parseArgs({ options: { model: { type: "string" }, data: { type: "string" }, baseline: { type: "string" } } });
+const modelDir = values.model ?? DEFAULT_MODEL_DIR;
+const dataDir = values.data ?? path.resolve(REPO_ROOT, "..", "shared", "data");
+const baseline = JSON.parse(readFileSync(values.baseline ?? path.join(REPO_ROOT, "models", "train", "baseline_report.json"), "utf8")) as Record<string, { accuracy: number; macro_f1: number; binary_accuracy?: number; binary_macro_f1?: number }>;
+const training = JSON.parse(readFileSync(path.join(modelDir, "training_report.json"), "utf8"));
+const config = JSON.parse(readFileSync(path.join(modelDir, "config.json"), "utf8"));
+const classifier = await Classifier.load(modelDir, { threads: 2, batchSize: 32, batchWaitMs: 0 });
+
+const f = (x: number | undefined) => (x === undefined ? "—" : x.toFixed(4));
+const rows: string[] = [];
+for (const dataset of readdirSync(dataDir).sort()) {
+  const file = path.join(dataDir, dataset, "dev.csv");
+  if (!existsSync(file)) continue;
+  const data = readLabelledCsv(file);
+  const results = await classifier.classify(data.map((r) => r.text));
+  const gold = data.map((r) => r.label);
+  const report = evaluatePredictions(gold, results.map((r) => r.label), classifier.labels);
+  const binary = gold.every((g) => g !== "neutral")
+    ? evaluatePredictions(gold, results.map((r) => ((r.probabilities.negative ?? 0) >= (r.probabilities.positive ?? 0) ? "negative" : "positive")), ["negative", "positive"])
+    : null;
+  const b = baseline[dataset];
+  const ours = binary ? binary.accuracy : report.accuracy;
+  const theirs = binary ? b?.binary_accuracy : b?.accuracy;
+  const oursF1 = binary ? binary.macro_f1 : report.macro_f1;
+  const theirsF1 = binary ? b?.binary_macro_f1 : b?.macro_f1;
+  const beats = theirs !== undefined && theirsF1 !== undefined && ours > theirs && oursF1 > theirsF1 ? "yes" : "no";
+  rows.push(`| ${dataset}${binary ? " (2-class: negative vs positive)" : ""} | ${data.length} | ${f(ours)} | ${f(oursF1)} | ${f(theirs)} | ${f(theirsF1)} | ${beats} |`);
+  console.error(`${dataset}: accuracy ${f(ours)} macro-F1 ${f(oursF1)} (baseline ${f(theirs)} / ${f(theirsF1)})`);
+}
+await classifier.close();
+
+const card = `# Model card: ${config.model_id} ${config.version}
+
+A small RoBERTa sequence classifier with PhoBERT's architecture and tokenisation, trained from scratch
+by this project. Labels: ${config.labels.join(", ")}. Input: PhoBERT token ids (\`input_ids\`, \`attention_mask\`,
+int64, dynamic batch and sequence); output: \`logits\`. Up to ${config.max_length} positions per window.
+
+## Architecture
+- Encoder: ${config.num_hidden_layers} layers, hidden size ${config.hidden_size}, ${config.num_attention_heads} heads,
+  feed-forward ${config.intermediate_size}, post-LayerNorm, GELU, RoBERTa position ids; classification head on \`<s>\`.
+- Vocabulary: PhoBERT-base's 64,001 ids at the input; inside the graph a constant table maps them to the
+  ${training.vocabulary} ids that occur at least ${training.hyperparameters.min_count} times in the training data (others → \`<unk>\`).
+- Parameters: ${training.parameters.toLocaleString("en")}.
+
+## Preprocessing
+Unicode NFC, tone marks in PhoBERT's placement (hoà, khoẻ, thuỷ), invisible characters and NBSP removed,
+whitespace collapsed, emoticons/emoji/UIT-VSFC emoticon tokens mapped to one spelling, longest-match word
+segmentation over RDRsegmenter's 34k-word dictionary, PhoBERT's fastBPE (\`tokenizer.json\`). All of it in
+TypeScript (\`server/text/\`, \`server/inference/textEncoder.ts\`); training used ids exported by that code.
+
+## Training data
+All five train splits in \`shared/data\` (${training.train_rows.toLocaleString("en")} rows): UIT-VSFC (student feedback; UIT NLP
+Group, research use), VLSP 2016 SA (tech reviews; VLSP data agreement, research only), UIT-ViSFD
+(smartphone reviews, star-derived labels; free for research), linhlpv e-commerce 31k (Shopee reviews,
+star-derived; license unknown), AIVIVN 2019 (product reviews, positive/negative only; competition data).
+The dev splits chose the best epoch; nothing else was tuned on them. Test splits were not used.
+**These licenses restrict the weights to research and evaluation use** until the data question is settled.
+
+## How it was trained
+\`models/train/train.py\` (seed ${training.seed}, torch ${training.torch}): masked-language pretraining on the training texts
+(${training.mlm_epochs_run} epoch(s)), then fine-tuning on the labelled rows with inverse-frequency class weights
+(${training.hyperparameters.ft_epochs} epoch(s), best epoch ${training.best_epoch} by mean dev macro-F1), training sequences cut at
+${training.hyperparameters.train_max_len ?? 256} positions. ${training.seconds} s on ${training.hyperparameters.threads ? `${training.hyperparameters.threads} CPU thread(s)` : "the training machine"}.
+Exact command: see \`models/train/README.md\`.
+
+## Dev-set results (measured through the TypeScript inference path)
+Baseline: TF-IDF (syllable 1–3-grams + character 2–5-grams) + class-balanced logistic regression trained on
+the same five train splits (\`models/train/baseline.py\`). AIVIVN has only positive/negative labels: both
+models are scored there as negative vs positive (argmax over those two probabilities).
+
+| dataset | n | accuracy | macro-F1 | baseline accuracy | baseline macro-F1 | beats baseline |
+|---|---:|---:|---:|---:|---:|---|
+${rows.join("\n")}
+
+Reproduce a row: \`npm run eval -- --data ../shared/data/<dataset>/dev.csv\`. This card: \`npm run model:card\`.
+
+## Limits
+Trained on reviews and course feedback: other domains (news, politics, sarcasm) will be weaker. Labels of
+UIT-ViSFD and the e-commerce set come from star ratings and are noisy around "neutral". The target on
+UIT-VSFC is PhoBERT-large's reported accuracy 0.94 / macro-F1 ~0.84, which this small model does not reach.
+`;
+writeFileSync(path.join(modelDir, "MODEL_CARD.md"), card);
+console.error(`wrote ${path.join(modelDir, "MODEL_CARD.md")}`);
