@@ -272,14 +272,14 @@ def main():
         for ids, mask, _ in mlm_batches:
             special = (ids == BOS) | (ids == EOS) | (ids == PAD)
             chosen = (torch.rand(ids.shape, device=device) < 0.15) & ~special
-            targets = torch.where(chosen, ids, torch.full_like(ids, -100))
             roll = torch.rand(ids.shape, device=device)
             inputs = torch.where(chosen & (roll < 0.8), torch.full_like(ids, mask_id), ids)
             random_ids = torch.randint(4, vocab - 1, ids.shape, device=device)
             inputs = torch.where(chosen & (roll >= 0.8) & (roll < 0.9), random_ids, inputs)
-            hidden = lm_head(encoder(inputs, mask))
+            # Vocabulary logits only at the masked positions: the full-vocabulary product dominates otherwise.
+            hidden = lm_head(encoder(inputs, mask)[chosen])
             logits = hidden @ encoder.word.weight.t() + lm_bias
-            loss = F.cross_entropy(logits.view(-1, vocab), targets.view(-1), ignore_index=-100)
+            loss = F.cross_entropy(logits, ids[chosen])
             opt.zero_grad()
             loss.backward()
             nn.utils.clip_grad_norm_(params, 1.0)

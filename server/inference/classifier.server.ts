@@ -170,6 +170,9 @@ export class Classifier {
 
   async close(): Promise<void> {
     this.closed = true;
+    if (this.timer) clearTimeout(this.timer);
+    this.timer = null;
+    for (const pending of this.queue.splice(0)) pending.reject(new Error("the classifier is closed"));
     await this.running;
     await this.session.release();
   }
