@@ -1,9 +1,10 @@
 // Turns what the tRPC caller throws into a message key (translated by the page) and the field it concerns.
 import { TRPCError } from "@trpc/server";
+import { getHTTPStatusCodeFromError } from "@trpc/server/http";
 import { ZodError } from "zod";
 import type { AppError } from "../server/errors.ts";
 
-export type ActionError = { messageKey: string; params: Record<string, string | number>; field: string | null };
+export type ActionError = { messageKey: string; params: Record<string, string | number>; field: string | null; status: number };
 
 export function toActionError(error: unknown): ActionError {
   if (error instanceof TRPCError) {
@@ -11,7 +12,7 @@ export function toActionError(error: unknown): ActionError {
     if (cause instanceof ZodError) {
       const issue = cause.issues[0];
       const field = issue ? String(issue.path[0] ?? "") : "";
-      return { messageKey: field === "email" ? "auth.invalidEmail" : field === "password" ? "auth.passwordRequired" : "error.invalidInput", params: {}, field: field || null };
+      return { messageKey: field === "email" ? "auth.invalidEmail" : field === "password" ? "auth.passwordRequired" : "error.invalidInput", params: {}, field: field || null, status: 400 };
     }
     if (cause && (cause as Error).name === "AppError") {
       const appError = cause as AppError;
@@ -19,10 +20,11 @@ export function toActionError(error: unknown): ActionError {
         messageKey: appError.messageKey,
         params: { minutes: Math.ceil((appError.retryAfterSeconds ?? 60) / 60) },
         field: appError.field ?? null,
+        status: getHTTPStatusCodeFromError(error),
       };
     }
-    if (error.code === "UNAUTHORIZED") return { messageKey: "auth.loginRequired", params: {}, field: null };
+    if (error.code === "UNAUTHORIZED") return { messageKey: "auth.loginRequired", params: {}, field: null, status: 401 };
   }
   console.error(error);
-  return { messageKey: "error.internal", params: {}, field: null };
+  return { messageKey: "error.internal", params: {}, field: null, status: 500 };
 }

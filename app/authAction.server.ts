@@ -8,16 +8,14 @@ export async function authAction({ request, context }: ActionFunctionArgs, mode:
   const form = await request.formData();
   const email = String(form.get("email") ?? "");
   const password = String(form.get("password") ?? "");
-  const fail = (error: ActionError, status: number) => json({ error, email }, { status });
-  if (!email.trim()) return fail({ messageKey: "auth.emailRequired", params: {}, field: "email" }, 400);
-  if (!password) return fail({ messageKey: "auth.passwordRequired", params: {}, field: "password" }, 400);
+  const fail = (error: ActionError) => json({ error, email }, { status: error.status });
+  if (!email.trim()) return fail({ messageKey: "auth.emailRequired", params: {}, field: "email", status: 400 });
+  if (!password) return fail({ messageKey: "auth.passwordRequired", params: {}, field: "password", status: 400 });
   try {
     if (mode === "login") await context.caller.auth.login({ email, password });
     else await context.caller.auth.register({ email, password, locale: langFromCookieHeader(request.headers.get("Cookie")) });
   } catch (error) {
-    const actionError = toActionError(error);
-    const status = actionError.messageKey === "auth.tooManyAttempts" ? 429 : actionError.messageKey === "auth.emailTaken" ? 409 : actionError.messageKey === "auth.invalidCredentials" ? 401 : actionError.messageKey === "error.internal" ? 500 : 400;
-    return fail(actionError, status);
+    return fail(toActionError(error));
   }
   // The caller put the session cookie on the response already (see server/http/app.server.ts).
   return redirect(safeRedirectPath(form.get("redirectTo")));

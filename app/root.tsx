@@ -86,9 +86,9 @@ function Shell({ children }: { children: React.ReactNode }) {
 }
 
 export function Layout({ children }: { children: React.ReactNode }) {
-  const data = useRouteLoaderDataSafe();
+  const { lang } = useLang();
   return (
-    <html lang={data ?? "vi"}>
+    <html lang={lang}>
       <head>
         <meta charSet="utf-8" />
         <meta name="viewport" content="width=device-width, initial-scale=1" />
@@ -102,14 +102,6 @@ export function Layout({ children }: { children: React.ReactNode }) {
       </body>
     </html>
   );
-}
-
-function useRouteLoaderDataSafe(): Lang | null {
-  try {
-    return useLang().lang;
-  } catch {
-    return null;
-  }
 }
 
 export default function App() {

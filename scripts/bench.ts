@@ -3,11 +3,10 @@
 import { readdirSync, existsSync } from "node:fs";
 import path from "node:path";
 import { Classifier } from "../server/inference/classifier.server.ts";
-import { DEFAULT_MODEL_DIR, REPO_ROOT } from "../server/inference/phobertResources.ts";
+import { DEFAULT_MODEL_DIR, REPO_ROOT, SEGMENTER_WORDS_PATH } from "../server/repoPaths.ts";
 import { readLabelledCsv } from "../server/text/readLabelledCsv.ts";
 import { normalizeText } from "../server/text/normalize.ts";
 import { loadWordDictionary, segmentWords } from "../server/text/segment.ts";
-import { SEGMENTER_WORDS_PATH } from "../server/inference/phobertResources.ts";
 
 const dataDir = process.env.BENCH_DATA ?? path.resolve(REPO_ROOT, "..", "shared", "data");
 const texts = readdirSync(dataDir)

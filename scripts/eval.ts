@@ -3,7 +3,7 @@
 import { parseArgs } from "node:util";
 import { Classifier } from "../server/inference/classifier.server.ts";
 import { evaluatePredictions } from "../server/inference/metrics.ts";
-import { DEFAULT_MODEL_DIR } from "../server/inference/phobertResources.ts";
+import { DEFAULT_MODEL_DIR } from "../server/repoPaths.ts";
 import { readLabelledCsv } from "../server/text/readLabelledCsv.ts";
 
 const { values } = parseArgs({ options: { data: { type: "string" }, model: { type: "string" }, threads: { type: "string" } } });

@@ -7,7 +7,7 @@ import { TextEncoder } from "../server/inference/textEncoder.ts";
 import { buildPhobertTokenizerJson } from "../server/inference/phobertTokenizerJson.ts";
 import { loadWordDictionary } from "../server/text/segment.ts";
 import { readLabelledCsv } from "../server/text/readLabelledCsv.ts";
-import { SEGMENTER_WORDS_PATH } from "../server/inference/phobertResources.ts";
+import { SEGMENTER_WORDS_PATH } from "../server/repoPaths.ts";
 
 const { values } = parseArgs({ options: { data: { type: "string" }, out: { type: "string" } } });
 const dataDir = values.data ?? "../shared/data";

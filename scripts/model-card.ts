@@ -6,7 +6,7 @@ import path from "node:path";
 import { parseArgs } from "node:util";
 import { Classifier } from "../server/inference/classifier.server.ts";
 import { evaluatePredictions } from "../server/inference/metrics.ts";
-import { DEFAULT_MODEL_DIR, REPO_ROOT } from "../server/inference/phobertResources.ts";
+import { DEFAULT_MODEL_DIR, REPO_ROOT } from "../server/repoPaths.ts";
 import { readLabelledCsv } from "../server/text/readLabelledCsv.ts";
 
 const { values } = parseArgs({ options: { model: { type: "string" }, data: { type: "string" }, baseline: { type: "string" } } });

@@ -3,7 +3,7 @@
 import { createInterface } from "node:readline";
 import { normalizeText } from "../server/text/normalize.ts";
 import { loadWordDictionary, segmentWords } from "../server/text/segment.ts";
-import { SEGMENTER_WORDS_PATH } from "../server/inference/phobertResources.ts";
+import { SEGMENTER_WORDS_PATH } from "../server/repoPaths.ts";
 
 const dictionary = loadWordDictionary(SEGMENTER_WORDS_PATH);
 const lines = createInterface({ input: process.stdin, crlfDelay: Infinity });

@@ -1,7 +1,7 @@
 // Every environment variable the server reads, parsed and validated once at start.
 import path from "node:path";
 import { z } from "zod";
-import { DEFAULT_MODEL_DIR } from "./inference/phobertResources.ts";
+import { DEFAULT_MODEL_DIR } from "./repoPaths.ts";
 
 const positiveInt = (fallback: number) => z.coerce.number().int().positive().default(fallback);
 

@@ -8,7 +8,7 @@ import type { ServerBuild } from "@remix-run/node";
 import { loadConfig, type Config } from "./config.server.ts";
 import { createHttpApp } from "./http/app.server.ts";
 import { Classifier } from "./inference/classifier.server.ts";
-import { REPO_ROOT } from "./inference/phobertResources.ts";
+import { REPO_ROOT } from "./repoPaths.ts";
 import { closeServices, createServices, type AppServices } from "./services.server.ts";
 
 const BUILD_PATH = path.join(REPO_ROOT, "build", "index.js");

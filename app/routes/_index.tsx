@@ -20,8 +20,7 @@ export async function action({ request, context }: ActionFunctionArgs) {
     return json({ ok: true as const, result, text });
   } catch (error) {
     const actionError = toActionError(error);
-    const status = actionError.messageKey === "predict.anonymousLimit" ? 429 : actionError.messageKey === "predict.modelUnavailable" ? 503 : actionError.messageKey === "error.internal" ? 500 : 400;
-    return json({ ok: false as const, error: actionError, text }, { status });
+    return json({ ok: false as const, error: actionError, text }, { status: actionError.status });
   }
 }
 

@@ -7,9 +7,9 @@ import { PrismaPg } from "@prisma/adapter-pg";
 import { PrismaPGlite } from "pglite-prisma-adapter";
 import pg from "pg";
 import { PrismaClient } from "./generated/client.ts";
-import { applyMigrations, pendingMigrations, readMigrations, type SqlExecutor } from "./migrate.server.ts";
+import { applyMigrations, pendingMigrations, readMigrations } from "./migrate.server.ts";
 import { pgExecutor, pgliteExecutor } from "./sqlExecutors.server.ts";
-import { REPO_ROOT } from "../inference/phobertResources.ts";
+import { REPO_ROOT } from "../repoPaths.ts";
 
 export const MIGRATIONS_DIR = path.join(REPO_ROOT, "prisma", "migrations");
 
@@ -37,7 +37,7 @@ export async function openDatabase(options: { databaseUrl?: string; dataDir: str
   const migrations = readMigrations(MIGRATIONS_DIR);
   if (options.databaseUrl) {
     const pool = new pg.Pool(pgPoolConfig(options.databaseUrl));
-    const executor = pgExecutor(pool) as SqlExecutor & { release(): void };
+    const executor = pgExecutor(pool);
     try {
       await applyMigrations(executor, migrations);
     } finally {
@@ -48,7 +48,7 @@ export async function openDatabase(options: { databaseUrl?: string; dataDir: str
       prisma,
       kind: "postgres",
       async isReady() {
-        const readiness = pgExecutor(pool) as SqlExecutor & { release(): void };
+        const readiness = pgExecutor(pool);
         try {
           return (await pendingMigrations(readiness, migrations)).length === 0;
         } catch {

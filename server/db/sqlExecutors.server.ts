@@ -3,7 +3,10 @@ import type { PGlite, Transaction } from "@electric-sql/pglite";
 import type pg from "pg";
 import type { SqlExecutor } from "./migrate.server.ts";
 
-export function pgExecutor(pool: pg.Pool): SqlExecutor {
+/** An executor pinned to one pooled connection; call release() when done with it. */
+export type PinnedSqlExecutor = SqlExecutor & { release(): void };
+
+export function pgExecutor(pool: pg.Pool): PinnedSqlExecutor {
   // Advisory locks belong to a connection, so the whole executor pins one client.
   let pinned: pg.PoolClient | null = null;
   const client = async () => (pinned ??= await pool.connect());
@@ -42,7 +45,7 @@ export function pgExecutor(pool: pg.Pool): SqlExecutor {
       pinned?.release();
       pinned = null;
     },
-  } as SqlExecutor & { release(): void };
+  };
 }
 
 export function pgliteExecutor(db: PGlite | Transaction): SqlExecutor {

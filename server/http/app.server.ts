@@ -8,7 +8,7 @@ import { appRouter, createCaller } from "../trpc/root.server.ts";
 import { createRequestContext } from "../trpc/requestContext.server.ts";
 import type { AppServices } from "../services.server.ts";
 import { originCheck } from "./originCheck.server.ts";
-import { REPO_ROOT } from "../inference/phobertResources.ts";
+import { REPO_ROOT } from "../repoPaths.ts";
 
 export function createHttpApp(services: AppServices, build: ServerBuild | null): express.Express {
   const { config } = services;

@@ -4,7 +4,7 @@ import { setImmediate as yieldToEventLoop } from "node:timers/promises";
 import ort from "onnxruntime-node";
 import { loadWordDictionary } from "../text/segment.ts";
 import { readModelFolder, ModelFolderError, type ModelFolder } from "./modelFolder.server.ts";
-import { SEGMENTER_WORDS_PATH } from "./phobertResources.ts";
+import { SEGMENTER_WORDS_PATH } from "../repoPaths.ts";
 import { TextEncoder } from "./textEncoder.ts";
 import { combineWindowProbabilities, softmax, splitIntoWindows } from "./windows.ts";
 

@@ -26,7 +26,6 @@ export async function createRequestContext(services: AppServices, facts: Request
     services,
     user: resolved?.user ?? null,
     session: resolved?.session ?? null,
-    sessionToken: resolved ? token : null,
     clientIp: facts.clientIp,
     transport: facts.transport,
     secure: facts.secure,

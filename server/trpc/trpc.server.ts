@@ -13,8 +13,6 @@ export type ContextInner = {
   services: AppServices;
   user: AuthUser | null;
   session: AuthSession | null;
-  /** The raw token of the current session (to revoke it on logout). */
-  sessionToken: string | null;
   clientIp: string;
   transport: Transport;
   /** Whether the request came over HTTPS (decides the cookie's Secure flag). */

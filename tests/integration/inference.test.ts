@@ -5,7 +5,7 @@ import path from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { Classifier } from "../../server/inference/classifier.server.ts";
 import { ModelFolderError } from "../../server/inference/modelFolder.server.ts";
-import { DEFAULT_MODEL_DIR } from "../../server/inference/phobertResources.ts";
+import { DEFAULT_MODEL_DIR } from "../../server/repoPaths.ts";
 import { runTsx } from "../support/runTsx.ts";
 
 const options = { threads: 1, batchSize: 8, batchWaitMs: 2 };

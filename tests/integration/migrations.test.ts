@@ -47,7 +47,7 @@ describe.runIf(process.env.TEST_DATABASE_URL)("migrations on PostgreSQL", () => 
 
   it("are applied exactly once when several instances start at the same moment", async () => {
     const pools = Array.from({ length: 4 }, () => new pg.Pool(pgPoolConfig(scratch.url)));
-    const executors = pools.map((pool) => pgExecutor(pool) as ReturnType<typeof pgExecutor> & { release(): void });
+    const executors = pools.map((pool) => pgExecutor(pool));
     const applied = await Promise.all(executors.map((e) => applyMigrations(e, migrations)));
     executors.forEach((e) => e.release());
     expect(applied.flat().sort()).toEqual(migrations.map((m) => m.name).sort());

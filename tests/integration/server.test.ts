@@ -4,7 +4,7 @@ import { mkdtempSync } from "node:fs";
 import os from "node:os";
 import path from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { REPO_ROOT } from "../../server/inference/phobertResources.ts";
+import { REPO_ROOT } from "../../server/repoPaths.ts";
 import { runTsx, TSX } from "../support/runTsx.ts";
 import { DATABASES, startTestServer, trpcPost, type TestServer } from "../support/testServer.ts";
 

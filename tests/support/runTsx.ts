@@ -1,7 +1,7 @@
 // Runs a TypeScript entry point of this repo (a script or the server) as its own process.
 import { spawn } from "node:child_process";
 import path from "node:path";
-import { REPO_ROOT } from "../../server/inference/phobertResources.ts";
+import { REPO_ROOT } from "../../server/repoPaths.ts";
 
 export const TSX = path.join(REPO_ROOT, "node_modules", ".bin", "tsx");
 

@@ -1,7 +1,7 @@
 import { describe, expect, it } from "vitest";
 import { normalizeText } from "../../server/text/normalize.ts";
 import { buildWordDictionary, loadWordDictionary, segmentWords } from "../../server/text/segment.ts";
-import { SEGMENTER_WORDS_PATH } from "../../server/inference/phobertResources.ts";
+import { SEGMENTER_WORDS_PATH } from "../../server/repoPaths.ts";
 
 const dictionary = loadWordDictionary(SEGMENTER_WORDS_PATH);
 const seg = (text: string) => segmentWords(normalizeText(text), dictionary).join(" ");

@@ -4,7 +4,7 @@ import path from "node:path";
 import { Tokenizer } from "@huggingface/tokenizers";
 import { describe, expect, it } from "vitest";
 import { buildPhobertTokenizerJson } from "../../server/inference/phobertTokenizerJson.ts";
-import { DEFAULT_MODEL_DIR, REPO_ROOT, SEGMENTER_WORDS_PATH } from "../../server/inference/phobertResources.ts";
+import { DEFAULT_MODEL_DIR, REPO_ROOT, SEGMENTER_WORDS_PATH } from "../../server/repoPaths.ts";
 import { normalizeText } from "../../server/text/normalize.ts";
 import { readLabelledCsv } from "../../server/text/readLabelledCsv.ts";
 import { loadWordDictionary, segmentWords } from "../../server/text/segment.ts";
