@@ -40,12 +40,16 @@ export async function startServer(config: Config, options: { withUi?: boolean } 
     const s = app.listen(config.PORT, config.HOST, () => resolve(s));
     s.once("error", reject);
   });
+  // Expired sessions stay harmless (validation refuses them) but would pile up: sweep them hourly.
+  const sweep = setInterval(() => void services.auth.deleteExpiredSessions().catch((e) => console.error("session sweep failed:", e)), 3_600_000);
+  sweep.unref();
   const address = server.address();
   const port = typeof address === "object" && address ? address.port : config.PORT;
   let stopping: Promise<void> | null = null;
   const stop = () =>
     (stopping ??= (async () => {
       // Stop accepting, let in-flight requests finish (10 s at most), then close the database and model.
+      clearInterval(sweep);
       const closed = new Promise<void>((resolve) => server.close(() => resolve()));
       server.closeIdleConnections();
       const timeout = setTimeout(() => server.closeAllConnections(), 10_000);
