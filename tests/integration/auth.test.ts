@@ -112,6 +112,14 @@ describe.each(DATABASES)("accounts on %s", (database) => {
     expect((await trpcPost(server.url, "auth.logout", {}, { authorization: "Bearer garbage" })).status).toBe(401);
   });
 
+  it("sweeps expired sessions and keeps live ones", async () => {
+    const live = await trpcPost(server.url, "auth.login", { email: "lan.nguyen@example.com", password: "mật-khẩu-dài" });
+    const liveId = createHash("sha256").update(live.json.result.data.token).digest("hex");
+    await server.services.db.prisma.session.updateMany({ where: { id: { not: liveId } }, data: { expiresAt: new Date(Date.now() - 1000) } });
+    await server.services.auth.deleteExpiredSessions();
+    expect((await server.services.db.prisma.session.findMany()).map((r) => r.id)).toEqual([liveId]);
+  });
+
   it("treats a garbage session cookie as logged out and clears it", async () => {
     const res = await fetch(`${server.url}/api/trpc/auth.me`, { headers: { cookie: "camxuc_session=%%%garbage%%%" } });
     expect(res.status).toBe(200);
