@@ -2,7 +2,7 @@
 // Usage: npm run eval -- --data FILE.csv [--model DIR]   -> one JSON object on stdout
 import { parseArgs } from "node:util";
 import { Classifier } from "../server/inference/classifier.server.ts";
-import { evaluatePredictions } from "../server/inference/metrics.ts";
+import { evaluatePredictions, negativeVsPositive } from "../server/inference/metrics.ts";
 import { DEFAULT_MODEL_DIR } from "../server/repoPaths.ts";
 import { readLabelledCsv } from "../server/text/readLabelledCsv.ts";
 
@@ -24,8 +24,7 @@ try {
   const report = evaluatePredictions(gold, results.map((r) => r.label), classifier.labels);
   const output: Record<string, unknown> = { ...report, rows_per_second: Math.round((rows.length / seconds) * 10) / 10, model: `${classifier.model.modelId}@${classifier.model.version}` };
   if (gold.every((g) => g === "negative" || g === "positive")) {
-    // A 3-class model on 2-class data: score negative vs positive by the larger of those two probabilities.
-    const binary = results.map((r) => ((r.probabilities.negative ?? 0) >= (r.probabilities.positive ?? 0) ? "negative" : "positive"));
+    const binary = results.map((r) => negativeVsPositive(r.probabilities));
     output.binary_accuracy = binary.filter((b, i) => b === gold[i]).length / gold.length;
     output.binary_macro_f1 = evaluatePredictions(gold, binary, ["negative", "positive"]).macro_f1;
   }

@@ -5,7 +5,7 @@ import { existsSync, readFileSync, readdirSync, writeFileSync } from "node:fs";
 import path from "node:path";
 import { parseArgs } from "node:util";
 import { Classifier } from "../server/inference/classifier.server.ts";
-import { evaluatePredictions } from "../server/inference/metrics.ts";
+import { evaluatePredictions, negativeVsPositive } from "../server/inference/metrics.ts";
 import { DEFAULT_MODEL_DIR, REPO_ROOT } from "../server/repoPaths.ts";
 import { readLabelledCsv } from "../server/text/readLabelledCsv.ts";
 
@@ -28,7 +28,7 @@ for (const dataset of readdirSync(dataDir).sort()) {
   const gold = data.map((r) => r.label);
   const report = evaluatePredictions(gold, results.map((r) => r.label), classifier.labels);
   const binary = gold.every((g) => g !== "neutral")
-    ? evaluatePredictions(gold, results.map((r) => ((r.probabilities.negative ?? 0) >= (r.probabilities.positive ?? 0) ? "negative" : "positive")), ["negative", "positive"])
+    ? evaluatePredictions(gold, results.map((r) => negativeVsPositive(r.probabilities)), ["negative", "positive"])
     : null;
   const b = baseline[dataset];
   const ours = binary ? binary.accuracy : report.accuracy;

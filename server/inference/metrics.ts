@@ -8,8 +8,12 @@ export type EvaluationReport = {
   per_class: Record<string, ClassMetrics>;
   /** confusion[gold][predicted] = count */
   confusion: Record<string, Record<string, number>>;
-  binary_accuracy?: number;
 };
+
+/** A 3-class prediction scored on 2-class (negative/positive) data: the larger of those two probabilities. */
+export function negativeVsPositive(probabilities: Record<string, number>): "negative" | "positive" {
+  return (probabilities.negative ?? 0) >= (probabilities.positive ?? 0) ? "negative" : "positive";
+}
 
 /** Scores predictions; macro-F1 averages over the classes that occur in the gold labels. */
 export function evaluatePredictions(gold: string[], predicted: string[], labels: string[]): EvaluationReport {
