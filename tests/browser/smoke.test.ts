@@ -2,11 +2,17 @@
 import { existsSync } from "node:fs";
 import os from "node:os";
 import path from "node:path";
-import { chromium, type Browser } from "playwright-core";
+import { chromium, type Browser, type Page } from "playwright-core";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { startTestServer, type TestServer } from "../support/testServer.ts";
 
 const CHROMIUM = process.env.CHROMIUM_PATH ?? "/usr/bin/chromium";
+
+async function submitCredentials(page: Page, email: string, password: string) {
+  await page.fill("#email", email);
+  await page.fill("#password", password);
+  await page.click("main button[type=submit]");
+}
 
 describe("browser smoke test", () => {
   let server: TestServer;
@@ -31,14 +37,11 @@ describe("browser smoke test", () => {
     await expect(page.locator("h1").textContent()).resolves.toBe("Tạo tài khoản");
 
     // Inline validation: a short password is refused with the reason, in Vietnamese.
-    await page.fill("#email", "trinh@example.com");
-    await page.fill("#password", "short");
-    await page.click("main button[type=submit]");
+    await submitCredentials(page, "trinh@example.com", "short");
     await page.waitForSelector("#password-error");
     expect(await page.textContent("#password-error")).toContain("ít nhất 8 ký tự");
 
-    await page.fill("#password", "mat-khau-an-toan");
-    await page.click("main button[type=submit]");
+    await submitCredentials(page, "trinh@example.com", "mat-khau-an-toan");
     await page.waitForSelector("[data-testid=current-user]");
     expect(await page.textContent("[data-testid=current-user]")).toBe("trinh@example.com");
 
@@ -47,14 +50,11 @@ describe("browser smoke test", () => {
     await page.waitForSelector("a[href='/login']");
 
     await page.goto(`${server.url}/login`);
-    await page.fill("#email", "trinh@example.com");
-    await page.fill("#password", "wrong-password");
-    await page.click("main button[type=submit]");
+    await submitCredentials(page, "trinh@example.com", "wrong-password");
     await page.waitForSelector("[data-testid=form-error]");
     expect(await page.textContent("[data-testid=form-error]")).toBe("Email hoặc mật khẩu không đúng");
 
-    await page.fill("#password", "mat-khau-an-toan");
-    await page.click("main button[type=submit]");
+    await submitCredentials(page, "trinh@example.com", "mat-khau-an-toan");
     await page.waitForSelector("[data-testid=current-user]");
 
     await page.click("[data-testid=language-switch]");
