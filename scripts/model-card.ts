@@ -18,6 +18,10 @@ const config = JSON.parse(readFileSync(path.join(modelDir, "config.json"), "utf8
 const classifier = await Classifier.load(modelDir, { threads: 2, batchSize: 32, batchWaitMs: 0 });
 
 const f = (x: number | undefined) => (x === undefined ? "—" : x.toFixed(4));
+type DevScores = Record<string, { accuracy: number; macro_f1: number }>;
+const ngram = training.ngram_branch as
+  | { alpha: number; bags: number; epochs: number; lr: number; buckets: number; seconds: number; encoder_only_dev: DevScores; ngrams_only_dev: DevScores }
+  | undefined;
 const rows: string[] = [];
 let beatsEverywhere = true;
 for (const dataset of readdirSync(dataDir).sort()) {
@@ -45,7 +49,7 @@ await classifier.close();
 const card = `# Model card: ${config.model_id} ${config.version}
 
 A small RoBERTa sequence classifier with PhoBERT's architecture and tokenisation, trained from scratch
-by this project. Labels: ${config.labels.join(", ")}. Input: PhoBERT token ids (\`input_ids\`, \`attention_mask\`,
+by this project${ngram ? ", mixed inside the same ONNX graph with a linear n-gram branch over the same token ids" : ""}. Labels: ${config.labels.join(", ")}. Input: PhoBERT token ids (\`input_ids\`, \`attention_mask\`,
 int64, dynamic batch and sequence); output: \`logits\`. Up to ${config.max_length} positions per window.
 
 ${beatsEverywhere ? "It beats the TF-IDF baseline on every dev set (table below)." : "**Status: interim.** It does not yet beat the TF-IDF baseline on every dev set (table below); the project's quality bar is unmet."}
@@ -55,8 +59,8 @@ ${beatsEverywhere ? "It beats the TF-IDF baseline on every dev set (table below)
   feed-forward ${config.intermediate_size}, post-LayerNorm, GELU, RoBERTa position ids; classification head on \`<s>\`.
 - Vocabulary: PhoBERT-base's 64,001 ids at the input; inside the graph a constant table maps them to the
   ${training.vocabulary} ids that occur at least ${training.hyperparameters.min_count} times in the training data (others → \`<unk>\`).
-- Parameters: ${training.parameters.toLocaleString("en")}.
-
+- Encoder parameters: ${training.parameters.toLocaleString("en")}.
+${ngram ? ngramSection(ngram) : ""}
 ## Preprocessing
 Unicode NFC, tone marks in PhoBERT's placement (hoà, khoẻ, thuỷ), invisible characters and NBSP removed,
 whitespace collapsed, emoticons/emoji/UIT-VSFC emoticon tokens mapped to one spelling, longest-match word
@@ -68,7 +72,7 @@ All five train splits in \`shared/data\` (${training.train_rows.toLocaleString("
 Group, research use), VLSP 2016 SA (tech reviews; VLSP data agreement, research only), UIT-ViSFD
 (smartphone reviews, star-derived labels; free for research), linhlpv e-commerce 31k (Shopee reviews,
 star-derived; license unknown), AIVIVN 2019 (product reviews, positive/negative only; competition data).
-The dev splits chose the best epoch; nothing else was tuned on them. Test splits were not used.
+The dev splits chose the best epoch${ngram ? ", the n-gram branch's features and settings, and the encoder's weight in the mix" : ""}; nothing else was tuned on them. Test splits were not used.
 **These licenses restrict the weights to research and evaluation use** until the data question is settled.
 
 ## How it was trained
@@ -76,7 +80,8 @@ The dev splits chose the best epoch; nothing else was tuned on them. Test splits
 (${training.mlm_epochs_run} epoch(s)), then fine-tuning on the labelled rows with inverse-frequency class weights
 (${training.hyperparameters.ft_epochs} epoch(s), best epoch ${training.best_epoch} by mean dev macro-F1), training sequences cut at
 ${training.hyperparameters.train_max_len ?? 256} positions. ${training.seconds} s on ${training.hyperparameters.threads ? `${training.hyperparameters.threads} CPU thread(s)` : "the training machine"}.
-Exact command: see \`models/train/README.md\`.
+${ngram ? `The n-gram branch: \`models/train/ngram_branch.py\` (${ngram.bags} models with different seeds averaged, ${ngram.epochs} epochs each,
+Adam lr ${ngram.lr}, class-weighted; ${ngram.seconds} s).\n` : ""}Exact commands: see \`models/train/README.md\`.
 
 ## Dev-set results (measured through the TypeScript inference path)
 Baseline: TF-IDF (syllable 1–3-grams + character 2–5-grams) + class-balanced logistic regression trained on
@@ -96,3 +101,18 @@ UIT-VSFC is PhoBERT-large's reported accuracy 0.94 / macro-F1 ~0.84, which this 
 `;
 writeFileSync(path.join(modelDir, "MODEL_CARD.md"), card);
 console.error(`wrote ${path.join(modelDir, "MODEL_CARD.md")}`);
+
+function ngramSection(branch: NonNullable<typeof ngram>): string {
+  const parts = Object.keys(branch.encoder_only_dev)
+    .map((name) => `| ${name} | ${f(branch.encoder_only_dev[name]?.macro_f1)} | ${f(branch.ngrams_only_dev[name]?.macro_f1)} |`)
+    .join("\n");
+  return `- N-gram branch: a linear model over hashed token 1–3-grams, syllable bigrams, and each token's syllables and
+  character 2–5-grams (lower-cased), ${branch.buckets.toLocaleString("en")} hash buckets, computed inside the graph from the same \`input_ids\`.
+  Output \`logits\` = ${branch.alpha} × log-softmax(encoder) + ${(1 - branch.alpha).toFixed(2)} × log-softmax(n-grams), so a softmax over them gives the
+  mixed probabilities. Each part alone on dev (macro-F1; negative vs positive on AIVIVN), measured in training:
+
+| dataset | encoder only | n-grams only |
+|---|---:|---:|
+${parts}
+`;
+}

@@ -1,10 +1,11 @@
-"""Trains the bundled sentiment model: a small RoBERTa (PhoBERT's architecture and tokenisation) pretrained
+"""Trains the bundled model's encoder: a small RoBERTa (PhoBERT's architecture and tokenisation) pretrained
 with masked-language modelling on the training texts, then fine-tuned on all five labelled train splits.
 
 Input: the JSONL token ids written by `npm run train:export` (our TypeScript preprocessing), so training
-and serving share one tokeniser. Output: a model folder (model.onnx + training_report.json).
-Runs on torch 1.13 (Debian, CPU) and torch 2.x (GPU). Usage:
-  python3 models/train/train.py --work models/train/work --out models/default [--device cuda]
+and serving share one tokeniser. Output: a model folder (model.onnx, config.json, training_report.json) that
+ngram_branch.py then mixes with its n-gram branch into the shipped folder. Runs on torch 1.13 (Debian, CPU)
+and torch 2.x (GPU). Usage:
+  python3 models/train/train.py --work models/train/work --out models/train/work/deep [--device cuda]
 """
 import argparse, collections, glob, inspect, json, math, os, random, time
 
@@ -20,7 +21,7 @@ MAX_LEN = 256  # positions including <s> and </s>, as PhoBERT
 def parse_args():
     p = argparse.ArgumentParser()
     p.add_argument("--work", default="models/train/work")
-    p.add_argument("--out", default="models/default")
+    p.add_argument("--out", default="models/train/work/deep", help="the encoder folder; ngram_branch.py writes the shipped one")
     p.add_argument("--device", default="cuda" if torch.cuda.is_available() else "cpu")
     p.add_argument("--seed", type=int, default=13)
     p.add_argument("--hidden", type=int, default=256)

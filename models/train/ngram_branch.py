@@ -1,0 +1,337 @@
+"""Adds an n-gram branch to a trained encoder: a linear model over hashed token 1-3-grams, the syllables of
+segmented words and the character 2-5-grams of each token, all computed inside the ONNX graph from the same
+PhoBERT ids. The shipped model.onnx outputs alpha * log_softmax(encoder) + (1 - alpha) * log_softmax(n-grams).
+
+Why: a small encoder trained from scratch on 62k rows is weaker than a linear n-gram model on the smaller
+datasets (VLSP, UIT-ViSFD); the two make different mistakes, and the mix beats both. The branch is linear, so
+the per-token parts (lower-cased token, its syllables, its character n-grams) fold into one 64,001 x 3 table
+after training; only token bigrams/trigrams and syllable bigrams across tokens are hashed at inference.
+
+Usage (after train.py wrote the encoder to --deep and `npm run model:dev-probabilities` its dev probabilities):
+  python3 models/train/ngram_branch.py --work models/train/work --deep models/train/work/deep --out models/default --version X.Y.Z
+"""
+import argparse, collections, glob, json, math, os, shutil, time, zlib
+
+import onnx
+import torch
+import torch.nn as nn
+import torch.nn.functional as F
+from onnx import compose, helper
+
+BOS, PAD, EOS, UNK, ORIG_VOCAB = 0, 1, 2, 3, 64001
+LABELS = ["negative", "neutral", "positive"]
+P1, P2, P3, P0 = 1000003, 7919, 104729, 17  # n-gram hash multipliers (any fixed odd constants)
+CHAR_BUCKETS = 1 << 18  # training-time only: folded into the per-token table before export
+
+
+def parse_args():
+    p = argparse.ArgumentParser()
+    p.add_argument("--work", default="models/train/work")
+    p.add_argument("--vocab", default="models/vi-resources/phobert-base/dict.txt")
+    p.add_argument("--deep", default="models/train/work/deep", help="folder with the encoder's model.onnx, config.json, training_report.json")
+    p.add_argument("--out", default="models/default")
+    p.add_argument("--seed", type=int, default=13)
+    p.add_argument("--buckets", type=int, default=1 << 19, help="hash buckets for token bigrams and trigrams")
+    p.add_argument("--epochs", type=int, default=5)
+    p.add_argument("--bags", type=int, default=3, help="models trained with different seeds and averaged (linear: one table)")
+    p.add_argument("--lr", type=float, default=0.01)
+    p.add_argument("--alphas", default="0.2,0.25,0.3,0.35,0.4,0.45,0.5", help="encoder weights tried on dev")
+    p.add_argument("--threads", type=int, default=2)
+    p.add_argument("--version", required=True, help="written to config.json")
+    return p.parse_args()
+
+
+def token_tables(vocab_path):
+    """Per PhoBERT id: its lower-cased id, the ids of its syllables (for tokens joined by `_`), and hashed
+    character 2-5-grams (word boundaries marked by spaces, as scikit-learn's char_wb)."""
+    tokens = [line.rsplit(" ", 1)[0] for line in open(vocab_path, encoding="utf8") if line.strip()]
+    index = {t: i + 4 for i, t in enumerate(tokens)}
+    lower = list(range(ORIG_VOCAB))
+    for token, i in index.items():
+        lower[i] = index.get(token.lower(), i)
+    syllables = [[] for _ in range(ORIG_VOCAB)]
+    first, last = list(range(ORIG_VOCAB)), list(range(ORIG_VOCAB))
+    chargrams = [[] for _ in range(ORIG_VOCAB)]
+    for token, i in index.items():
+        text = token.lower()
+        continues = text.endswith("@@")  # a BPE piece that the next token continues: no closing boundary
+        parts = text.replace("@@", "").split("_")
+        if len(parts) > 1:
+            syllables[i] = [index[p] for p in parts if p in index]
+            first[i], last[i] = index.get(parts[0], i), index.get(parts[-1], i)
+        for part in parts:
+            padded = " " + part + ("" if continues else " ")
+            grams = {padded[a : a + n] for n in range(2, 6) for a in range(len(padded) - n + 1)}
+            chargrams[i] = chargrams[i] + sorted(zlib.crc32(g.encode()) % CHAR_BUCKETS for g in grams)
+    return lower, syllables, chargrams, first, last
+
+
+def syllable_bigram(a, b, buckets):
+    return (a * P3 + b * P1 + P0 * 2) % buckets
+
+
+def load(work, split):
+    data = {}
+    for path in sorted(glob.glob(os.path.join(work, f"*.{split}.jsonl"))):
+        name = os.path.basename(path).split(".")[0]
+        data[name] = [(r["ids"], r["label"]) for r in map(json.loads, open(path, encoding="utf8"))]
+    return data
+
+
+class Features:
+    """Training-time feature ids: [0, 64001) lower-cased tokens, then hashed n-grams, then character buckets.
+    Must agree with NgramBranch.forward (main() checks it on one dev set before export)."""
+
+    def __init__(self, tables, buckets):
+        self.lower, self.syllables, self.chargrams, self.first, self.last = tables
+        self.buckets = buckets
+        # syllable bigrams inside a segmented word (foldable into the per-token table)
+        self.inner = [[ORIG_VOCAB + syllable_bigram(a, b, buckets) for a, b in zip(sy, sy[1:])] for sy in self.syllables]
+        self.size = ORIG_VOCAB + buckets + CHAR_BUCKETS
+
+    def of(self, ids):
+        seq = [BOS] + [self.lower[t] for t in ids] + [EOS]
+        out = []
+        for t in seq[1:-1]:
+            out.append(t)
+            out += self.syllables[t]
+            out += [ORIG_VOCAB + self.buckets + g for g in self.chargrams[t]]
+            out += self.inner[t]
+        for i in range(len(seq) - 1):
+            out.append(ORIG_VOCAB + syllable_bigram(self.last[seq[i]], self.first[seq[i + 1]], self.buckets))
+        for i in range(len(seq) - 1):
+            out.append(ORIG_VOCAB + (seq[i] * P1 + seq[i + 1] * P2) % self.buckets)
+        for i in range(len(seq) - 2):
+            out.append(ORIG_VOCAB + (seq[i] * P1 + seq[i + 1] * P2 + seq[i + 2] * P3 + P0) % self.buckets)
+        return out, len(seq)
+
+    def fold(self, weight):
+        """(feature table) -> (per-token table [64001, 3], n-gram table [buckets, 3]); exact, the model is linear."""
+        unigram = torch.zeros(ORIG_VOCAB, weight.shape[1])
+        chars = weight[ORIG_VOCAB + self.buckets :]
+        for t in range(ORIG_VOCAB):
+            low = self.lower[t]
+            row = weight[low].clone()
+            for s in self.syllables[low]:
+                row += weight[s]
+            if self.chargrams[low]:
+                row += chars[self.chargrams[low]].sum(0)
+            for f in self.inner[low]:
+                row += weight[f]
+            unigram[t] = row
+        unigram[BOS] = unigram[EOS] = unigram[PAD] = 0.0
+        return unigram, weight[ORIG_VOCAB : ORIG_VOCAB + self.buckets].clone()
+
+
+class Packed:
+    """All rows' feature ids in one tensor, so a batch is a few vectorised gathers (Python lists were the bottleneck)."""
+
+    def __init__(self, rows):
+        lengths = [len(features) for (features, _), _ in rows]
+        self.flat = torch.tensor([f for (features, _), _ in rows for f in features], dtype=torch.long)
+        self.lengths = torch.tensor(lengths, dtype=torch.long)
+        self.starts = torch.cumsum(self.lengths, 0) - self.lengths
+        self.norm = torch.tensor([1.0 / math.sqrt(n) for (_, n), _ in rows])
+        self.labels = torch.tensor([label for _, label in rows], dtype=torch.long)
+
+    def batches(self, size, generator=None):
+        order = torch.randperm(len(self.labels), generator=generator) if generator is not None else torch.arange(len(self.labels))
+        for chunk in order.split(size):
+            lengths = self.lengths[chunk]
+            offsets = torch.cumsum(lengths, 0) - lengths
+            within = torch.arange(int(lengths.sum())) - offsets.repeat_interleave(lengths)
+            flat = self.flat[self.starts[chunk].repeat_interleave(lengths) + within]
+            yield flat, offsets, self.norm[chunk].repeat_interleave(lengths), self.labels[chunk]
+
+
+class NgramBranch(nn.Module):
+    """The exported branch: PhoBERT ids in, n-gram logits out (same arithmetic as Features, in int64)."""
+
+    def __init__(self, features, unigram, ngram, bias):
+        super().__init__()
+        self.register_buffer("lower", torch.tensor(features.lower, dtype=torch.long))
+        self.register_buffer("first", torch.tensor(features.first, dtype=torch.long))
+        self.register_buffer("last", torch.tensor(features.last, dtype=torch.long))
+        self.register_buffer("unigram", unigram)
+        self.register_buffer("ngram", ngram)
+        self.register_buffer("bias", bias)
+
+    def forward(self, input_ids, attention_mask):
+        ids = torch.index_select(self.lower, 0, input_ids.reshape(-1)).reshape(input_ids.shape)
+        mask = attention_mask.to(torch.float32)
+        buckets = self.ngram.shape[0]
+        total = (self.unigram[ids] * mask.unsqueeze(-1)).sum(1)
+        h2 = (ids[:, :-1] * P1 + ids[:, 1:] * P2) % buckets
+        total = total + (self.ngram[h2] * (mask[:, :-1] * mask[:, 1:]).unsqueeze(-1)).sum(1)
+        h3 = (ids[:, :-2] * P1 + ids[:, 1:-1] * P2 + ids[:, 2:] * P3 + P0) % buckets
+        total = total + (self.ngram[h3] * (mask[:, :-2] * mask[:, 1:-1] * mask[:, 2:]).unsqueeze(-1)).sum(1)
+        hs = syllable_bigram(self.last[ids[:, :-1]], self.first[ids[:, 1:]], buckets)
+        total = total + (self.ngram[hs] * (mask[:, :-1] * mask[:, 1:]).unsqueeze(-1)).sum(1)
+        return total / mask.sum(1, keepdim=True).sqrt() + self.bias
+
+
+class Mix(nn.Module):
+    def __init__(self, branch, alpha):
+        super().__init__()
+        self.branch, self.alpha = branch, alpha
+
+    def forward(self, input_ids, attention_mask, encoder_logits):
+        ngram = torch.log_softmax(self.branch(input_ids, attention_mask), -1)
+        return self.alpha * torch.log_softmax(encoder_logits, -1) + (1.0 - self.alpha) * ngram
+
+
+def macro_f1(gold, pred, classes):
+    f1s = []
+    for c in classes:
+        tp = sum(1 for g, p in zip(gold, pred) if g == c and p == c)
+        fp = sum(1 for g, p in zip(gold, pred) if g != c and p == c)
+        fn = sum(1 for g, p in zip(gold, pred) if g == c and p != c)
+        prec, rec = (tp / (tp + fp) if tp + fp else 0.0), (tp / (tp + fn) if tp + fn else 0.0)
+        f1s.append(2 * prec * rec / (prec + rec) if prec + rec else 0.0)
+    return sum(f1s) / len(f1s)
+
+
+def score(gold, scores):
+    """Accuracy and macro-F1; on a positive/negative-only set, negative vs positive (as eval and the card)."""
+    if set(gold) <= {0, 2}:
+        pred = torch.where(scores[:, 0] >= scores[:, 2], 0, 2).tolist()
+        classes = [0, 2]
+    else:
+        pred, classes = scores.argmax(-1).tolist(), [0, 1, 2]
+    return sum(g == p for g, p in zip(gold, pred)) / len(gold), macro_f1(gold, pred, classes)
+
+
+def train_bag(packed, size, classes, weights, args):
+    """Averages the weights of --bags models trained with different seeds (one linear model again)."""
+    total_w, total_b = torch.zeros(size, classes), torch.zeros(classes)
+    for bag in range(args.bags):
+        torch.manual_seed(args.seed + bag)
+        generator = torch.Generator().manual_seed(args.seed + bag)
+        table = nn.EmbeddingBag(size, classes, mode="sum", sparse=True)
+        nn.init.zeros_(table.weight)
+        bias = nn.Parameter(torch.zeros(classes))
+        sparse_opt, dense_opt = torch.optim.SparseAdam([table.weight], lr=args.lr), torch.optim.Adam([bias], lr=args.lr)
+        for epoch in range(args.epochs):
+            for flat, offsets, per_sample, labels in packed.batches(64, generator):
+                loss = F.cross_entropy(table(flat, offsets, per_sample_weights=per_sample) + bias, labels, weight=weights)
+                sparse_opt.zero_grad()
+                dense_opt.zero_grad()
+                loss.backward()
+                sparse_opt.step()
+                dense_opt.step()
+            print(f"bag {bag + 1}/{args.bags} epoch {epoch + 1}/{args.epochs}", flush=True)
+        total_w += table.weight.detach() / args.bags
+        total_b += bias.detach() / args.bags
+    return total_w, total_b
+
+
+def merge_graphs(encoder_path, mix, out_path):
+    """encoder graph (input_ids, attention_mask -> logits) + mix graph (input_ids, attention_mask, encoder logits
+    -> logits) = one graph with the encoder's interface."""
+    sample_ids = torch.tensor([[BOS, 218, 8, 649, EOS], [BOS, 218, EOS, PAD, PAD]], dtype=torch.long)
+    sample_mask = (sample_ids != PAD).long()
+    mix_path = out_path + ".mix.onnx"
+    torch.onnx.export(
+        mix, (sample_ids, sample_mask, torch.zeros(2, len(LABELS))), mix_path,
+        input_names=["input_ids", "attention_mask", "encoder_logits"], output_names=["logits"], opset_version=14,
+        dynamic_axes={"input_ids": {0: "batch", 1: "sequence"}, "attention_mask": {0: "batch", 1: "sequence"}, "encoder_logits": {0: "batch"}, "logits": {0: "batch"}},
+        do_constant_folding=True,
+    )
+    encoder = compose.add_prefix(onnx.load(encoder_path), "encoder/")
+    mixer = compose.add_prefix(onnx.load(mix_path), "mix/")
+    os.remove(mix_path)
+    # Both parts read the shared inputs; the mix also reads the encoder's output.
+    shared = {"encoder/input_ids": "input_ids", "encoder/attention_mask": "attention_mask", "mix/input_ids": "input_ids",
+              "mix/attention_mask": "attention_mask", "mix/encoder_logits": "encoder/logits", "mix/logits": "logits"}
+    for node in list(encoder.graph.node) + list(mixer.graph.node):
+        node.input[:] = [shared.get(name, name) for name in node.input]
+        node.output[:] = [shared.get(name, name) for name in node.output]
+    inputs = [i for i in mixer.graph.input if i.name != "mix/encoder_logits"]
+    for value in inputs + list(mixer.graph.output):
+        value.name = shared[value.name]
+    graph = helper.make_graph(
+        list(encoder.graph.node) + list(mixer.graph.node), "camxuc_encoder_plus_ngrams",
+        inputs=inputs, outputs=list(mixer.graph.output),
+        initializer=list(encoder.graph.initializer) + list(mixer.graph.initializer),
+    )
+    opset = max(o.version for o in encoder.opset_import if o.domain in ("", "ai.onnx"))
+    model = helper.make_model(graph, opset_imports=[helper.make_opsetid("", opset)], producer_name="camxuc ngram_branch.py")
+    model.ir_version = encoder.ir_version
+    onnx.checker.check_model(model)
+    onnx.save(model, out_path)
+
+
+def main():
+    args = parse_args()
+    started = time.time()
+    torch.set_num_threads(args.threads)
+    features = Features(token_tables(args.vocab), args.buckets)
+    train, dev = load(args.work, "train"), load(args.work, "dev")
+    rows = [(features.of(ids), label) for split in train.values() for ids, label in split]
+    dev_packed = {name: Packed([(features.of(ids), label) for ids, label in split]) for name, split in dev.items()}
+    encoder_probs = json.load(open(os.path.join(args.deep, "dev_probabilities.json"), encoding="utf8"))
+    assert encoder_probs["labels"] == LABELS, encoder_probs["labels"]
+    encoder_logp = {}
+    for name, split in dev.items():
+        probs = torch.tensor(encoder_probs["probabilities"][name])
+        assert len(probs) == len(split), f"{name}: {len(probs)} encoder rows, {len(split)} dev rows"
+        encoder_logp[name] = probs.clamp_min(1e-12).log()
+    counts = collections.Counter(label for _, label in rows)
+    weights = torch.tensor([len(rows) / (len(LABELS) * counts[c]) for c in range(len(LABELS))])
+    print(f"{len(rows)} train rows, {features.size} features", flush=True)
+
+    weight, bias = train_bag(Packed(rows), features.size, len(LABELS), weights, args)
+    del rows
+    ngram_logp = {}
+    for name, packed in dev_packed.items():
+        parts = [F.embedding_bag(flat, weight, offsets, mode="sum", per_sample_weights=w) + bias for flat, offsets, w, _ in packed.batches(512)]
+        ngram_logp[name] = torch.log_softmax(torch.cat(parts), -1)
+
+    # alpha by mean dev macro-F1, the criterion train.py uses for its best epoch
+    results = {}
+    for alpha in [float(a) for a in args.alphas.split(",")] + [0.0, 1.0]:
+        per_set = {}
+        for name, split in dev.items():
+            gold = [label for _, label in split]
+            acc, f1 = score(gold, alpha * encoder_logp[name] + (1 - alpha) * ngram_logp[name])
+            per_set[name] = {"accuracy": round(acc, 4), "macro_f1": round(f1, 4)}
+        results[alpha] = (sum(e["macro_f1"] for e in per_set.values()) / len(per_set), per_set)
+        print(f"alpha {alpha}: mean dev macro-F1 {results[alpha][0]:.4f} {json.dumps(per_set)}", flush=True)
+    tried = [float(a) for a in args.alphas.split(",")]
+    alpha = max(tried, key=lambda a: results[a][0])
+
+    unigram, ngram = features.fold(weight)
+    branch = NgramBranch(features, unigram, ngram, bias)
+    with torch.no_grad():  # the graph's arithmetic must equal the training features' (checked on one dev set)
+        name = sorted(dev)[-1]
+        for (flat, offsets, w, _), chunk in zip(dev_packed[name].batches(64), [dev[name][i : i + 64] for i in range(0, len(dev[name]), 64)]):
+            width = max(len(ids) for ids, _ in chunk) + 2
+            ids = torch.full((len(chunk), width), PAD, dtype=torch.long)
+            mask = torch.zeros((len(chunk), width), dtype=torch.long)
+            for r, (seq, _) in enumerate(chunk):
+                ids[r, : len(seq) + 2] = torch.tensor([BOS] + seq + [EOS])
+                mask[r, : len(seq) + 2] = 1
+            expected = F.embedding_bag(flat, weight, offsets, mode="sum", per_sample_weights=w) + bias
+            got = branch(ids, mask)
+            assert torch.allclose(expected, got, atol=1e-3), (expected - got).abs().max()
+
+    os.makedirs(args.out, exist_ok=True)
+    merge_graphs(os.path.join(args.deep, "model.onnx"), Mix(branch, alpha).eval(), os.path.join(args.out, "model.onnx"))
+    shutil.copy(os.path.join(args.deep, "tokenizer.json"), os.path.join(args.out, "tokenizer.json"))
+    config = json.load(open(os.path.join(args.deep, "config.json"), encoding="utf8"))
+    config.update({"version": args.version, "architecture": "RobertaForSequenceClassification (PhoBERT tokenisation) + n-gram branch",
+                   "ngram_branch": {"alpha": alpha, "buckets": args.buckets}})
+    json.dump(config, open(os.path.join(args.out, "config.json"), "w"), indent=1)
+    report = json.load(open(os.path.join(args.deep, "training_report.json"), encoding="utf8"))
+    report["encoder_export_check"] = report.pop("export_check", None)  # the encoder graph's logits, not the mix's
+    report["ngram_branch"] = {
+        "alpha": alpha, "seed": args.seed, "bags": args.bags, "epochs": args.epochs, "lr": args.lr, "buckets": args.buckets,
+        "char_buckets": CHAR_BUCKETS, "seconds": round(time.time() - started), "torch": torch.__version__,
+        "encoder_only_dev": results[1.0][1], "ngrams_only_dev": results[0.0][1], "mixed_dev": results[alpha][1],
+    }
+    json.dump(report, open(os.path.join(args.out, "training_report.json"), "w"), indent=1)
+    print(f"alpha {alpha}: wrote {args.out}/model.onnx ({os.path.getsize(os.path.join(args.out, 'model.onnx')) / 1e6:.1f} MB) in {time.time() - started:.0f}s", flush=True)
+
+
+if __name__ == "__main__":
+    main()
