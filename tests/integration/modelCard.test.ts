@@ -1,0 +1,73 @@
+// The bundled model card's dev figures are what `npm run eval` measures now, and the training helper that
+// exports dev probabilities reads every split in row order.
+import { existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from "node:fs";
+import os from "node:os";
+import path from "node:path";
+import { describe, expect, it } from "vitest";
+import { Classifier } from "../../server/inference/classifier.server.ts";
+import { DEFAULT_MODEL_DIR, REPO_ROOT } from "../../server/repoPaths.ts";
+import { runTsx } from "../support/runTsx.ts";
+
+const dataDir = path.resolve(REPO_ROOT, "..", "shared", "data");
+
+type CardRow = { dataset: string; binary: boolean; n: number; accuracy: number; macroF1: number; baseline: [number, number]; beats: string };
+
+function cardRows(): CardRow[] {
+  const card = readFileSync(path.join(DEFAULT_MODEL_DIR, "MODEL_CARD.md"), "utf8");
+  return [...card.matchAll(/^\| ([\w.-]+)( \(2-class[^|]*)? \| (\d+) \| ([\d.]+) \| ([\d.]+) \| ([\d.]+) \| ([\d.]+) \| (yes|no) \|$/gm)].map((m) => ({
+    dataset: m[1]!,
+    binary: m[2] !== undefined,
+    n: Number(m[3]),
+    accuracy: Number(m[4]),
+    macroF1: Number(m[5]),
+    baseline: [Number(m[6]), Number(m[7])],
+    beats: m[8]!,
+  }));
+}
+
+describe("bundled model card", () => {
+  it("lists every dev split, and npm run eval reproduces each row", async () => {
+    if (!existsSync(dataDir)) throw new Error(`this test reads the dev splits from ${dataDir}`);
+    const rows = cardRows();
+    expect(rows.map((r) => r.dataset).sort()).toEqual(
+      ["aivivn-2019-sa", "linhlpv-ecommerce-31k", "uit-visfd", "uit-vsfc", "vlsp2016-sa"].filter((d) => existsSync(path.join(dataDir, d, "dev.csv"))),
+    );
+    for (const row of rows) {
+      const result = await runTsx(["scripts/eval.ts", "--data", path.join(dataDir, row.dataset, "dev.csv")]);
+      expect(result.code, result.stderr).toBe(0);
+      const report = JSON.parse(result.stdout);
+      expect(report.n).toBe(row.n);
+      expect((row.binary ? report.binary_accuracy : report.accuracy).toFixed(4), row.dataset).toBe(row.accuracy.toFixed(4));
+      expect((row.binary ? report.binary_macro_f1 : report.macro_f1).toFixed(4), row.dataset).toBe(row.macroF1.toFixed(4));
+      expect(row.beats, row.dataset).toBe(row.accuracy > row.baseline[0] && row.macroF1 > row.baseline[1] ? "yes" : "no");
+    }
+  }, 120_000);
+});
+
+describe("npm run model:dev-probabilities", () => {
+  it("writes each dataset's class probabilities in row order, skipping folders without the split", async () => {
+    const dir = mkdtempSync(path.join(os.tmpdir(), "camxuc-devprobs-"));
+    const texts = { alpha: ["Rất hài lòng", "Hàng kém,\nkhông nên mua"], beta: ["tạm được"] };
+    for (const [name, rows] of Object.entries(texts)) {
+      mkdirSync(path.join(dir, name));
+      writeFileSync(path.join(dir, name, "dev.csv"), "text,label\n" + rows.map((t) => `"${t}",positive`).join("\n") + "\n");
+    }
+    mkdirSync(path.join(dir, "vi-resources"));
+    const out = path.join(dir, "out.json");
+    const result = await runTsx(["scripts/dev-probabilities.ts", "--model", DEFAULT_MODEL_DIR, "--data", dir, "--out", out]);
+    expect(result.code, result.stderr).toBe(0);
+    const written = JSON.parse(readFileSync(out, "utf8"));
+    const classifier = await Classifier.load(DEFAULT_MODEL_DIR, { threads: 1, batchSize: 8, batchWaitMs: 0 });
+    expect(written.labels).toEqual(classifier.labels);
+    expect(Object.keys(written.probabilities).sort()).toEqual(["alpha", "beta"]);
+    for (const [name, rows] of Object.entries(texts)) {
+      const expected = await classifier.classify(rows);
+      expect(written.probabilities[name]).toHaveLength(rows.length);
+      written.probabilities[name].forEach((probs: number[], i: number) =>
+        classifier.labels.forEach((label, j) => expect(probs[j]).toBeCloseTo(expected[i]!.probabilities[label]!, 5)),
+      );
+    }
+    await classifier.close();
+    rmSync(dir, { recursive: true, force: true });
+  });
+});
