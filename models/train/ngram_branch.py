@@ -18,6 +18,8 @@ import torch.nn as nn
 import torch.nn.functional as F
 from onnx import compose, helper
 
+from train import macro_f1  # this folder is on sys.path when the script runs
+
 BOS, PAD, EOS, UNK, ORIG_VOCAB = 0, 1, 2, 3, 64001
 LABELS = ["negative", "neutral", "positive"]
 P1, P2, P3, P0 = 1000003, 7919, 104729, 17  # n-gram hash multipliers (any fixed odd constants)
@@ -178,17 +180,6 @@ class Mix(nn.Module):
     def forward(self, input_ids, attention_mask, encoder_logits):
         ngram = torch.log_softmax(self.branch(input_ids, attention_mask), -1)
         return self.alpha * torch.log_softmax(encoder_logits, -1) + (1.0 - self.alpha) * ngram
-
-
-def macro_f1(gold, pred, classes):
-    f1s = []
-    for c in classes:
-        tp = sum(1 for g, p in zip(gold, pred) if g == c and p == c)
-        fp = sum(1 for g, p in zip(gold, pred) if g != c and p == c)
-        fn = sum(1 for g, p in zip(gold, pred) if g == c and p != c)
-        prec, rec = (tp / (tp + fp) if tp + fp else 0.0), (tp / (tp + fn) if tp + fn else 0.0)
-        f1s.append(2 * prec * rec / (prec + rec) if prec + rec else 0.0)
-    return sum(f1s) / len(f1s)
 
 
 def score(gold, scores):
