@@ -1,17 +1,14 @@
 // Inference benchmark: rows/s for 2,000 texts one by one vs through the module's batching (same run, same
 // machine), and p50/p95 latency of single requests at concurrency 1 and 8. Ratios, never assertions.
-import { readdirSync, existsSync } from "node:fs";
-import path from "node:path";
 import { Classifier } from "../server/inference/classifier.server.ts";
-import { DEFAULT_MODEL_DIR, REPO_ROOT, SEGMENTER_WORDS_PATH } from "../server/repoPaths.ts";
-import { readLabelledCsv } from "../server/text/readLabelledCsv.ts";
+import { DEFAULT_MODEL_DIR, SEGMENTER_WORDS_PATH, SHARED_DATA_DIR } from "../server/repoPaths.ts";
+import { labelledSplitFiles, readLabelledCsv } from "../server/text/readLabelledCsv.ts";
 import { normalizeText } from "../server/text/normalize.ts";
 import { loadWordDictionary, segmentWords } from "../server/text/segment.ts";
 
-const dataDir = process.env.BENCH_DATA ?? path.resolve(REPO_ROOT, "..", "shared", "data");
-const texts = readdirSync(dataDir)
-  .filter((d) => existsSync(path.join(dataDir, d, "dev.csv")))
-  .flatMap((d) => readLabelledCsv(path.join(dataDir, d, "dev.csv")).map((r) => r.text))
+const dataDir = process.env.BENCH_DATA ?? SHARED_DATA_DIR;
+const texts = labelledSplitFiles(dataDir, "dev")
+  .flatMap(({ file }) => readLabelledCsv(file).map((r) => r.text))
   .slice(0, 2000);
 const modelDir = process.env.MODEL_DIR ?? DEFAULT_MODEL_DIR;
 const threads = Number(process.env.INFERENCE_THREADS ?? 2);

@@ -2,7 +2,7 @@
 // Usage: npm run eval -- --data FILE.csv [--model DIR]   -> one JSON object on stdout
 import { parseArgs } from "node:util";
 import { Classifier } from "../server/inference/classifier.server.ts";
-import { evaluatePredictions, negativeVsPositive } from "../server/inference/metrics.ts";
+import { scoreClassifications } from "../server/inference/metrics.ts";
 import { DEFAULT_MODEL_DIR } from "../server/repoPaths.ts";
 import { readLabelledCsv } from "../server/text/readLabelledCsv.ts";
 
@@ -20,13 +20,11 @@ try {
   const started = performance.now();
   const results = await classifier.classify(rows.map((r) => r.text));
   const seconds = (performance.now() - started) / 1000;
-  const gold = rows.map((r) => r.label);
-  const report = evaluatePredictions(gold, results.map((r) => r.label), classifier.labels);
+  const { report, binary } = scoreClassifications(rows.map((r) => r.label), results, classifier.labels);
   const output: Record<string, unknown> = { ...report, rows_per_second: Math.round((rows.length / seconds) * 10) / 10, model: `${classifier.model.modelId}@${classifier.model.version}` };
-  if (gold.every((g) => g === "negative" || g === "positive")) {
-    const binary = results.map((r) => negativeVsPositive(r.probabilities));
-    output.binary_accuracy = binary.filter((b, i) => b === gold[i]).length / gold.length;
-    output.binary_macro_f1 = evaluatePredictions(gold, binary, ["negative", "positive"]).macro_f1;
+  if (binary) {
+    output.binary_accuracy = binary.accuracy;
+    output.binary_macro_f1 = binary.macro_f1;
   }
   await classifier.close();
   console.log(JSON.stringify(output));

@@ -1,17 +1,17 @@
 // Writes MODEL_CARD.md for a model folder: dev-set metrics measured now through the TypeScript inference
 // path (the same numbers `npm run eval` prints), next to the TF-IDF baseline's report.
 // Usage: npm run model:card -- [--model models/default] [--data ../shared/data] [--baseline models/train/baseline_report.json]
-import { existsSync, readFileSync, readdirSync, writeFileSync } from "node:fs";
+import { readFileSync, writeFileSync } from "node:fs";
 import path from "node:path";
 import { parseArgs } from "node:util";
 import { Classifier } from "../server/inference/classifier.server.ts";
-import { evaluatePredictions, negativeVsPositive } from "../server/inference/metrics.ts";
-import { DEFAULT_MODEL_DIR, REPO_ROOT } from "../server/repoPaths.ts";
-import { readLabelledCsv } from "../server/text/readLabelledCsv.ts";
+import { scoreClassifications } from "../server/inference/metrics.ts";
+import { DEFAULT_MODEL_DIR, REPO_ROOT, SHARED_DATA_DIR } from "../server/repoPaths.ts";
+import { labelledSplitFiles, readLabelledCsv } from "../server/text/readLabelledCsv.ts";
 
 const { values } = parseArgs({ options: { model: { type: "string" }, data: { type: "string" }, baseline: { type: "string" } } });
 const modelDir = values.model ?? DEFAULT_MODEL_DIR;
-const dataDir = values.data ?? path.resolve(REPO_ROOT, "..", "shared", "data");
+const dataDir = values.data ?? SHARED_DATA_DIR;
 const baseline = JSON.parse(readFileSync(values.baseline ?? path.join(REPO_ROOT, "models", "train", "baseline_report.json"), "utf8")) as Record<string, { accuracy: number; macro_f1: number; binary_accuracy?: number; binary_macro_f1?: number }>;
 const training = JSON.parse(readFileSync(path.join(modelDir, "training_report.json"), "utf8"));
 const config = JSON.parse(readFileSync(path.join(modelDir, "config.json"), "utf8"));
@@ -24,16 +24,10 @@ const ngram = training.ngram_branch as
   | undefined;
 const rows: string[] = [];
 let beatsEverywhere = true;
-for (const dataset of readdirSync(dataDir).sort()) {
-  const file = path.join(dataDir, dataset, "dev.csv");
-  if (!existsSync(file)) continue;
+for (const { dataset, file } of labelledSplitFiles(dataDir, "dev")) {
   const data = readLabelledCsv(file);
   const results = await classifier.classify(data.map((r) => r.text));
-  const gold = data.map((r) => r.label);
-  const report = evaluatePredictions(gold, results.map((r) => r.label), classifier.labels);
-  const binary = gold.every((g) => g !== "neutral")
-    ? evaluatePredictions(gold, results.map((r) => negativeVsPositive(r.probabilities)), ["negative", "positive"])
-    : null;
+  const { report, binary } = scoreClassifications(data.map((r) => r.label), results, classifier.labels);
   const b = baseline[dataset];
   const ours = binary ? binary.accuracy : report.accuracy;
   const theirs = binary ? b?.binary_accuracy : b?.accuracy;

@@ -4,4 +4,8 @@ import path from "node:path";
 
 export const REPO_ROOT = path.resolve(path.dirname(fileURLToPath(import.meta.url)), "..");
 export const DEFAULT_MODEL_DIR = path.join(REPO_ROOT, "models", "default");
+/** The shared Vietnamese sentiment data (one folder per dataset with train.csv / dev.csv), beside the repo. */
+export const SHARED_DATA_DIR = path.resolve(REPO_ROOT, "..", "shared", "data");
+/** PhoBERT-base's fastBPE vocabulary (dict.txt) and merges (bpe.codes), from which tokenizer.json is built. */
+export const PHOBERT_VOCAB_DIR = path.join(REPO_ROOT, "models", "vi-resources", "phobert-base");
 export const SEGMENTER_WORDS_PATH = path.join(REPO_ROOT, "models", "vi-resources", "rdrsegmenter-vnvocab-words.txt");

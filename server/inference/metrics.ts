@@ -15,6 +15,23 @@ export function negativeVsPositive(probabilities: Record<string, number>): "nega
   return (probabilities.negative ?? 0) >= (probabilities.positive ?? 0) ? "negative" : "positive";
 }
 
+/**
+ * Scores classifications of one labelled set. A set whose gold labels are only negative/positive also gets
+ * `binary`: the same results scored negative vs positive, which is how such sets are compared.
+ */
+export function scoreClassifications(
+  gold: string[],
+  results: { label: string; probabilities: Record<string, number> }[],
+  labels: string[],
+): { report: EvaluationReport; binary: EvaluationReport | null } {
+  const report = evaluatePredictions(gold, results.map((r) => r.label), labels);
+  const binaryLabels = ["negative", "positive"];
+  const binary = gold.every((g) => binaryLabels.includes(g))
+    ? evaluatePredictions(gold, results.map((r) => negativeVsPositive(r.probabilities)), binaryLabels)
+    : null;
+  return { report, binary };
+}
+
 /** Scores predictions; macro-F1 averages over the classes that occur in the gold labels. */
 export function evaluatePredictions(gold: string[], predicted: string[], labels: string[]): EvaluationReport {
   if (gold.length !== predicted.length) throw new Error("gold and predicted differ in length");

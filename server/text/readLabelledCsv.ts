@@ -1,6 +1,7 @@
 // The one CSV reader for labelled `text,label` files (RFC 4180: quoted newlines, CRLF, leading spaces kept).
 import Papa from "papaparse";
-import { readFileSync } from "node:fs";
+import { existsSync, readFileSync, readdirSync } from "node:fs";
+import path from "node:path";
 
 export type LabelledRow = { text: string; label: string };
 
@@ -18,6 +19,14 @@ export function parseLabelledCsv(content: string, source = "CSV"): LabelledRow[]
   return parsed.data.map((row) => ({ text: row.text ?? "", label: (row.label ?? "").trim().toLowerCase() }));
 }
 
-export function readLabelledCsv(path: string): LabelledRow[] {
-  return parseLabelledCsv(readFileSync(path, "utf8"), path);
+export function readLabelledCsv(file: string): LabelledRow[] {
+  return parseLabelledCsv(readFileSync(file, "utf8"), file);
+}
+
+/** The datasets under `dataDir` (one folder each) that have `<split>.csv`, sorted by name. */
+export function labelledSplitFiles(dataDir: string, split: "train" | "dev"): { dataset: string; file: string }[] {
+  return readdirSync(dataDir)
+    .sort()
+    .map((dataset) => ({ dataset, file: path.join(dataDir, dataset, `${split}.csv`) }))
+    .filter(({ file }) => existsSync(file));
 }

@@ -1,5 +1,5 @@
 import { describe, expect, it } from "vitest";
-import { evaluatePredictions } from "../../server/inference/metrics.ts";
+import { evaluatePredictions, scoreClassifications } from "../../server/inference/metrics.ts";
 
 describe("evaluatePredictions", () => {
   it("computes accuracy, per-class metrics, macro-F1 and the confusion matrix", () => {
@@ -17,5 +17,21 @@ describe("evaluatePredictions", () => {
   it("averages macro-F1 over the classes present in the gold labels", () => {
     const report = evaluatePredictions(["negative", "positive"], ["negative", "neutral"], ["negative", "neutral", "positive"]);
     expect(report.macro_f1).toBeCloseTo(0.5);
+  });
+});
+
+describe("scoreClassifications", () => {
+  const labels = ["negative", "neutral", "positive"];
+  const result = (label: string, negative: number, neutral: number, positive: number) => ({ label, probabilities: { negative, neutral, positive } });
+
+  it("scores a negative/positive-only set also as negative vs positive", () => {
+    const { report, binary } = scoreClassifications(["negative", "positive"], [result("neutral", 0.3, 0.5, 0.2), result("positive", 0.1, 0.2, 0.7)], labels);
+    expect(report.accuracy).toBeCloseTo(0.5);
+    expect(binary?.accuracy).toBe(1);
+    expect(binary?.macro_f1).toBe(1);
+  });
+
+  it("gives no binary score when a set has neutral labels", () => {
+    expect(scoreClassifications(["neutral"], [result("neutral", 0.2, 0.6, 0.2)], labels).binary).toBeNull();
   });
 });

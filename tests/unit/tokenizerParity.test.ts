@@ -1,25 +1,22 @@
 // tokenizer.json (run by the transformers.js tokenizer) must give PhoBERT's fastBPE ids exactly.
-import { existsSync, readFileSync, readdirSync } from "node:fs";
+import { existsSync, readFileSync } from "node:fs";
 import path from "node:path";
 import { Tokenizer } from "@huggingface/tokenizers";
 import { describe, expect, it } from "vitest";
 import { buildPhobertTokenizerJson } from "../../server/inference/phobertTokenizerJson.ts";
-import { DEFAULT_MODEL_DIR, REPO_ROOT, SEGMENTER_WORDS_PATH } from "../../server/repoPaths.ts";
+import { DEFAULT_MODEL_DIR, PHOBERT_VOCAB_DIR, SEGMENTER_WORDS_PATH, SHARED_DATA_DIR } from "../../server/repoPaths.ts";
 import { normalizeText } from "../../server/text/normalize.ts";
-import { readLabelledCsv } from "../../server/text/readLabelledCsv.ts";
+import { labelledSplitFiles, readLabelledCsv } from "../../server/text/readLabelledCsv.ts";
 import { loadWordDictionary, segmentWords } from "../../server/text/segment.ts";
 import { FastBpeReference } from "../fastbpeReference.ts";
 
-const vocabDir = path.join(REPO_ROOT, "models", "vi-resources", "phobert-base");
-const dictText = readFileSync(path.join(vocabDir, "dict.txt"), "utf8");
-const codesText = readFileSync(path.join(vocabDir, "bpe.codes"), "utf8");
-const dataDir = path.resolve(REPO_ROOT, "..", "shared", "data");
+const dictText = readFileSync(path.join(PHOBERT_VOCAB_DIR, "dict.txt"), "utf8");
+const codesText = readFileSync(path.join(PHOBERT_VOCAB_DIR, "bpe.codes"), "utf8");
+
 
 function sentences(): string[] {
-  if (!existsSync(dataDir)) throw new Error(`the parity test reads dev splits from ${dataDir}`);
-  return readdirSync(dataDir)
-    .filter((d) => existsSync(path.join(dataDir, d, "dev.csv")))
-    .flatMap((d) => readLabelledCsv(path.join(dataDir, d, "dev.csv")).slice(0, 800).map((r) => r.text));
+  if (!existsSync(SHARED_DATA_DIR)) throw new Error(`the parity test reads dev splits from ${SHARED_DATA_DIR}`);
+  return labelledSplitFiles(SHARED_DATA_DIR, "dev").flatMap(({ file }) => readLabelledCsv(file).slice(0, 800).map((r) => r.text));
 }
 
 describe("PhoBERT tokenizer parity", () => {
