@@ -2,7 +2,7 @@
 // window, in this process's memory. Several instances each keep their own counts: limits apply per instance.
 
 export class SlidingWindowCounter {
-  private readonly failures = new Map<string, number[]>();
+  private readonly events = new Map<string, number[]>();
 
   constructor(
     private readonly limit: number,
@@ -12,9 +12,9 @@ export class SlidingWindowCounter {
 
   private recent(key: string): number[] {
     const cutoff = this.now() - this.windowMs;
-    const times = (this.failures.get(key) ?? []).filter((t) => t > cutoff);
-    if (times.length) this.failures.set(key, times);
-    else this.failures.delete(key);
+    const times = (this.events.get(key) ?? []).filter((t) => t > cutoff);
+    if (times.length) this.events.set(key, times);
+    else this.events.delete(key);
     return times;
   }
 
@@ -26,10 +26,10 @@ export class SlidingWindowCounter {
   }
 
   record(key: string): void {
-    this.failures.set(key, [...this.recent(key), this.now()]);
+    this.events.set(key, [...this.recent(key), this.now()]);
   }
 
   reset(key: string): void {
-    this.failures.delete(key);
+    this.events.delete(key);
   }
 }
