@@ -32,6 +32,7 @@ const EnvSchema = z.object({
   LOGIN_MAX_FAILURES_PER_IP: positiveInt(20),
   LOGIN_MAX_FAILURES_PER_ACCOUNT: positiveInt(5),
   LOGIN_FAILURE_WINDOW_MINUTES: positiveInt(15),
+  REGISTRATIONS_PER_IP_PER_HOUR: positiveInt(10),
   ANONYMOUS_PREDICTIONS_PER_MINUTE: positiveInt(20),
   MIN_PASSWORD_LENGTH: z.coerce.number().int().min(8).default(8),
 });

@@ -28,6 +28,7 @@ export async function createServices(
     maxFailuresPerIp: config.LOGIN_MAX_FAILURES_PER_IP,
     maxFailuresPerAccount: config.LOGIN_MAX_FAILURES_PER_ACCOUNT,
     failureWindowMinutes: config.LOGIN_FAILURE_WINDOW_MINUTES,
+    registrationsPerIpPerHour: config.REGISTRATIONS_PER_IP_PER_HOUR,
   });
   const anonymousPredictions = new SlidingWindowCounter(config.ANONYMOUS_PREDICTIONS_PER_MINUTE, 60_000);
   return { config, db, auth, classifier, anonymousPredictions };

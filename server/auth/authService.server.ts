@@ -24,6 +24,7 @@ export type AuthOptions = {
   maxFailuresPerIp: number;
   maxFailuresPerAccount: number;
   failureWindowMinutes: number;
+  registrationsPerIpPerHour: number;
 };
 
 declare module "lucia" {
@@ -48,6 +49,8 @@ export class AuthService {
   private readonly lucia: Lucia<{ kind: string }, { email: string; locale: string }>;
   private readonly ipFailures: SlidingWindowCounter;
   private readonly accountFailures: SlidingWindowCounter;
+  /** New accounts per client IP: each costs an argon2 hash, and mass sign-ups are abuse. */
+  private readonly ipRegistrations: SlidingWindowCounter;
 
   constructor(
     private readonly prisma: PrismaClient,
@@ -62,6 +65,7 @@ export class AuthService {
     const windowMs = options.failureWindowMinutes * 60_000;
     this.ipFailures = new SlidingWindowCounter(options.maxFailuresPerIp, windowMs);
     this.accountFailures = new SlidingWindowCounter(options.maxFailuresPerAccount, windowMs);
+    this.ipRegistrations = new SlidingWindowCounter(options.registrationsPerIpPerHour, 3_600_000);
   }
 
   get sessionTtlSeconds(): number {
@@ -77,11 +81,17 @@ export class AuthService {
     }
   }
 
-  async register(email: string, password: string, locale: string): Promise<AuthUser> {
+  async register(email: string, password: string, locale: string, ip: string): Promise<AuthUser> {
     const normalized = normalizeEmail(email);
     this.checkPassword(password);
+    const ipKey = `ip:${ip}`;
+    const wait = this.ipRegistrations.blockedForSeconds(ipKey);
+    if (wait > 0) {
+      throw new AppError("TOO_MANY_REQUESTS", "auth.tooManyRegistrations", `Too many new accounts from this address; try again in ${Math.ceil(wait / 60)} minute(s)`, undefined, wait);
+    }
     const existing = await this.prisma.user.findUnique({ where: { email: normalized } });
     if (existing) throw new AppError("CONFLICT", "auth.emailTaken", "An account with this email already exists; log in instead", "email");
+    this.ipRegistrations.record(ipKey);
     const passwordHash = await hashPassword(password);
     try {
       const user = await this.prisma.user.create({ data: { id: randomUUID(), email: normalized, passwordHash, locale } });

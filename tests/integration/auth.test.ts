@@ -149,3 +149,29 @@ describe.each(DATABASES)("accounts on %s", (database) => {
     expect(await ready.json()).toMatchObject({ database: true });
   });
 });
+
+describe("registration limit", () => {
+  let server: TestServer;
+  beforeAll(async () => {
+    server = await startTestServer("pglite", { MODEL_ENABLED: "false", REGISTRATIONS_PER_IP_PER_HOUR: "2", TRUST_PROXY: "true" });
+  });
+  afterAll(async () => {
+    await server?.close();
+  });
+
+  it("refuses a third new account from one address with 429, writes nothing, and leaves other addresses alone", async () => {
+    const from = (ip: string) => ({ "x-forwarded-for": ip });
+    const register = (email: string, ip: string) => trpcPost(server.url, "auth.register", { email, password: "long-enough-1" }, from(ip));
+    expect((await register("a1@example.com", "203.0.113.7")).status).toBe(200);
+    // A refused duplicate creates no account, so it does not count.
+    expect((await register("a1@example.com", "203.0.113.7")).status).toBe(409);
+    expect((await register("a2@example.com", "203.0.113.7")).status).toBe(200);
+    const blocked = await register("a3@example.com", "203.0.113.7");
+    expect(blocked.status).toBe(429);
+    expect(blocked.json.error.message).toMatch(/Too many new accounts from this address; try again in 60 minute/);
+    expect(await server.services.db.prisma.user.count({ where: { email: "a3@example.com" } })).toBe(0);
+    expect((await register("b1@example.com", "198.51.100.4")).status).toBe(200);
+    // Existing accounts still log in from the blocked address.
+    expect((await trpcPost(server.url, "auth.login", { email: "a1@example.com", password: "long-enough-1" }, from("203.0.113.7"))).status).toBe(200);
+  });
+});

@@ -13,7 +13,7 @@ export const authRouter = router({
   register: publicProcedure
     .input(Credentials.extend({ locale: LocaleSchema }))
     .mutation(async ({ ctx, input }) => {
-      const user = await ctx.services.auth.register(input.email, input.password, input.locale);
+      const user = await ctx.services.auth.register(input.email, input.password, input.locale, ctx.clientIp);
       const issued = await ctx.services.auth.createSession(user.id, ctx.transport === "remix" ? "cookie" : "bearer");
       if (ctx.transport === "remix") ctx.setCookie(serializeSessionCookie(issued.token, issued.expiresAt, ctx.secure));
       return { user, ...(ctx.transport === "http" ? { token: issued.token } : {}), expiresAt: issued.expiresAt.toISOString() };
