@@ -5,6 +5,7 @@ export const LANG_COOKIE = "camxuc_lang";
 
 const vi = {
   "app.name": "Cảm xúc",
+  "meta.home": "Cảm xúc — phân tích cảm xúc tiếng Việt",
   "app.tagline": "Phân tích cảm xúc tiếng Việt",
   "nav.analyse": "Phân tích",
   "nav.dashboard": "Tổng quan",
@@ -45,6 +46,8 @@ const vi = {
   "error.badOrigin": "Yêu cầu từ trang khác bị từ chối",
   "error.bodyTooLarge": "Dữ liệu gửi lên quá lớn",
   "error.notFound": "Không tìm thấy trang",
+  "error.forbidden": "Bạn không có quyền làm việc này",
+  "error.tooManyRequests": "Quá nhiều yêu cầu; hãy thử lại sau ít phút",
   "error.title": "Có lỗi",
   "predict.title": "Phân tích cảm xúc một đoạn văn",
   "predict.placeholder": "Nhập hoặc dán văn bản tiếng Việt, ví dụ: Sản phẩm tốt, giao hàng nhanh!",
@@ -80,6 +83,7 @@ type Key = keyof typeof vi;
 
 const en: Record<Key, string> = {
   "app.name": "Cảm xúc",
+  "meta.home": "Cảm xúc — Vietnamese sentiment analysis",
   "app.tagline": "Vietnamese sentiment analysis",
   "nav.analyse": "Analyse",
   "nav.dashboard": "Dashboard",
@@ -120,6 +124,8 @@ const en: Record<Key, string> = {
   "error.badOrigin": "Cross-site request refused",
   "error.bodyTooLarge": "The request is too large",
   "error.notFound": "Page not found",
+  "error.forbidden": "You are not allowed to do this",
+  "error.tooManyRequests": "Too many requests; try again in a few minutes",
   "error.title": "Error",
   "predict.title": "Analyse the sentiment of a text",
   "predict.placeholder": "Type or paste Vietnamese text, e.g. Sản phẩm tốt, giao hàng nhanh!",

@@ -1,14 +1,16 @@
-import type { LinksFunction, LoaderFunctionArgs, MetaFunction } from "@remix-run/node";
+import type { LinksFunction, LoaderFunctionArgs } from "@remix-run/node";
 import { json } from "@remix-run/node";
-import { Form, Link, Links, Meta, NavLink, Outlet, Scripts, ScrollRestoration, isRouteErrorResponse, useLoaderData, useLocation, useRouteError } from "@remix-run/react";
+import { Form, Link, Links, Meta, NavLink, Outlet, Scripts, ScrollRestoration, useLoaderData, useLocation } from "@remix-run/react";
 import styles from "./tailwind.css";
+import { ErrorPage } from "./components/ErrorPage.tsx";
 import { langFromCookieHeader, translate, type Lang } from "./i18n.ts";
+import { titleMeta } from "./pageMeta.ts";
 import { useLang } from "./useLang.ts";
 import "./loadContext.ts";
 
 export const links: LinksFunction = () => [{ rel: "stylesheet", href: styles }];
 
-export const meta: MetaFunction = () => [{ title: "Cảm xúc — phân tích cảm xúc tiếng Việt" }];
+export const meta = titleMeta();
 
 export async function loader({ request, context }: LoaderFunctionArgs) {
   const lang = langFromCookieHeader(request.headers.get("Cookie"));
@@ -112,15 +114,4 @@ export default function App() {
   );
 }
 
-export function ErrorBoundary() {
-  const error = useRouteError();
-  const { t } = useLang();
-  const notFound = isRouteErrorResponse(error) && error.status === 404;
-  return (
-    <div className="mx-auto max-w-lg p-8 text-center">
-      <h1 className="text-2xl font-bold">{notFound ? t("error.notFound") : t("error.title")}</h1>
-      <p className="mt-2 text-slate-600">{isRouteErrorResponse(error) ? `${error.status} ${error.statusText}` : t("error.internal")}</p>
-      <Link to="/" className="mt-4 inline-block text-orange-700 underline">{t("nav.analyse")}</Link>
-    </div>
-  );
-}
+export const ErrorBoundary = ErrorPage;

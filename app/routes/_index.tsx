@@ -1,12 +1,13 @@
-import type { ActionFunctionArgs, LoaderFunctionArgs, MetaFunction } from "@remix-run/node";
+import type { ActionFunctionArgs, LoaderFunctionArgs } from "@remix-run/node";
 import { json } from "@remix-run/node";
 import { Form, useActionData, useLoaderData, useNavigation } from "@remix-run/react";
 import { useState } from "react";
 import { toActionError } from "../actionErrors.server.ts";
 import { ProbabilityBars } from "../components/ProbabilityBars.tsx";
 import { useLang } from "../useLang.ts";
+import { titleMeta } from "../pageMeta.ts";
 
-export const meta: MetaFunction = () => [{ title: "Cảm xúc — phân tích cảm xúc tiếng Việt" }];
+export const meta = titleMeta();
 
 export async function loader({ context }: LoaderFunctionArgs) {
   return json({ maxChars: context.config.maxTextChars, model: await context.caller.predict.model() });

@@ -2,6 +2,9 @@ import type { LoaderFunctionArgs } from "@remix-run/node";
 import { json } from "@remix-run/node";
 import { ComingSoon } from "../components/ComingSoon.tsx";
 import { requireUser } from "../requireUser.server.ts";
+import { titleMeta } from "../pageMeta.ts";
+
+export const meta = titleMeta("page.batch");
 
 export async function loader({ request, context }: LoaderFunctionArgs) {
   requireUser(request, context);

@@ -1,8 +1,9 @@
-import type { ActionFunctionArgs, MetaFunction } from "@remix-run/node";
+import type { ActionFunctionArgs } from "@remix-run/node";
 import { AuthPage } from "../components/AuthForm.tsx";
 import { authAction, authLoader } from "../authAction.server.ts";
+import { titleMeta } from "../pageMeta.ts";
 
-export const meta: MetaFunction = () => [{ title: "Đăng nhập · Cảm xúc" }];
+export const meta = titleMeta("auth.loginTitle");
 export const loader = authLoader;
 export const action = (args: ActionFunctionArgs) => authAction(args, "login");
 

@@ -2,6 +2,9 @@ import type { ActionFunctionArgs, LoaderFunctionArgs } from "@remix-run/node";
 import { json, redirect } from "@remix-run/node";
 import { Form, useLoaderData } from "@remix-run/react";
 import { useLang } from "../useLang.ts";
+import { titleMeta } from "../pageMeta.ts";
+
+export const meta = titleMeta("auth.logoutTitle");
 
 export async function loader({ context }: LoaderFunctionArgs) {
   if (!context.user) return redirect("/login");

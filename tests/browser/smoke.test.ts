@@ -35,6 +35,7 @@ describe("browser smoke test", () => {
     const page = await browser.newPage({ viewport: { width: 1200, height: 800 } });
     await page.goto(`${server.url}/register`);
     await expect(page.locator("h1").textContent()).resolves.toBe("Tạo tài khoản");
+    expect(await page.title()).toBe("Tạo tài khoản · Cảm xúc");
 
     // Inline validation: a short password is refused with the reason, in Vietnamese.
     await submitCredentials(page, "trinh@example.com", "short");
@@ -60,6 +61,13 @@ describe("browser smoke test", () => {
     await page.click("[data-testid=language-switch]");
     await page.waitForSelector("text=Analyse the sentiment of a text");
     expect(await page.getAttribute("html", "lang")).toBe("en");
+    expect(await page.title()).toBe("Cảm xúc — Vietnamese sentiment analysis");
+    // Error pages speak the visitor's language too, not the HTTP status text.
+    const missing = await page.goto(`${server.url}/khong-co-trang-nay`);
+    expect(missing?.status()).toBe(404);
+    expect(await page.textContent("[data-testid=error-message]")).toBe("404 · Page not found");
+    expect(await page.title()).toBe("Page not found · Cảm xúc");
+    await page.goto(server.url);
     await page.click("[data-testid=language-switch]");
     await page.waitForSelector("text=Phân tích cảm xúc một đoạn văn");
     await page.close();
