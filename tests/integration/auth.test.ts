@@ -140,6 +140,20 @@ describe.each(DATABASES)("accounts on %s", (database) => {
       body: "{}",
     });
     expect(missing.status).toBe(403);
+    expect(((await missing.json()) as any).error.messageKey).toBe("error.badOrigin");
+  });
+
+  it("answers a refused cross-site form post from a browser with a readable page, not JSON", async () => {
+    const res = await fetch(`${server.url}/login`, {
+      method: "POST",
+      headers: { "content-type": "application/x-www-form-urlencoded", accept: "text/html,application/xhtml+xml,*/*;q=0.8", origin: "https://evil.example" },
+      body: "email=a%40example.com&password=whatever-123",
+    });
+    expect(res.status).toBe(403);
+    expect(res.headers.get("content-type")).toMatch(/^text\/html/);
+    const page = await res.text();
+    expect(page).toContain("Yêu cầu từ trang khác bị từ chối");
+    expect(page).toContain("Cross-site request refused");
   });
 
   it("answers the health probes", async () => {
