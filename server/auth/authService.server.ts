@@ -87,7 +87,7 @@ export class AuthService {
     const ipKey = `ip:${ip}`;
     const wait = this.ipRegistrations.blockedForSeconds(ipKey);
     if (wait > 0) {
-      throw new AppError("TOO_MANY_REQUESTS", "auth.tooManyRegistrations", `Too many new accounts from this address; try again in ${Math.ceil(wait / 60)} minute(s)`, undefined, wait);
+      throw new AppError("TOO_MANY_REQUESTS", "auth.tooManyRegistrations", `Too many new accounts from your network (IP address); try again in ${Math.ceil(wait / 60)} minute(s)`, undefined, wait);
     }
     const existing = await this.prisma.user.findUnique({ where: { email: normalized } });
     if (existing) throw new AppError("CONFLICT", "auth.emailTaken", "An account with this email already exists; log in instead", "email");

@@ -6,8 +6,8 @@ const SAFE_METHODS = new Set(["GET", "HEAD", "OPTIONS"]);
 
 const REFUSED_PAGE = `<!doctype html><html lang="vi"><head><meta charset="utf-8"><meta name="viewport" content="width=device-width, initial-scale=1"><title>403 · Cảm xúc</title></head>
 <body style="font-family:system-ui,sans-serif;max-width:36rem;margin:3rem auto;padding:0 1rem;text-align:center">
-<h1>Yêu cầu từ trang khác bị từ chối</h1><p>Biểu mẫu này được gửi từ một trang khác, nên chúng tôi không thực hiện nó. Hãy mở lại trang và thử lại.</p>
-<p lang="en">Cross-site request refused: this form was sent from another site, so it was not carried out. Open the page again and retry.</p>
+<h1>Yêu cầu từ trang khác bị từ chối</h1><p>Chúng tôi không xác nhận được rằng biểu mẫu này được gửi từ chính trang Cảm xúc, nên đã không thực hiện nó. Hãy mở lại trang và thử lại.</p>
+<p lang="en">Cross-site request refused: we could not confirm that this form was sent from this site, so it was not carried out. Open the page again and retry.</p>
 <p><a href="/">Cảm xúc</a></p></body></html>`;
 
 function sameHost(url: string | undefined, host: string | undefined): boolean | null {
@@ -26,12 +26,12 @@ export function originCheck(req: Request, res: Response, next: NextFunction): vo
   const hasSessionCookie = (req.headers.cookie ?? "").includes(`${SESSION_COOKIE_NAME}=`);
   // A foreign Origin is always refused; a missing one only matters when a session cookie would authorise the write.
   if (verdict === false || (verdict === null && hasSessionCookie)) {
-    const message = "Cross-site request refused: the Origin header does not match this site";
     // A browser's form post gets a page a person can read (in both languages: the refusal comes before any
     // route knows the visitor's); scripts get JSON.
     if (req.accepts(["json", "html"]) === "html") {
       res.status(403).type("html").send(REFUSED_PAGE);
     } else {
+      const message = "Cross-site request refused: the Origin (or Referer) header is missing or does not match this site";
       res.status(403).json({ error: { message, messageKey: "error.badOrigin" } });
     }
     return;

@@ -182,7 +182,7 @@ describe("registration limit", () => {
     expect((await register("a2@example.com", "203.0.113.7")).status).toBe(200);
     const blocked = await register("a3@example.com", "203.0.113.7");
     expect(blocked.status).toBe(429);
-    expect(blocked.json.error.message).toMatch(/Too many new accounts from this address; try again in 60 minute/);
+    expect(blocked.json.error.message).toMatch(/Too many new accounts from your network \(IP address\); try again in 60 minute/);
     expect(await server.services.db.prisma.user.count({ where: { email: "a3@example.com" } })).toBe(0);
     expect((await register("b1@example.com", "198.51.100.4")).status).toBe(200);
     // Existing accounts still log in from the blocked address.
