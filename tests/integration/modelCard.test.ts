@@ -9,7 +9,6 @@ import { DEFAULT_MODEL_DIR, SHARED_DATA_DIR } from "../../server/repoPaths.ts";
 import { labelledSplitFiles } from "../../server/text/readLabelledCsv.ts";
 import { runTsx } from "../support/runTsx.ts";
 
-
 type CardRow = { dataset: string; binary: boolean; n: number; accuracy: number; macroF1: number; baseline: [number, number]; beats: string };
 
 function cardRows(): CardRow[] {

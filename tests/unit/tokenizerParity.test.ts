@@ -13,7 +13,6 @@ import { FastBpeReference } from "../fastbpeReference.ts";
 const dictText = readFileSync(path.join(PHOBERT_VOCAB_DIR, "dict.txt"), "utf8");
 const codesText = readFileSync(path.join(PHOBERT_VOCAB_DIR, "bpe.codes"), "utf8");
 
-
 function sentences(): string[] {
   if (!existsSync(SHARED_DATA_DIR)) throw new Error(`the parity test reads dev splits from ${SHARED_DATA_DIR}`);
   return labelledSplitFiles(SHARED_DATA_DIR, "dev").flatMap(({ file }) => readLabelledCsv(file).slice(0, 800).map((r) => r.text));
