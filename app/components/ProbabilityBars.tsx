@@ -1,6 +1,5 @@
+import { labelBarClass } from "../labelColors.ts";
 import { useLang } from "../useLang.ts";
-
-const COLORS: Record<string, string> = { negative: "bg-red-500", neutral: "bg-slate-400", positive: "bg-emerald-500" };
 
 /** Horizontal bars, one per class: quicker to read than a table of numbers. */
 export function ProbabilityBars({ probabilities }: { probabilities: Record<string, number> }) {
@@ -11,7 +10,7 @@ export function ProbabilityBars({ probabilities }: { probabilities: Record<strin
         <li key={label} className="grid grid-cols-[6.5rem_1fr_3.5rem] items-center gap-2 text-sm" data-testid={`prob-${label}`}>
           <span>{t(`label.${label}`)}</span>
           <span className="h-3 overflow-hidden rounded-full bg-slate-200">
-            <span className={`block h-full ${COLORS[label] ?? "bg-orange-500"}`} style={{ width: `${(p * 100).toFixed(1)}%` }} />
+            <span className={`block h-full ${labelBarClass(label)}`} style={{ width: `${(p * 100).toFixed(1)}%` }} />
           </span>
           <span className="text-right tabular-nums">{(p * 100).toFixed(1)}%</span>
         </li>

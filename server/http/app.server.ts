@@ -67,7 +67,7 @@ export function createHttpApp(services: AppServices, build: ServerBuild | null):
         mode: config.NODE_ENV === "production" ? "production" : "development",
         getLoadContext: async (req, res) => {
           const ctx = await createRequestContext(services, requestFacts(req, res, "remix"));
-          return { caller: createCaller(ctx), user: ctx.user, config: { maxTextChars: config.MAX_TEXT_CHARS, minPasswordLength: config.MIN_PASSWORD_LENGTH } };
+          return { caller: createCaller(ctx), user: ctx.user, config: { maxTextChars: config.MAX_TEXT_CHARS, minPasswordLength: config.MIN_PASSWORD_LENGTH, searchMaxChars: config.SEARCH_MAX_CHARS } };
         },
       }),
     );

@@ -1,11 +1,13 @@
 // The whole API: feature routers assembled into one. Its type is what typed clients import.
 import { authRouter } from "./routers/auth.server.ts";
+import { historyRouter } from "./routers/history.server.ts";
 import { predictRouter } from "./routers/predict.server.ts";
 import { createCallerFactory, router } from "./trpc.server.ts";
 
 export const appRouter = router({
   auth: authRouter,
   predict: predictRouter,
+  history: historyRouter,
 });
 
 export type AppRouter = typeof appRouter;

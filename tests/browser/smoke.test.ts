@@ -73,6 +73,40 @@ describe("browser smoke test", () => {
     await page.close();
   });
 
+  it("keeps a signed-in user's analyses in a history searchable without accents", async () => {
+    const page = await browser.newPage({ viewport: { width: 390, height: 844 }, isMobile: true });
+    await page.goto(`${server.url}/register`);
+    await submitCredentials(page, "lan@example.com", "mat-khau-cua-lan");
+    await page.waitForSelector("[data-testid=predict-text]");
+    for (const text of ["Giao hàng nhanh, đóng gói đẹp", "Chất lượng kém, không như mô tả"]) {
+      await page.fill("[data-testid=predict-text]", text);
+      // Each analysis is stored once its POST has been answered.
+      await Promise.all([page.waitForResponse((r) => r.request().method() === "POST" && r.ok()), page.click("main button[type=submit]")]);
+    }
+
+    await page.goto(`${server.url}/history`);
+    expect(await page.title()).toBe("Lịch sử phân tích · Cảm xúc");
+    expect(await page.locator("[data-testid=history-item]").count()).toBe(2);
+    expect(await page.locator("[data-testid=history-text]").first().textContent()).toBe("Chất lượng kém, không như mô tả");
+    expect(await page.evaluate(() => document.documentElement.scrollWidth)).toBeLessThanOrEqual(390);
+    await page.screenshot({ path: path.join(os.tmpdir(), "camxuc-history.png"), fullPage: true });
+
+    await page.fill("#history-search", "giao hang");
+    await page.click("form[role=search] button[type=submit]");
+    await page.waitForURL(/q=giao\+hang/);
+    await page.waitForFunction(() => document.querySelectorAll("[data-testid=history-item]").length === 1);
+    expect(await page.textContent("[data-testid=history-text]")).toBe("Giao hàng nhanh, đóng gói đẹp");
+    await page.click("[data-testid=history-item] summary");
+    expect(await page.locator("[data-testid=history-item] [data-testid^=prob-]").count()).toBe(3);
+
+    await page.click("[data-testid=history-item] button[type=submit]");
+    await page.waitForSelector("[data-testid=history-empty]");
+    expect(await page.textContent("[data-testid=history-empty]")).toBe("Không có kết quả nào khớp.");
+    await page.goto(`${server.url}/history`);
+    expect(await page.locator("[data-testid=history-item]").count()).toBe(1);
+    await page.close();
+  });
+
   it("analyses a text on a 360 px phone screen", async () => {
     const page = await browser.newPage({ viewport: { width: 360, height: 740 }, isMobile: true });
     await page.goto(server.url);

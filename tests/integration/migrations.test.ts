@@ -5,12 +5,40 @@ import { PGlite } from "@electric-sql/pglite";
 import pg from "pg";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { MIGRATIONS_DIR, openDatabase, pgPoolConfig } from "../../server/db/client.server.ts";
-import { applyMigrations, MigrationError, readMigrations } from "../../server/db/migrate.server.ts";
+import { applyMigrations, MigrationError, readMigrations, type SqlExecutor } from "../../server/db/migrate.server.ts";
 import { diffMigrationsToSchema } from "../../server/db/schemaEngine.server.ts";
 import { pgExecutor, pgliteExecutor } from "../../server/db/sqlExecutors.server.ts";
+import { foldForSearch } from "../../server/text/searchFold.ts";
 import { createScratchDatabase } from "../support/testServer.ts";
 
 const migrations = readMigrations(MIGRATIONS_DIR);
+
+const SEARCH_TEXT_MIGRATION = "20261127091704_history_search_text";
+
+/** Every Vietnamese vowel with every tone, both cases, plus đ/Đ, decomposed input, capitals and other scripts. */
+function textsBeforeSearchText(): string[] {
+  const vowels = "aăâeêioôơuưyAĂÂEÊIOÔƠUƯY";
+  const tones = ["", "\u0300", "\u0301", "\u0303", "\u0309", "\u0323"];
+  const letters = [...vowels].flatMap((v) => tones.map((tone) => (v + tone).normalize("NFC"))).join(" ");
+  return [letters, "Đường đi ĐẸP", "Giao hàng nhanh".normalize("NFD"), "HÀNG KÉM CHẤT LƯỢNG 😡 :(", "100% ok_ne", "tab\tand\nnewline"];
+}
+
+/** Applies the migrations before search_text, stores predictions, then the rest: the SQL backfill must equal foldForSearch. */
+async function expectSearchTextBackfill(db: SqlExecutor) {
+  await applyMigrations(db, migrations.filter((m) => m.name < SEARCH_TEXT_MIGRATION));
+  await db.query(`INSERT INTO users (id, email, password_hash) VALUES ('u1', 'u1@example.com', 'x')`);
+  for (const text of textsBeforeSearchText()) {
+    await db.query(
+      `INSERT INTO predictions (id, user_id, text, label, confidence, probabilities, token_count, model_id, model_version, source)
+       VALUES (gen_random_uuid()::text, 'u1', $1, 'neutral', 0.5, '{}', 1, 'm', '0', 'single')`,
+      [text],
+    );
+  }
+  expect(await applyMigrations(db, migrations)).toContain(SEARCH_TEXT_MIGRATION);
+  const rows = await db.query<{ text: string; search_text: string }>(`SELECT text, search_text FROM predictions`);
+  expect(rows).toHaveLength(textsBeforeSearchText().length);
+  for (const row of rows) expect(row.search_text).toBe(foldForSearch(row.text));
+}
 
 describe("migrations", () => {
   it("produce exactly the schema in prisma/schema.prisma (no drift)", async () => {
@@ -34,6 +62,12 @@ describe("migrations", () => {
     await expect(applyMigrations(pgliteExecutor(db), edited)).rejects.toBeInstanceOf(MigrationError);
     await db.close();
   });
+
+  it("fill search_text for predictions stored before it exactly as the server computes it (PGlite)", async () => {
+    const db = await PGlite.create();
+    await expectSearchTextBackfill(pgliteExecutor(db));
+    await db.close();
+  });
 });
 
 describe.runIf(process.env.TEST_DATABASE_URL)("migrations on PostgreSQL", () => {
@@ -54,6 +88,19 @@ describe.runIf(process.env.TEST_DATABASE_URL)("migrations on PostgreSQL", () => 
     const rows = await pools[0]!.query(`SELECT migration_name FROM "_prisma_migrations"`);
     expect(rows.rowCount).toBe(migrations.length);
     await Promise.all(pools.map((p) => p.end()));
+  });
+
+  it("fill search_text for predictions stored before it exactly as the server computes it (PostgreSQL)", async () => {
+    const other = await createScratchDatabase();
+    const pool = new pg.Pool(pgPoolConfig(other.url));
+    const executor = pgExecutor(pool);
+    try {
+      await expectSearchTextBackfill(executor);
+    } finally {
+      executor.release();
+      await pool.end();
+      await other.drop();
+    }
   });
 
   it("openDatabase migrates a server database and reports ready; postgres:// is accepted", async () => {

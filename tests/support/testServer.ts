@@ -72,7 +72,9 @@ export async function trpcPost(baseUrl: string, procedure: string, body: unknown
   return { status: response.status, headers: response.headers, json: (await response.json()) as any };
 }
 
-export async function trpcGet(baseUrl: string, procedure: string, headers: Record<string, string> = {}) {
-  const response = await fetch(`${baseUrl}/api/trpc/${procedure}`, { headers });
+/** GETs a tRPC query over real HTTP; `input` goes in the query string as tRPC expects. */
+export async function trpcGet(baseUrl: string, procedure: string, headers: Record<string, string> = {}, input?: unknown) {
+  const query = input === undefined ? "" : `?input=${encodeURIComponent(JSON.stringify(input))}`;
+  const response = await fetch(`${baseUrl}/api/trpc/${procedure}${query}`, { headers });
   return { status: response.status, headers: response.headers, json: (await response.json()) as any };
 }

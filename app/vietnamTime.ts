@@ -1,0 +1,9 @@
+// Dates as "dd/mm/yyyy hh:mm" in Vietnam's time (UTC+7 all year, no daylight saving). Computed by hand
+// rather than with Intl so the server's render and the browser's hydration always produce the same text.
+const VIETNAM_OFFSET_MS = 7 * 60 * 60 * 1000;
+
+export function formatVietnamTime(iso: string): string {
+  const d = new Date(Date.parse(iso) + VIETNAM_OFFSET_MS);
+  const two = (n: number) => String(n).padStart(2, "0");
+  return `${two(d.getUTCDate())}/${two(d.getUTCMonth() + 1)}/${d.getUTCFullYear()} ${two(d.getUTCHours())}:${two(d.getUTCMinutes())}`;
+}

@@ -1,0 +1,15 @@
+// Accent- and case-insensitive search keys: people often type Vietnamese without diacritics ("giao hang"),
+// so history search compares texts with every combining mark removed, đ as d, and lower case.
+// The migration that added predictions.search_text computes the same key in SQL for rows stored before it;
+// tests/integration/migrations.test.ts holds the two to the same result.
+
+const COMBINING_MARKS = /\p{M}+/gu;
+
+export function foldForSearch(text: string): string {
+  return text.normalize("NFD").replace(COMBINING_MARKS, "").replace(/đ/g, "d").replace(/Đ/g, "D").toLowerCase();
+}
+
+/** The words of a search query, folded; a stored text matches when it contains every one of them. */
+export function searchTerms(query: string): string[] {
+  return [...new Set(foldForSearch(query).split(/\s+/u).filter(Boolean))];
+}

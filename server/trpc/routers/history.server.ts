@@ -1,0 +1,39 @@
+// The signed-in user's own predictions: list (search, label filter, pages) and delete.
+import { z } from "zod";
+import { AppError } from "../../errors.ts";
+import { deletePrediction, listHistory } from "../../predictions/predictionHistory.server.ts";
+import { protectedProcedure, router } from "../trpc.server.ts";
+
+const ListInput = z
+  .object({
+    search: z.string({ invalid_type_error: "search must be a string" }).default(""),
+    label: z.string({ invalid_type_error: "label must be a string" }).trim().max(64, "label is too long").nullish(),
+    cursor: z.string({ invalid_type_error: "cursor must be a string" }).max(200, "cursor is not one this server gave out").nullish(),
+    limit: z.number({ invalid_type_error: "limit must be a number" }).int("limit must be a whole number").min(1, "limit must be at least 1").optional(),
+  })
+  .default({});
+
+export const historyRouter = router({
+  list: protectedProcedure.input(ListInput).query(({ ctx, input }) => {
+    const { HISTORY_PAGE_SIZE, HISTORY_MAX_PAGE_SIZE, SEARCH_MAX_CHARS } = ctx.services.config;
+    if (input.search.length > SEARCH_MAX_CHARS) {
+      throw new AppError("BAD_REQUEST", "history.searchTooLong", `search is too long: ${input.search.length} characters, the limit is ${SEARCH_MAX_CHARS}`, "search");
+    }
+    if (input.limit !== undefined && input.limit > HISTORY_MAX_PAGE_SIZE) {
+      throw new AppError("BAD_REQUEST", "history.limitTooLarge", `limit ${input.limit} is too large: at most ${HISTORY_MAX_PAGE_SIZE} per page`, "limit");
+    }
+    return listHistory(ctx.services.db.prisma, ctx.user.id, {
+      search: input.search,
+      label: input.label || null,
+      cursor: input.cursor || null,
+      limit: input.limit ?? HISTORY_PAGE_SIZE,
+    });
+  }),
+
+  delete: protectedProcedure
+    .input(z.object({ id: z.string({ required_error: "id is required", invalid_type_error: "id must be a string" }).uuid("id is not a prediction id") }))
+    .mutation(async ({ ctx, input }) => {
+      await deletePrediction(ctx.services.db.prisma, ctx.user.id, input.id);
+      return { deleted: input.id };
+    }),
+});
