@@ -9,3 +9,5 @@ export const SHARED_DATA_DIR = path.resolve(REPO_ROOT, "..", "shared", "data");
 /** PhoBERT-base's fastBPE vocabulary (dict.txt) and merges (bpe.codes), from which tokenizer.json is built. */
 export const PHOBERT_VOCAB_DIR = path.join(REPO_ROOT, "models", "vi-resources", "phobert-base");
 export const SEGMENTER_WORDS_PATH = path.join(REPO_ROOT, "models", "vi-resources", "rdrsegmenter-vnvocab-words.txt");
+/** Vietnamese stopwords (one word per line, syllables joined by "_"), left out of word clouds. */
+export const STOPWORDS_PATH = path.join(REPO_ROOT, "models", "vi-resources", "vietnamese-stopwords-dash.txt");

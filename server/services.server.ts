@@ -3,7 +3,10 @@ import type { Config } from "./config.server.ts";
 import { AuthService } from "./auth/authService.server.ts";
 import { openDatabase, type Database } from "./db/client.server.ts";
 import type { Classifier } from "./inference/classifier.server.ts";
+import { loadStopwords, TermCounter } from "./insights/termCounter.server.ts";
 import { SlidingWindowCounter } from "./rateLimit/slidingWindowCounter.server.ts";
+import { SEGMENTER_WORDS_PATH, STOPWORDS_PATH } from "./repoPaths.ts";
+import { loadWordDictionary } from "./text/segment.ts";
 
 export type AppServices = {
   config: Config;
@@ -13,6 +16,8 @@ export type AppServices = {
   classifier: Classifier | null;
   /** Predictions by visitors without an account, per client IP per minute. */
   anonymousPredictions: SlidingWindowCounter;
+  /** Word counts for the dashboard's word clouds. */
+  terms: TermCounter;
 };
 
 export async function createServices(
@@ -31,7 +36,8 @@ export async function createServices(
     registrationsPerIpPerHour: config.REGISTRATIONS_PER_IP_PER_HOUR,
   });
   const anonymousPredictions = new SlidingWindowCounter(config.ANONYMOUS_PREDICTIONS_PER_MINUTE, 60_000);
-  return { config, db, auth, classifier, anonymousPredictions };
+  const terms = new TermCounter(loadWordDictionary(SEGMENTER_WORDS_PATH), loadStopwords(STOPWORDS_PATH));
+  return { config, db, auth, classifier, anonymousPredictions, terms };
 }
 
 export async function closeServices(services: AppServices): Promise<void> {

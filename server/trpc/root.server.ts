@@ -1,6 +1,7 @@
 // The whole API: feature routers assembled into one. Its type is what typed clients import.
 import { authRouter } from "./routers/auth.server.ts";
 import { historyRouter } from "./routers/history.server.ts";
+import { insightsRouter } from "./routers/insights.server.ts";
 import { predictRouter } from "./routers/predict.server.ts";
 import { createCallerFactory, router } from "./trpc.server.ts";
 
@@ -8,6 +9,7 @@ export const appRouter = router({
   auth: authRouter,
   predict: predictRouter,
   history: historyRouter,
+  insights: insightsRouter,
 });
 
 export type AppRouter = typeof appRouter;

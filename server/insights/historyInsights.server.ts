@@ -1,0 +1,76 @@
+// What the dashboard shows about a user's own predictions: label totals, a label count per day in
+// Vietnam's time (UTC+7, as the history page shows dates), and the most frequent words per label.
+import type { PrismaClient } from "../db/generated/client.ts";
+import type { TermCount, TermCounter } from "./termCounter.server.ts";
+
+export type InsightsLimits = {
+  /** Days shown in the daily chart, today included. */
+  days: number;
+  /** Word clouds read at most this many of the newest predictions. */
+  maxTexts: number;
+  /** Words per label's cloud. */
+  termsPerLabel: number;
+};
+
+export type HistoryInsights = {
+  total: number;
+  labelCounts: Record<string, number>;
+  /** One entry per day, oldest first, days without predictions included. */
+  daily: { day: string; counts: Record<string, number> }[];
+  terms: Record<string, TermCount[]>;
+  /** How many of the newest predictions the word clouds were read from. */
+  termsFromTexts: number;
+};
+
+const VIETNAM_OFFSET_MS = 7 * 60 * 60 * 1000;
+const DAY_MS = 24 * 60 * 60 * 1000;
+
+const vietnamDay = (ms: number) => new Date(ms + VIETNAM_OFFSET_MS).toISOString().slice(0, 10);
+
+export async function historyInsights(
+  prisma: PrismaClient,
+  counter: TermCounter,
+  userId: string,
+  limits: InsightsLimits,
+  now = Date.now(),
+): Promise<HistoryInsights> {
+  const days = Array.from({ length: limits.days }, (_, i) => vietnamDay(now - (limits.days - 1 - i) * DAY_MS));
+  // Midnight in Vietnam of the first day shown, in UTC without a zone like created_at, so the session's
+  // TimeZone setting cannot shift the comparison.
+  const since = new Date(Date.parse(`${days[0]}T00:00:00Z`) - VIETNAM_OFFSET_MS).toISOString().slice(0, 23);
+  const [totals, perDay, recent] = await Promise.all([
+    prisma.prediction.groupBy({ by: ["label"], where: { userId, source: "single" }, _count: { _all: true } }),
+    prisma.$queryRaw<{ day: string; label: string; n: bigint }[]>`
+      SELECT to_char(created_at + interval '7 hours', 'YYYY-MM-DD') AS day, label, count(*) AS n
+      FROM predictions
+      WHERE user_id = ${userId} AND source = 'single' AND created_at >= ${since}::timestamp
+      GROUP BY 1, 2`,
+    prisma.prediction.findMany({
+      where: { userId, source: "single" },
+      orderBy: [{ createdAt: "desc" }, { id: "desc" }],
+      take: limits.maxTexts,
+      select: { text: true, label: true },
+    }),
+  ]);
+
+  const labelCounts = Object.fromEntries(totals.map((t) => [t.label, t._count._all]));
+  const byDay = new Map(days.map((day) => [day, {} as Record<string, number>]));
+  for (const row of perDay) {
+    const counts = byDay.get(row.day);
+    if (counts) counts[row.label] = Number(row.n);
+  }
+  const textsByLabel = new Map<string, string[]>();
+  for (const { text, label } of recent) {
+    const texts = textsByLabel.get(label);
+    if (texts) texts.push(text);
+    else textsByLabel.set(label, [text]);
+  }
+
+  return {
+    total: Object.values(labelCounts).reduce((a, b) => a + b, 0),
+    labelCounts,
+    daily: days.map((day) => ({ day, counts: byDay.get(day)! })),
+    terms: Object.fromEntries([...textsByLabel].map(([label, texts]) => [label, counter.top(texts, limits.termsPerLabel)])),
+    termsFromTexts: recent.length,
+  };
+}

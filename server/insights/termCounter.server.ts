@@ -1,0 +1,56 @@
+// Word frequencies for word clouds. Texts go through the model's own normalisation and word segmentation,
+// so "giao hàng" counts as one word; stopwords are dropped, except entries of the list that carry
+// sentiment, which are what a reader of a sentiment word cloud wants to see.
+import { readFileSync } from "node:fs";
+import { normalizeText } from "../text/normalize.ts";
+import { segmentWords, type WordDictionary } from "../text/segment.ts";
+
+/** Stopword-list entries that say something about sentiment; kept in word clouds. */
+const SENTIMENT_STOPWORDS = [
+  "tốt", "hay", "thích", "nhanh", "ngọt", "dễ", "khó", "mạnh", "nặng", "thiếu", "đáng", "đúng", "lâu", "sớm",
+  "khá", "tanh", "khá_tốt", "tốt_hơn", "thật_tốt", "không_được", "nhanh_tay",
+];
+
+const HAS_LETTER = /\p{L}/u;
+/** normalizeText turns emoji and typed smileys into these; they read well in a cloud. */
+const EMOTICONS = new Set([":)", ":(", ":'(", ":d", "<3", ":v"]);
+const LINK_OR_EMAIL = /^(?:https?:\/\/|www\.)|@/u;
+
+export type TermCount = { term: string; count: number };
+
+export function loadStopwords(path: string): Set<string> {
+  const words = readFileSync(path, "utf8").split("\n").map((w) => w.normalize("NFC").trim().toLowerCase()).filter(Boolean);
+  const keep = new Set(SENTIMENT_STOPWORDS);
+  return new Set(words.filter((w) => !keep.has(w)));
+}
+
+export class TermCounter {
+  constructor(
+    private readonly dictionary: WordDictionary,
+    private readonly stopwords: Set<string>,
+  ) {}
+
+  /** The words of one text worth showing, lower-cased, syllables joined by "_", each once. */
+  terms(text: string): Set<string> {
+    const out = new Set<string>();
+    for (const token of segmentWords(normalizeText(text), this.dictionary)) {
+      const word = token.toLowerCase();
+      if (EMOTICONS.has(word)) out.add(word);
+      else if (word.length >= 2 && HAS_LETTER.test(word) && !LINK_OR_EMAIL.test(word) && !this.stopwords.has(word)) out.add(word);
+    }
+    return out;
+  }
+
+  /**
+   * The `limit` words found in the most texts (a word counts once per text, so one long review cannot fill
+   * the cloud), most frequent first, ties alphabetical; syllables shown with spaces ("giao hàng").
+   */
+  top(texts: Iterable<string>, limit: number): TermCount[] {
+    const counts = new Map<string, number>();
+    for (const text of texts) for (const term of this.terms(text)) counts.set(term, (counts.get(term) ?? 0) + 1);
+    return [...counts]
+      .sort((a, b) => b[1] - a[1] || (a[0] < b[0] ? -1 : a[0] > b[0] ? 1 : 0))
+      .slice(0, limit)
+      .map(([term, count]) => ({ term: term.replace(/_/g, " "), count }));
+  }
+}
