@@ -1,4 +1,4 @@
-import { labelBarClass } from "../labelColors.ts";
+import { labelBarClass } from "../labels.ts";
 import { useLang } from "../useLang.ts";
 
 /** Horizontal bars, one per class: quicker to read than a table of numbers. */

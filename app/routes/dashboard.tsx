@@ -1,16 +1,124 @@
 import type { LoaderFunctionArgs } from "@remix-run/node";
 import { json } from "@remix-run/node";
-import { ComingSoon } from "../components/ComingSoon.tsx";
-import { requireUser } from "../requireUser.server.ts";
+import { Link, useLoaderData, useNavigate } from "@remix-run/react";
+import { Chart } from "../charts/Chart.tsx";
+import { labelHex, labelOrder, labelTextHexes } from "../labels.ts";
 import { titleMeta } from "../pageMeta.ts";
+import { requireUser } from "../requireUser.server.ts";
+import { useLang } from "../useLang.ts";
 
 export const meta = titleMeta("page.dashboard");
 
 export async function loader({ request, context }: LoaderFunctionArgs) {
   requireUser(request, context);
-  return json({});
+  const [insights, model] = await Promise.all([context.caller.insights.overview(), context.caller.predict.model()]);
+  return json({ insights, modelLabels: model?.labels ?? [] });
 }
 
-export default function Page() {
-  return <ComingSoon titleKey="page.dashboard" />;
+const TOOLTIP = { trigger: "item", confine: true };
+
+export default function DashboardPage() {
+  const { insights, modelLabels } = useLoaderData<typeof loader>();
+  const { t } = useLang();
+  const navigate = useNavigate();
+  const labels = labelOrder(modelLabels, insights.labelCounts);
+  const name = (label: string) => t(`label.${label}`);
+  const days = insights.daily.length;
+
+  if (insights.total === 0) {
+    return (
+      <section className="space-y-4">
+        <h1 className="text-2xl font-semibold">{t("page.dashboard")}</h1>
+        <p className="rounded-md border border-dashed border-slate-300 p-4 text-slate-600" data-testid="dashboard-empty">
+          {t("dashboard.empty")} <Link to="/" className="font-medium text-orange-700 underline">{t("history.emptyAction")}</Link>
+        </p>
+      </section>
+    );
+  }
+
+  const share = {
+    tooltip: { ...TOOLTIP, formatter: "{b}: {c} ({d}%)" },
+    legend: { bottom: 0 },
+    series: [{
+      type: "pie",
+      radius: ["45%", "72%"],
+      center: ["50%", "45%"],
+      label: { formatter: "{d}%" },
+      data: labels.filter((l) => insights.labelCounts[l]).map((l) => ({ name: name(l), value: insights.labelCounts[l], itemStyle: { color: labelHex(l) } })),
+    }],
+  };
+  const daily = {
+    tooltip: { trigger: "axis", confine: true },
+    legend: { bottom: 0 },
+    grid: { left: 32, right: 8, top: 8, bottom: 56 },
+    xAxis: { type: "category", data: insights.daily.map((d) => `${d.day.slice(8, 10)}/${d.day.slice(5, 7)}`) },
+    yAxis: { type: "value", minInterval: 1 },
+    series: labels.map((l) => ({ type: "bar", stack: "all", name: name(l), itemStyle: { color: labelHex(l) }, data: insights.daily.map((d) => d.counts[l] ?? 0) })),
+  };
+  const cloud = (label: string) => {
+    const shades = labelTextHexes(label);
+    return {
+      tooltip: { ...TOOLTIP, formatter: "{b}: {c}" },
+      series: [{
+        type: "wordCloud",
+        width: "100%",
+        height: "100%",
+        sizeRange: [12, 38],
+        rotationRange: [0, 0],
+        gridSize: 6,
+        layoutAnimation: false,
+        textStyle: { fontFamily: "system-ui, sans-serif", fontWeight: 600 },
+        data: (insights.terms[label] ?? []).map((term, i) => ({ name: term.term, value: term.count, textStyle: { color: shades[i % shades.length] } })),
+      }],
+    };
+  };
+
+  return (
+    <section className="space-y-6">
+      <div className="flex flex-wrap items-baseline justify-between gap-2">
+        <h1 className="text-2xl font-semibold">{t("page.dashboard")}</h1>
+        <p className="text-sm text-slate-600">
+          <span data-testid="dashboard-total">{t("dashboard.total", { count: insights.total })}</span> ·{" "}
+          <Link to="/history" className="font-medium text-orange-700 hover:underline">{t("dashboard.seeHistory")}</Link>
+        </p>
+      </div>
+
+      <div className="grid gap-4 md:grid-cols-[1fr_2fr]">
+        <figure className="rounded-lg border border-slate-200 bg-white p-3 shadow-sm">
+          <figcaption className="mb-2 text-sm font-medium">{t("dashboard.share")}</figcaption>
+          <Chart option={share} testId="chart-share" label={labels.map((l) => `${name(l)}: ${insights.labelCounts[l] ?? 0}`).join(", ")}
+            onItemClick={(clicked) => {
+              const label = labels.find((l) => name(l) === clicked);
+              if (label) navigate(`/history?label=${encodeURIComponent(label)}`);
+            }} />
+        </figure>
+        <figure className="rounded-lg border border-slate-200 bg-white p-3 shadow-sm">
+          <figcaption className="mb-2 text-sm font-medium">{t("dashboard.daily", { days })}</figcaption>
+          <Chart option={daily} testId="chart-daily" label={t("dashboard.daily", { days })} />
+        </figure>
+      </div>
+
+      <div className="space-y-2">
+        <h2 className="text-lg font-semibold">{t("dashboard.words")}</h2>
+        <p className="text-sm text-slate-600">{t("dashboard.wordsNote", { count: insights.termsFromTexts })}</p>
+        <div className="grid gap-4 md:grid-cols-3">
+          {labels.map((label) => {
+            const terms = insights.terms[label] ?? [];
+            return (
+              <figure key={label} className="rounded-lg border border-slate-200 bg-white p-3 shadow-sm">
+                <figcaption className="mb-2 text-sm font-medium" style={{ color: labelHex(label) }}>{name(label)}</figcaption>
+                {terms.length === 0 ? (
+                  <p className="py-6 text-center text-sm text-slate-500">{t("dashboard.noWords")}</p>
+                ) : (
+                  <Chart option={cloud(label)} className="h-56" testId={`cloud-${label}`}
+                    label={`${name(label)}: ${terms.slice(0, 10).map((w) => w.term).join(", ")}`}
+                    onItemClick={(word) => navigate(`/history?q=${encodeURIComponent(word)}&label=${encodeURIComponent(label)}`)} />
+                )}
+              </figure>
+            );
+          })}
+        </div>
+      </div>
+    </section>
+  );
 }

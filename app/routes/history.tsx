@@ -3,7 +3,7 @@ import { json } from "@remix-run/node";
 import { Form, Link, useActionData, useLoaderData, useNavigation } from "@remix-run/react";
 import { toActionError } from "../actionErrors.server.ts";
 import { ProbabilityBars } from "../components/ProbabilityBars.tsx";
-import { labelBadgeClass, labelBarClass } from "../labelColors.ts";
+import { labelBadgeClass, labelBarClass, labelOrder } from "../labels.ts";
 import { titleMeta } from "../pageMeta.ts";
 import { requireUser } from "../requireUser.server.ts";
 import { useLang } from "../useLang.ts";
@@ -36,11 +36,6 @@ export async function action({ request, context }: ActionFunctionArgs) {
     const actionError = toActionError(error);
     return json({ error: actionError }, { status: actionError.status });
   }
-}
-
-/** The model's labels in its order, then any other label older predictions carry. */
-function labelOrder(modelLabels: string[], counts: Record<string, number>): string[] {
-  return [...modelLabels, ...Object.keys(counts).filter((l) => !modelLabels.includes(l)).sort()];
 }
 
 export default function HistoryPage() {

@@ -73,7 +73,7 @@ describe("browser smoke test", () => {
     await page.close();
   });
 
-  it("keeps a signed-in user's analyses in a history searchable without accents", async () => {
+  it("keeps a signed-in user's analyses in a searchable history and draws them on the dashboard", async () => {
     const page = await browser.newPage({ viewport: { width: 390, height: 844 }, isMobile: true });
     await page.goto(`${server.url}/register`);
     await submitCredentials(page, "lan@example.com", "mat-khau-cua-lan");
@@ -104,6 +104,23 @@ describe("browser smoke test", () => {
     expect(await page.textContent("[data-testid=history-empty]")).toBe("Không có kết quả nào khớp.");
     await page.goto(`${server.url}/history`);
     expect(await page.locator("[data-testid=history-item]").count()).toBe(1);
+    const remaining = await page.getAttribute("[data-testid=history-item]", "data-label");
+
+    // The dashboard draws the same history: label share, days, and a word cloud whose words link back here.
+    await page.goto(`${server.url}/dashboard`);
+    expect(await page.textContent("[data-testid=dashboard-total]")).toBe("1 kết quả đã phân tích");
+    for (const chart of ["chart-share", "chart-daily", `cloud-${remaining}`]) {
+      await page.waitForSelector(`[data-testid=${chart}][data-state=ready] svg`);
+    }
+    expect(await page.evaluate(() => document.documentElement.scrollWidth)).toBeLessThanOrEqual(390);
+    await page.screenshot({ path: path.join(os.tmpdir(), "camxuc-dashboard.png"), fullPage: true });
+    const words = await page.locator(`[data-testid=cloud-${remaining}] svg text`).allTextContents();
+    expect(words).toEqual(expect.arrayContaining(["chất lượng", "kém", "mô tả"]));
+    expect(words).not.toContain("không");
+    await page.locator(`[data-testid=cloud-${remaining}] svg text`, { hasText: "kém" }).first().click();
+    await page.waitForURL(/\/history\?q=k%C3%A9m&label=/);
+    await page.waitForSelector("[data-testid=history-item]");
+    expect(await page.textContent("[data-testid=history-text]")).toBe("Chất lượng kém, không như mô tả");
     await page.close();
   });
 
