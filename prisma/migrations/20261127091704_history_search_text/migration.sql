@@ -1,4 +1,4 @@
--- AlterTable: history search compares against a folded copy of each text (server/text/searchFold.ts).
+-- History search compares against a folded copy of each text (server/text/searchFold.ts).
 ALTER TABLE "predictions" ADD COLUMN "search_text" TEXT NOT NULL DEFAULT '';
 
 -- Rows stored before this migration get the same key in SQL: decomposed, đ/Đ as d/D, the combining
@@ -11,3 +11,10 @@ SET "search_text" = lower(translate(
 ));
 
 ALTER TABLE "predictions" ALTER COLUMN "search_text" DROP DEFAULT;
+
+-- The history and the dashboard read direct predictions only, newest first: index by source so that a
+-- user's batch rows are never walked.
+DROP INDEX "predictions_user_id_created_at_idx";
+DROP INDEX "predictions_user_id_label_created_at_idx";
+CREATE INDEX "predictions_user_id_source_created_at_id_idx" ON "predictions"("user_id", "source", "created_at" DESC, "id" DESC);
+CREATE INDEX "predictions_user_id_source_label_created_at_idx" ON "predictions"("user_id", "source", "label", "created_at" DESC);
