@@ -6,7 +6,7 @@ declare module "@remix-run/node" {
   interface AppLoadContext {
     caller: AppCaller;
     user: AuthUser | null;
-    config: { maxTextChars: number; minPasswordLength: number; searchMaxChars: number };
+    config: { maxTextChars: number; maxTextsPerRequest: number; minPasswordLength: number; searchMaxChars: number };
   }
 }
 

@@ -1,59 +1,99 @@
 import type { ActionFunctionArgs, LoaderFunctionArgs } from "@remix-run/node";
 import { json } from "@remix-run/node";
-import { Form, useActionData, useLoaderData, useNavigation } from "@remix-run/react";
+import { Form, Link, useActionData, useLoaderData, useNavigation } from "@remix-run/react";
 import { useState } from "react";
-import { toActionError } from "../actionErrors.server.ts";
+import { toActionError, type ActionError } from "../actionErrors.server.ts";
+import { LabelShareBar } from "../components/LabelShareBar.tsx";
 import { ProbabilityBars } from "../components/ProbabilityBars.tsx";
+import { labelBadgeClass, labelOrder } from "../labels.ts";
 import { useLang } from "../useLang.ts";
 import { titleMeta } from "../pageMeta.ts";
 
 export const meta = titleMeta();
 
 export async function loader({ context }: LoaderFunctionArgs) {
-  return json({ maxChars: context.config.maxTextChars, model: await context.caller.predict.model() });
+  return json({
+    maxChars: context.config.maxTextChars,
+    maxLines: context.config.maxTextsPerRequest,
+    signedIn: context.user !== null,
+    model: await context.caller.predict.model(),
+  });
 }
+
+/** The non-blank lines of a paste, each one text. */
+const textLines = (text: string) => text.split(/\r?\n/).map((line) => line.trim()).filter(Boolean);
 
 export async function action({ request, context }: ActionFunctionArgs) {
   const form = await request.formData();
   const text = String(form.get("text") ?? "");
+  const byLine = form.get("mode") === "lines";
+  const fail = (error: ActionError) => json({ ok: false as const, error, text, byLine }, { status: error.status });
   try {
-    const result = await context.caller.predict.single({ text });
-    return json({ ok: true as const, result, text });
+    if (!byLine) {
+      const result = await context.caller.predict.single({ text });
+      return json({ ok: true as const, text, byLine, result, results: null });
+    }
+    const texts = textLines(text);
+    if (texts.length === 0) return fail({ messageKey: "predict.emptyText", params: {}, field: "text", status: 400 });
+    const { results } = await context.caller.predict.many({ texts });
+    return json({ ok: true as const, text, byLine, result: null, results });
   } catch (error) {
-    const actionError = toActionError(error);
-    return json({ ok: false as const, error: actionError, text }, { status: actionError.status });
+    return fail(toActionError(error));
   }
 }
 
+/** "texts.3" (the fourth text of predict.many) → line 4 of what was pasted. */
+function lineOf(field: string | null): number | null {
+  const match = field?.match(/^texts\.(\d+)$/);
+  return match ? Number(match[1]) + 1 : null;
+}
+
 export default function AnalysePage() {
-  const { maxChars } = useLoaderData<typeof loader>();
+  const { maxChars, maxLines, signedIn, model } = useLoaderData<typeof loader>();
   const data = useActionData<typeof action>();
   const busy = useNavigation().state === "submitting";
   const { t } = useLang();
-  const [length, setLength] = useState(data?.text.length ?? 0);
+  const [text, setText] = useState(data?.text ?? "");
+  const [byLine, setByLine] = useState(data?.byLine ?? false);
+  const lines = byLine ? textLines(text).length : 0;
+  const errorLine = data && !data.ok ? lineOf(data.error.field) : null;
+
   return (
     <div className="grid gap-6 md:grid-cols-2">
       <section>
         <h1 className="mb-3 text-2xl font-semibold">{t("predict.title")}</h1>
         <Form method="post" className="space-y-3">
-          <textarea name="text" rows={7} defaultValue={data?.text} maxLength={maxChars} onChange={(e) => setLength(e.target.value.length)}
-            placeholder={t("predict.placeholder")} aria-label={t("predict.title")} data-testid="predict-text"
+          <textarea name="text" rows={byLine ? 10 : 7} value={text} maxLength={byLine ? undefined : maxChars} onChange={(e) => setText(e.target.value)}
+            placeholder={t(byLine ? "predict.placeholderLines" : "predict.placeholder")} aria-label={t("predict.title")} data-testid="predict-text"
             aria-invalid={data && !data.ok ? true : undefined} aria-describedby="predict-error"
             className="w-full rounded-md border border-slate-300 p-3 focus:border-orange-500 focus:outline-none" />
+          <label className={`flex items-start gap-2 text-sm ${signedIn ? "" : "text-slate-500"}`}>
+            <input type="checkbox" name="mode" value="lines" checked={byLine} disabled={!signedIn} onChange={(e) => setByLine(e.target.checked)}
+              data-testid="predict-by-line" className="mt-0.5 accent-orange-600" />
+            <span>
+              {t("predict.byLine", { max: maxLines })}
+              {!signedIn && <> · <Link to="/login" className="text-orange-700 underline">{t("predict.byLineLogin")}</Link></>}
+            </span>
+          </label>
           <div className="flex items-center justify-between">
-            <span className="text-xs text-slate-500">{t("predict.chars", { count: length, max: maxChars })}</span>
+            <span className="text-xs text-slate-500">
+              {byLine ? t("predict.lines", { count: lines, max: maxLines }) : t("predict.chars", { count: text.length, max: maxChars })}
+            </span>
             <button type="submit" disabled={busy} className="rounded-md bg-orange-600 px-4 py-2 font-medium text-white hover:bg-orange-700 disabled:opacity-60">
               {busy ? t("predict.running") : t("predict.submit")}
             </button>
           </div>
           {data && !data.ok && (
-            <p id="predict-error" role="alert" className="rounded-md bg-red-50 p-2 text-sm text-red-800">{t(data.error.messageKey, { max: maxChars })}</p>
+            <p id="predict-error" role="alert" className="rounded-md bg-red-50 p-2 text-sm text-red-800">
+              {t(data.error.messageKey, { max: maxChars, maxTexts: maxLines })}
+              {errorLine !== null && ` (${t("predict.onLine", { line: errorLine })})`}
+            </p>
           )}
         </Form>
       </section>
       <section aria-live="polite">
         {busy && <div className="h-2 w-full animate-pulse rounded bg-orange-200" role="progressbar" aria-label={t("predict.running")} />}
-        {data?.ok && (
+        {data?.ok && data.result && (
           <div className="rounded-lg border border-slate-200 bg-white p-4 shadow-sm" data-testid="predict-result">
             <h2 className="text-sm text-slate-500">{t("predict.result")}</h2>
             <p className="mb-3 text-3xl font-bold" data-testid="predict-label" data-label={data.result.label}>
@@ -67,7 +107,38 @@ export default function AnalysePage() {
             <p className="mt-1 text-xs text-slate-500">{data.result.stored ? t("predict.stored") : t("predict.notStored")}</p>
           </div>
         )}
+        {data?.ok && data.results && <LineResults results={data.results} modelLabels={model?.labels ?? []} />}
       </section>
+    </div>
+  );
+}
+
+type LineResult = { id: string; text: string; label: string; confidence: number };
+
+function LineResults({ results, modelLabels }: { results: LineResult[]; modelLabels: string[] }) {
+  const { t } = useLang();
+  const counts: Record<string, number> = {};
+  for (const r of results) counts[r.label] = (counts[r.label] ?? 0) + 1;
+  const labels = labelOrder(modelLabels, counts);
+  return (
+    <div className="space-y-3 rounded-lg border border-slate-200 bg-white p-4 shadow-sm" data-testid="predict-results">
+      <h2 className="text-sm text-slate-500">{t("predict.resultsFor", { count: results.length })}</h2>
+      <LabelShareBar labels={labels} counts={counts} />
+      <p className="flex flex-wrap gap-x-4 text-sm">
+        {labels.map((l) => <span key={l}>{t(`label.${l}`)}: <strong className="tabular-nums">{counts[l] ?? 0}</strong></span>)}
+      </p>
+      <ol className="divide-y divide-slate-100 text-sm">
+        {results.map((r) => (
+          <li key={r.id} className="flex items-start gap-2 py-2" data-testid="predict-line" data-label={r.label}>
+            <span className={`shrink-0 rounded-full px-2 py-0.5 text-xs font-medium ${labelBadgeClass(r.label)}`}>{t(`label.${r.label}`)}</span>
+            <span className="min-w-0 flex-1 break-words">{r.text}</span>
+            <span className="shrink-0 tabular-nums text-slate-500">{(r.confidence * 100).toFixed(0)}%</span>
+          </li>
+        ))}
+      </ol>
+      <p className="text-xs text-slate-500">
+        {t("predict.stored")} · <Link to="/history" className="text-orange-700 underline">{t("dashboard.seeHistory")}</Link>
+      </p>
     </div>
   );
 }

@@ -2,8 +2,9 @@ import type { ActionFunctionArgs, LoaderFunctionArgs } from "@remix-run/node";
 import { json } from "@remix-run/node";
 import { Form, Link, useActionData, useLoaderData, useNavigation } from "@remix-run/react";
 import { toActionError } from "../actionErrors.server.ts";
+import { LabelShareBar } from "../components/LabelShareBar.tsx";
 import { ProbabilityBars } from "../components/ProbabilityBars.tsx";
-import { labelBadgeClass, labelBarClass, labelOrder } from "../labels.ts";
+import { labelBadgeClass, labelOrder } from "../labels.ts";
 import { titleMeta } from "../pageMeta.ts";
 import { requireUser } from "../requireUser.server.ts";
 import { useLang } from "../useLang.ts";
@@ -76,10 +77,7 @@ export default function HistoryPage() {
 
       {total > 0 && (
         <div className="space-y-2">
-          <div className="flex h-3 overflow-hidden rounded-full bg-slate-200" role="img" aria-label={t("history.share")}
-            title={labels.map((l) => `${t(`label.${l}`)}: ${counts[l] ?? 0}`).join(" · ")}>
-            {labels.map((l) => (counts[l] ? <span key={l} className={labelBarClass(l)} style={{ width: `${(100 * counts[l]!) / total}%` }} /> : null))}
-          </div>
+          <LabelShareBar labels={labels} counts={counts} />
           <nav aria-label={t("history.filterLabel")} className="flex flex-wrap gap-2 text-sm">
             {[null, ...labels].map((l) => (
               <Link key={l ?? "all"} to={href({ label: l })} aria-current={data.label === l ? "page" : undefined} data-testid={`history-filter-${l ?? "all"}`}

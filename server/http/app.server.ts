@@ -67,7 +67,16 @@ export function createHttpApp(services: AppServices, build: ServerBuild | null):
         mode: config.NODE_ENV === "production" ? "production" : "development",
         getLoadContext: async (req, res) => {
           const ctx = await createRequestContext(services, requestFacts(req, res, "remix"));
-          return { caller: createCaller(ctx), user: ctx.user, config: { maxTextChars: config.MAX_TEXT_CHARS, minPasswordLength: config.MIN_PASSWORD_LENGTH, searchMaxChars: config.SEARCH_MAX_CHARS } };
+          return {
+            caller: createCaller(ctx),
+            user: ctx.user,
+            config: {
+              maxTextChars: config.MAX_TEXT_CHARS,
+              maxTextsPerRequest: config.MAX_TEXTS_PER_REQUEST,
+              minPasswordLength: config.MIN_PASSWORD_LENGTH,
+              searchMaxChars: config.SEARCH_MAX_CHARS,
+            },
+          };
         },
       }),
     );

@@ -121,6 +121,22 @@ describe("browser smoke test", () => {
     await page.waitForURL(/\/history\?q=k%C3%A9m&label=/);
     await page.waitForSelector("[data-testid=history-item]");
     expect(await page.textContent("[data-testid=history-text]")).toBe("Chất lượng kém, không như mô tả");
+
+    // Several texts at once, one per line; a bad line is named.
+    await page.goto(server.url);
+    await page.check("[data-testid=predict-by-line]");
+    await page.fill("[data-testid=predict-text]", `Tuyệt vời\n${"a".repeat(5001)}`);
+    await page.click("main button[type=submit]");
+    await page.waitForSelector("#predict-error");
+    expect(await page.textContent("#predict-error")).toBe("Văn bản quá dài (tối đa 5000 ký tự) (dòng 2)");
+    await page.fill("[data-testid=predict-text]", "Tuyệt vời, sẽ mua lại\n\n  Hàng giả, thất vọng  \nBình thường");
+    expect(await page.textContent("main form span.text-xs")).toBe("3/100 dòng");
+    await page.click("main button[type=submit]");
+    await page.waitForSelector("[data-testid=predict-results]");
+    expect(await page.locator("[data-testid=predict-line] span.flex-1").allTextContents()).toEqual(["Tuyệt vời, sẽ mua lại", "Hàng giả, thất vọng", "Bình thường"]);
+    await page.screenshot({ path: path.join(os.tmpdir(), "camxuc-lines.png"), fullPage: true });
+    await page.goto(`${server.url}/history`);
+    expect(await page.locator("[data-testid=history-item]").count()).toBe(4);
     await page.close();
   });
 
@@ -136,6 +152,7 @@ describe("browser smoke test", () => {
     expect(await page.locator("[data-testid^=prob-]").count()).toBe(3);
     await page.screenshot({ path: path.join(os.tmpdir(), "camxuc-phone.png"), fullPage: true });
 
+    expect(await page.isDisabled("[data-testid=predict-by-line]")).toBe(true);
     await page.fill("[data-testid=predict-text]", "   ");
     await page.click("main button[type=submit]");
     await page.waitForSelector("#predict-error");
