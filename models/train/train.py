@@ -38,6 +38,8 @@ def parse_args():
     p.add_argument("--threads", type=int, default=0, help="CPU threads (0: all cores)")
     p.add_argument("--version", default="0.1.0", help="written to config.json")
     p.add_argument("--limit", type=int, default=0, help="rows per split, for smoke tests")
+    p.add_argument("--init-from", default="", help="start from the weights in a model.onnx this script wrote (alone or inside the shipped mix)")
+    p.add_argument("--mlm-lr", type=float, default=5e-4, help="peak learning rate of the masked-language pretraining")
     return p.parse_args()
 
 
@@ -107,6 +109,28 @@ class Classifier(nn.Module):
     def forward(self, ids, mask):
         cls = self.encoder(ids, mask)[:, 0]
         return self.proj(self.drop(torch.tanh(self.dense(self.drop(cls)))))
+
+
+def load_onnx_weights(path, classifier):
+    """Loads a Classifier's weights from a model.onnx this script exported, alone or merged into the shipped
+    model (whose initializer names carry a prefix such as "encoder/"); returns the vocabulary remap it holds.
+    torch's exporter keeps parameter names except for the Linear weights of the layers, which it stores
+    transposed under generated names ("onnx::MatMul_N", in the order qkv, out, ff1, ff2 of each layer) and
+    the token-type row it folds into one constant ("onnx::Add_N")."""
+    import onnx
+    from onnx import numpy_helper
+
+    found = {i.name.split("/", 1)[-1]: torch.from_numpy(numpy_helper.to_array(i).copy()) for i in onnx.load(path).graph.initializer}
+    state = {name[len("classifier."):]: value for name, value in found.items() if name.startswith("classifier.")}
+    (token_type,) = [v for k, v in found.items() if k.startswith("onnx::Add_")]
+    state["encoder.token_type.weight"] = token_type[None]
+    matmuls = sorted((int(k.rsplit("_", 1)[1]), v) for k, v in found.items() if k.startswith("onnx::MatMul_"))
+    if len(matmuls) != 4 * len(classifier.encoder.layers):
+        raise SystemExit(f"--init-from {path}: {len(matmuls)} MatMul weights, expected 4 per layer")
+    for i, (_, weight) in enumerate(matmuls):
+        state[f"encoder.layers.{i // 4}.{('qkv', 'out', 'ff1', 'ff2')[i % 4]}.weight"] = weight.t().contiguous()
+    classifier.load_state_dict(state, strict=True)
+    return found["remap"]
 
 
 def init_weights(module):
@@ -259,12 +283,18 @@ def main():
     lm_bias = nn.Parameter(torch.zeros(vocab, device=device))
     encoder.apply(init_weights)
     lm_head.apply(init_weights)
+    if args.init_from:
+        initial = Classifier(encoder, args.hidden, len(LABELS)).to(device)
+        if not torch.equal(load_onnx_weights(args.init_from, initial).to(remap_t.dtype), remap_t):
+            raise SystemExit(f"--init-from {args.init_from}: that model was trained on another vocabulary")
+        score, _ = evaluate(initial, dev_batches)
+        print(f"initialised from {args.init_from}: mean dev macro-F1 {score:.4f}", flush=True)
     started = time.time()
     mlm_epochs_run = 0
 
     # Masked-language pretraining on the training texts (labels unused); the output layer is tied to the embeddings.
     params = list(encoder.parameters()) + list(lm_head.parameters()) + [lm_bias]
-    opt = torch.optim.AdamW(params, lr=5e-4, weight_decay=0.01, betas=(0.9, 0.98))
+    opt = torch.optim.AdamW(params, lr=args.mlm_lr, weight_decay=0.01, betas=(0.9, 0.98))
     steps = args.mlm_epochs * math.ceil(len(all_train) / args.batch)
     sched = schedule(opt, steps, max(1, steps // 20))
     for epoch in range(args.mlm_epochs):
