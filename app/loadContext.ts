@@ -6,7 +6,13 @@ declare module "@remix-run/node" {
   interface AppLoadContext {
     caller: AppCaller;
     user: AuthUser | null;
-    config: { maxTextChars: number; maxTextsPerRequest: number; minPasswordLength: number; searchMaxChars: number };
+    config: {
+      maxTextChars: number;
+      maxTextsPerRequest: number;
+      minPasswordLength: number;
+      searchMaxChars: number;
+      historyMaxPageSize: number;
+    };
   }
 }
 

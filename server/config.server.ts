@@ -41,6 +41,10 @@ const EnvSchema = z.object({
   REGISTRATIONS_PER_IP_PER_HOUR: positiveInt(10),
   ANONYMOUS_PREDICTIONS_PER_MINUTE: positiveInt(20),
   MIN_PASSWORD_LENGTH: z.coerce.number().int().min(8).default(8),
+}).superRefine((env, ctx) => {
+  if (env.HISTORY_PAGE_SIZE > env.HISTORY_MAX_PAGE_SIZE) {
+    ctx.addIssue({ code: "custom", path: ["HISTORY_PAGE_SIZE"], message: `must not exceed HISTORY_MAX_PAGE_SIZE (${env.HISTORY_MAX_PAGE_SIZE})` });
+  }
 });
 
 export type Config = z.infer<typeof EnvSchema> & { dataDir: string; databaseKind: "postgres" | "pglite" };

@@ -48,13 +48,15 @@ export default function HistoryPage() {
   const counts = data.page?.labelCounts ?? {};
   const labels = labelOrder(data.modelLabels, counts);
   const total = Object.values(counts).reduce((a, b) => a + b, 0);
-  const href = (changes: Record<string, string | null>) => {
+  /** The current filter with some parameters changed, as a query string; a new filter starts at the first page. */
+  const query = (changes: Record<string, string | null>) => {
     const params = new URLSearchParams();
     const merged: Record<string, string | null> = { q: data.search || null, label: data.label, cursor: null, ...changes };
     for (const [key, value] of Object.entries(merged)) if (value) params.set(key, value);
-    const query = params.toString();
-    return query ? `/history?${query}` : "/history";
+    const text = params.toString();
+    return text ? `?${text}` : "";
   };
+  const href = (changes: Record<string, string | null>) => `/history${query(changes)}`;
   const error = data.error ?? deleted?.error;
 
   return (
@@ -86,6 +88,8 @@ export default function HistoryPage() {
               </Link>
             ))}
           </nav>
+          <a href={`/history.csv${query({})}`} download data-testid="history-download"
+            className="inline-block text-sm font-medium text-orange-700 hover:underline">{t("history.download")}</a>
         </div>
       )}
 

@@ -75,6 +75,7 @@ export function createHttpApp(services: AppServices, build: ServerBuild | null):
               maxTextsPerRequest: config.MAX_TEXTS_PER_REQUEST,
               minPasswordLength: config.MIN_PASSWORD_LENGTH,
               searchMaxChars: config.SEARCH_MAX_CHARS,
+              historyMaxPageSize: config.HISTORY_MAX_PAGE_SIZE,
             },
           };
         },

@@ -1,12 +1,21 @@
 // A real browser (Debian's chromium via playwright-core) against the real server: accounts, language, analysis.
-import { existsSync } from "node:fs";
+import { existsSync, readFileSync } from "node:fs";
 import os from "node:os";
 import path from "node:path";
+import Papa from "papaparse";
 import { chromium, type Browser, type Page } from "playwright-core";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { startTestServer, type TestServer } from "../support/testServer.ts";
 
 const CHROMIUM = process.env.CHROMIUM_PATH ?? "/usr/bin/chromium";
+
+/** Clicks the history's download link and parses the CSV the browser saved. */
+async function downloadCsv(page: Page): Promise<string[][]> {
+  const [download] = await Promise.all([page.waitForEvent("download"), page.click("[data-testid=history-download]")]);
+  const text = readFileSync((await download.path())!, "utf8");
+  expect(text.startsWith("\uFEFF")).toBe(true);
+  return Papa.parse<string[]>(text.slice(1), { skipEmptyLines: true }).data;
+}
 
 async function submitCredentials(page: Page, email: string, password: string) {
   await page.fill("#email", email);
@@ -20,7 +29,8 @@ describe("browser smoke test", () => {
 
   beforeAll(async () => {
     if (!existsSync(CHROMIUM)) throw new Error(`${CHROMIUM} not found: install Debian's chromium (apt-get install chromium)`);
-    server = await startTestServer("pglite", {}, { withUi: true });
+    // Small history pages, so that the page links and the CSV export's paging are exercised.
+    server = await startTestServer("pglite", { HISTORY_PAGE_SIZE: "3", HISTORY_MAX_PAGE_SIZE: "3" }, { withUi: true });
     browser = await chromium.launch({
       executablePath: CHROMIUM,
       args: ["--headless", "--no-sandbox", "--disable-gpu", "--disable-background-networking", "--disable-component-update", "--disable-sync", "--no-first-run"],
@@ -96,6 +106,8 @@ describe("browser smoke test", () => {
     await page.waitForURL(/q=giao\+hang/);
     await page.waitForFunction(() => document.querySelectorAll("[data-testid=history-item]").length === 1);
     expect(await page.textContent("[data-testid=history-text]")).toBe("Giao hàng nhanh, đóng gói đẹp");
+    const filtered = await downloadCsv(page);
+    expect(filtered.map((row) => row[1])).toEqual(["text", "Giao hàng nhanh, đóng gói đẹp"]);
     await page.click("[data-testid=history-item] summary");
     expect(await page.locator("[data-testid=history-item] [data-testid^=prob-]").count()).toBe(3);
 
@@ -129,14 +141,23 @@ describe("browser smoke test", () => {
     await page.click("main button[type=submit]");
     await page.waitForSelector("#predict-error");
     expect(await page.textContent("#predict-error")).toBe("Văn bản quá dài (tối đa 5000 ký tự) (dòng 2)");
-    await page.fill("[data-testid=predict-text]", "Tuyệt vời, sẽ mua lại\n\n  Hàng giả, thất vọng  \nBình thường");
+    await page.fill("[data-testid=predict-text]", "Tuyệt vời, sẽ mua lại\n\n  Hàng giả, thất vọng  \n=1+1 bình thường");
     expect(await page.textContent("main form span.text-xs")).toBe("3/100 dòng");
     await page.click("main button[type=submit]");
     await page.waitForSelector("[data-testid=predict-results]");
-    expect(await page.locator("[data-testid=predict-line] span.flex-1").allTextContents()).toEqual(["Tuyệt vời, sẽ mua lại", "Hàng giả, thất vọng", "Bình thường"]);
+    expect(await page.locator("[data-testid=predict-line] span.flex-1").allTextContents()).toEqual(["Tuyệt vời, sẽ mua lại", "Hàng giả, thất vọng", "=1+1 bình thường"]);
     await page.screenshot({ path: path.join(os.tmpdir(), "camxuc-lines.png"), fullPage: true });
     await page.goto(`${server.url}/history`);
-    expect(await page.locator("[data-testid=history-item]").count()).toBe(4);
+    expect(await page.locator("[data-testid=history-item]").count()).toBe(3);
+    await page.click("[data-testid=history-older]");
+    await page.waitForURL(/cursor=/);
+    expect(await page.locator("[data-testid=history-text]").allTextContents()).toEqual(["Chất lượng kém, không như mô tả"]);
+
+    // The whole history as CSV: every row, probabilities per label, and no text turned into a formula.
+    const all = await downloadCsv(page);
+    expect(all[0]).toEqual(["created_at", "text", "label", "confidence", "p_negative", "p_neutral", "p_positive", "token_count", "windowed", "model_id", "model_version"]);
+    expect(all.slice(1).map((row) => row[1]).sort()).toEqual(["'=1+1 bình thường", "Chất lượng kém, không như mô tả", "Hàng giả, thất vọng", "Tuyệt vời, sẽ mua lại"]);
+    for (const row of all.slice(1)) expect(Number(row[4]) + Number(row[5]) + Number(row[6])).toBeCloseTo(1, 5);
     await page.close();
   });
 

@@ -22,4 +22,9 @@ describe("config", () => {
   ])("names the variable when %s=%s is invalid", (name, value) => {
     expect(() => loadConfig({ [name]: value })).toThrow(new RegExp(`^Invalid environment variable ${name}=`));
   });
+  it("refuses a history page larger than the largest page the API allows", () => {
+    expect(() => loadConfig({ HISTORY_PAGE_SIZE: "50", HISTORY_MAX_PAGE_SIZE: "20" })).toThrow(
+      "Invalid environment variable HISTORY_PAGE_SIZE=\"50\": must not exceed HISTORY_MAX_PAGE_SIZE (20)",
+    );
+  });
 });

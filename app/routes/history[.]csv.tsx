@@ -1,0 +1,44 @@
+// The signed-in user's history as a CSV download, with the same search and label filter as the page.
+// Read page by page through history.list and streamed, so a long history never sits in memory at once.
+import type { LoaderFunctionArgs } from "@remix-run/node";
+import Papa from "papaparse";
+import { requireUser } from "../requireUser.server.ts";
+
+export async function loader({ request, context }: LoaderFunctionArgs) {
+  requireUser(request, context);
+  const params = new URL(request.url).searchParams;
+  const filter = { search: params.get("q") ?? "", label: params.get("label") || null };
+  const labels = (await context.caller.predict.model())?.labels ?? ["negative", "neutral", "positive"];
+  const pageSize = context.config.historyMaxPageSize;
+  // The first page is read before answering, so a bad filter is a 400 with its message, not a broken file.
+  let page = await context.caller.history.list({ ...filter, limit: pageSize }).catch((error: unknown) => {
+    throw new Response(error instanceof Error ? error.message : "Bad request", { status: 400 });
+  });
+  const header = ["created_at", "text", "label", "confidence", ...labels.map((l) => `p_${l}`), "token_count", "windowed", "model_id", "model_version"];
+  const encoder = new TextEncoder();
+
+  const body = new ReadableStream<Uint8Array>({
+    start(controller) {
+      // A byte-order mark so that Excel opens the Vietnamese text as UTF-8.
+      controller.enqueue(encoder.encode(`\uFEFF${Papa.unparse([header])}\r\n`));
+    },
+    async pull(controller) {
+      const rows = page.items.map((item) => [
+        item.createdAt, item.text, item.label, item.confidence, ...labels.map((l) => item.probabilities[l] ?? ""),
+        item.tokenCount, item.windowed, item.modelId, item.modelVersion,
+      ]);
+      // escapeFormulae: a review starting with "=" must not become a spreadsheet formula.
+      if (rows.length) controller.enqueue(encoder.encode(`${Papa.unparse(rows, { escapeFormulae: true })}\r\n`));
+      if (!page.nextCursor) return controller.close();
+      page = await context.caller.history.list({ ...filter, limit: pageSize, cursor: page.nextCursor });
+    },
+  });
+  const day = new Date(Date.now() + 7 * 3600_000).toISOString().slice(0, 10);
+  return new Response(body, {
+    headers: {
+      "Content-Type": "text/csv; charset=utf-8",
+      "Content-Disposition": `attachment; filename="cam-xuc-lich-su-${day}.csv"`,
+      "Cache-Control": "private, no-store",
+    },
+  });
+}
