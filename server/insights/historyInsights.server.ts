@@ -66,11 +66,14 @@ export async function historyInsights(
     else textsByLabel.set(label, [text]);
   }
 
+  const terms: Record<string, TermCount[]> = {};
+  for (const [label, texts] of textsByLabel) terms[label] = await counter.top(texts, limits.termsPerLabel);
+
   return {
     total: Object.values(labelCounts).reduce((a, b) => a + b, 0),
     labelCounts,
     daily: days.map((day) => ({ day, counts: byDay.get(day)! })),
-    terms: Object.fromEntries([...textsByLabel].map(([label, texts]) => [label, counter.top(texts, limits.termsPerLabel)])),
+    terms,
     termsFromTexts: recent.length,
   };
 }

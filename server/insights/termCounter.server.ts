@@ -2,6 +2,7 @@
 // so "giao hàng" counts as one word; stopwords are dropped, except entries of the list that carry
 // sentiment, which are what a reader of a sentiment word cloud wants to see.
 import { readFileSync } from "node:fs";
+import { setImmediate as yieldToEventLoop } from "node:timers/promises";
 import { normalizeText } from "../text/normalize.ts";
 import { segmentWords, type WordDictionary } from "../text/segment.ts";
 
@@ -11,6 +12,8 @@ const SENTIMENT_STOPWORDS = [
   "khá", "tanh", "khá_tốt", "tốt_hơn", "thật_tốt", "không_được", "nhanh_tay",
 ];
 
+/** Texts segmented between two yields to the event loop (a few milliseconds of work). */
+const CHUNK = 200;
 const HAS_LETTER = /\p{L}/u;
 /** normalizeText turns emoji and typed smileys into these; they read well in a cloud. */
 const EMOTICONS = new Set([":)", ":(", ":'(", ":d", "<3", ":v"]);
@@ -44,10 +47,16 @@ export class TermCounter {
   /**
    * The `limit` words found in the most texts (a word counts once per text, so one long review cannot fill
    * the cloud), most frequent first, ties alphabetical; syllables shown with spaces ("giao hàng").
+   * Segmenting thousands of texts takes a while: it yields between chunks so other requests keep flowing.
    */
-  top(texts: Iterable<string>, limit: number): TermCount[] {
+  async top(texts: string[], limit: number): Promise<TermCount[]> {
     const counts = new Map<string, number>();
-    for (const text of texts) for (const term of this.terms(text)) counts.set(term, (counts.get(term) ?? 0) + 1);
+    for (let start = 0; start < texts.length; start += CHUNK) {
+      if (start > 0) await yieldToEventLoop();
+      for (const text of texts.slice(start, start + CHUNK)) {
+        for (const term of this.terms(text)) counts.set(term, (counts.get(term) ?? 0) + 1);
+      }
+    }
     return [...counts]
       .sort((a, b) => b[1] - a[1] || (a[0] < b[0] ? -1 : a[0] > b[0] ? 1 : 0))
       .slice(0, limit)
