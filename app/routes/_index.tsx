@@ -104,7 +104,11 @@ export default function AnalysePage() {
               {t("predict.tokens", { count: data.result.tokenCount })}
               {data.result.windowed ? ` · ${t("predict.windowed")}` : ""} · {t("predict.model", { id: data.result.modelId, version: data.result.modelVersion })}
             </p>
-            <p className="mt-1 text-xs text-slate-500">{data.result.stored ? t("predict.stored") : t("predict.notStored")}</p>
+            <p className="mt-1 text-xs text-slate-500">
+              {data.result.stored ? (
+                <>{t("predict.stored")} · <Link to="/history" className="text-orange-700 underline">{t("dashboard.seeHistory")}</Link></>
+              ) : t("predict.notStored")}
+            </p>
           </div>
         )}
         {data?.ok && data.results && <LineResults results={data.results} modelLabels={model?.labels ?? []} />}
