@@ -71,7 +71,7 @@ The dev splits chose the best epoch${ngram ? ", the n-gram branch's features and
 
 ## How it was trained
 \`models/train/train.py\` (seed ${training.seed}, torch ${training.torch}): masked-language pretraining on the training texts
-(${training.mlm_epochs_run} epoch(s)), then fine-tuning on the labelled rows with inverse-frequency class weights
+(${training.mlm_epochs_run} epoch(s)${training.hyperparameters.init_from ? `, continuing from the encoder in \`${training.hyperparameters.init_from}\` at peak learning rate ${training.hyperparameters.mlm_lr}; how that one was trained: \`models/train/README.md\`` : ""}), then fine-tuning on the labelled rows with inverse-frequency class weights
 (${training.hyperparameters.ft_epochs} epoch(s), best epoch ${training.best_epoch} by mean dev macro-F1), training sequences cut at
 ${training.hyperparameters.train_max_len ?? 256} positions. ${training.seconds} s on ${training.hyperparameters.threads ? `${training.hyperparameters.threads} CPU thread(s)` : "the training machine"}.
 ${ngram ? `The n-gram branch: \`models/train/ngram_branch.py\` (${ngram.bags} models with different seeds averaged, ${ngram.epochs} epochs each,
