@@ -32,7 +32,15 @@ export function Chart({ option, label, className = "h-64", testId, onItemClick }
         const chart = echarts.init(element, undefined, { renderer: "svg" });
         chart.setOption(option);
         chart.on("click", (params) => clickHandler.current?.(String((params as { name?: unknown }).name ?? "")));
-        const observer = new ResizeObserver(() => chart.resize());
+        // Redraw only on a real size change: the observer also reports the first size, and a needless resize
+        // lays a word cloud out again, moving its words under the reader's pointer.
+        let { width, height } = element.getBoundingClientRect();
+        const observer = new ResizeObserver(([entry]) => {
+          const size = entry!.contentRect;
+          if (size.width === width && size.height === height) return;
+          ({ width, height } = size);
+          chart.resize();
+        });
         observer.observe(element);
         dispose = () => {
           observer.disconnect();

@@ -17,6 +17,9 @@ export async function loader({ request, context }: LoaderFunctionArgs) {
 
 const TOOLTIP = { trigger: "item", confine: true };
 
+/** The history, searched for a word and filtered to the label whose cloud it came from. */
+const wordSearch = (word: string, label: string) => `/history?q=${encodeURIComponent(word)}&label=${encodeURIComponent(label)}`;
+
 export default function DashboardPage() {
   const { insights, modelLabels } = useLoaderData<typeof loader>();
   const { t } = useLang();
@@ -110,9 +113,23 @@ export default function DashboardPage() {
                 {terms.length === 0 ? (
                   <p className="py-6 text-center text-sm text-slate-500">{t("dashboard.noWords")}</p>
                 ) : (
-                  <Chart option={cloud(label)} className="h-56" testId={`cloud-${label}`}
-                    label={`${name(label)}: ${terms.slice(0, 10).map((w) => w.term).join(", ")}`}
-                    onItemClick={(word) => navigate(`/history?q=${encodeURIComponent(word)}&label=${encodeURIComponent(label)}`)} />
+                  <>
+                    <Chart option={cloud(label)} className="h-56" testId={`cloud-${label}`}
+                      label={`${name(label)}: ${terms.slice(0, 10).map((w) => w.term).join(", ")}`}
+                      onItemClick={(word) => navigate(wordSearch(word, label))} />
+                    {/* The same words as links, for keyboards and screen readers. */}
+                    <details className="mt-2 text-sm">
+                      <summary className="cursor-pointer text-slate-500">{t("dashboard.wordList")}</summary>
+                      <ul className="mt-1 flex flex-wrap gap-x-3 gap-y-1" data-testid={`words-${label}`}>
+                        {terms.slice(0, 20).map((w) => (
+                          <li key={w.term}>
+                            <Link to={wordSearch(w.term, label)} className="text-orange-700 hover:underline">{w.term}</Link>{" "}
+                            <span className="tabular-nums text-slate-500">{w.count}</span>
+                          </li>
+                        ))}
+                      </ul>
+                    </details>
+                  </>
                 )}
               </figure>
             );

@@ -126,10 +126,14 @@ describe("browser smoke test", () => {
     }
     expect(await page.evaluate(() => document.documentElement.scrollWidth)).toBeLessThanOrEqual(390);
     await page.screenshot({ path: path.join(os.tmpdir(), "camxuc-dashboard.png"), fullPage: true });
+    // The cloud lays its words out after the chart is ready: wait for all three.
+    await page.waitForFunction((sel) => document.querySelectorAll(sel).length >= 3, `[data-testid=cloud-${remaining}] svg text`);
     const words = await page.locator(`[data-testid=cloud-${remaining}] svg text`).allTextContents();
     expect(words).toEqual(expect.arrayContaining(["chất lượng", "kém", "mô tả"]));
     expect(words).not.toContain("không");
-    await page.locator(`[data-testid=cloud-${remaining}] svg text`, { hasText: "kém" }).first().click();
+    // The cloud's words are also links (the list under it), which lead to the history searched for them.
+    await page.click(`details:has([data-testid=words-${remaining}]) summary`);
+    await page.click(`[data-testid=words-${remaining}] a:text-is("kém")`);
     await page.waitForURL(/\/history\?q=k%C3%A9m&label=/);
     await page.waitForSelector("[data-testid=history-item]");
     expect(await page.textContent("[data-testid=history-text]")).toBe("Chất lượng kém, không như mô tả");
