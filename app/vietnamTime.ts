@@ -7,3 +7,8 @@ export function formatVietnamTime(iso: string): string {
   const two = (n: number) => String(n).padStart(2, "0");
   return `${two(d.getUTCDate())}/${two(d.getUTCMonth() + 1)}/${d.getUTCFullYear()} ${two(d.getUTCHours())}:${two(d.getUTCMinutes())}`;
 }
+
+/** Today's date in Vietnam, "yyyy-mm-dd". */
+export function vietnamDateToday(now = Date.now()): string {
+  return new Date(now + VIETNAM_OFFSET_MS).toISOString().slice(0, 10);
+}

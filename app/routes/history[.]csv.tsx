@@ -3,6 +3,7 @@
 import type { LoaderFunctionArgs } from "@remix-run/node";
 import Papa from "papaparse";
 import { requireUser } from "../requireUser.server.ts";
+import { vietnamDateToday } from "../vietnamTime.ts";
 
 export async function loader({ request, context }: LoaderFunctionArgs) {
   requireUser(request, context);
@@ -33,11 +34,10 @@ export async function loader({ request, context }: LoaderFunctionArgs) {
       page = await context.caller.history.list({ ...filter, limit: pageSize, cursor: page.nextCursor });
     },
   });
-  const day = new Date(Date.now() + 7 * 3600_000).toISOString().slice(0, 10);
   return new Response(body, {
     headers: {
       "Content-Type": "text/csv; charset=utf-8",
-      "Content-Disposition": `attachment; filename="cam-xuc-lich-su-${day}.csv"`,
+      "Content-Disposition": `attachment; filename="cam-xuc-lich-su-${vietnamDateToday()}.csv"`,
       "Cache-Control": "private, no-store",
     },
   });

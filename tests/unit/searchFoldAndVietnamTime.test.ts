@@ -1,6 +1,6 @@
 import { describe, expect, it } from "vitest";
 import { foldForSearch, searchTerms } from "../../server/text/searchFold.ts";
-import { formatVietnamTime } from "../../app/vietnamTime.ts";
+import { formatVietnamTime, vietnamDateToday } from "../../app/vietnamTime.ts";
 
 describe("foldForSearch", () => {
   it.each([
@@ -27,5 +27,7 @@ describe("formatVietnamTime", () => {
   it("shows UTC+7 and rolls the date over", () => {
     expect(formatVietnamTime("2026-11-27T09:36:05.000Z")).toBe("27/11/2026 16:36");
     expect(formatVietnamTime("2026-12-31T17:05:00.000Z")).toBe("01/01/2027 00:05");
+    expect(vietnamDateToday(Date.parse("2026-12-31T16:59:00.000Z"))).toBe("2026-12-31");
+    expect(vietnamDateToday(Date.parse("2026-12-31T17:00:00.000Z"))).toBe("2027-01-01");
   });
 });
