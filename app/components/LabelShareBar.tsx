@@ -7,7 +7,7 @@ export function LabelShareBar({ labels, counts }: { labels: string[]; counts: Re
   const total = Object.values(counts).reduce((a, b) => a + b, 0);
   const summary = labels.map((l) => `${t(`label.${l}`)}: ${counts[l] ?? 0}`).join(" · ");
   return (
-    <div className="flex h-3 overflow-hidden rounded-full bg-slate-200" role="img" aria-label={`${t("history.share")}: ${summary}`} title={summary}>
+    <div className="flex h-3 overflow-hidden rounded-full bg-slate-200" role="img" aria-label={`${t("labels.share")}: ${summary}`} title={summary}>
       {labels.map((l) => (counts[l] ? <span key={l} className={labelBarClass(l)} style={{ width: `${(100 * counts[l]!) / total}%` }} /> : null))}
     </div>
   );

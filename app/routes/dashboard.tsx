@@ -88,7 +88,7 @@ export default function DashboardPage() {
 
       <div className="grid gap-4 md:grid-cols-[1fr_2fr]">
         <figure className="rounded-lg border border-slate-200 bg-white p-3 shadow-sm">
-          <figcaption className="mb-2 text-sm font-medium">{t("dashboard.share")}</figcaption>
+          <figcaption className="mb-2 text-sm font-medium">{t("labels.share")}</figcaption>
           <Chart option={share} testId="chart-share" label={labels.map((l) => `${name(l)}: ${insights.labelCounts[l] ?? 0}`).join(", ")}
             onItemClick={(clicked) => {
               const label = labels.find((l) => name(l) === clicked);
