@@ -11,8 +11,12 @@ export async function savePredictions(
   userId: string,
   items: { text: string; result: Classification }[],
 ): Promise<string[]> {
-  const rows = items.map(({ text, result }) => ({
+  // The texts of one request are stored a millisecond apart in their given order, so the history (newest
+  // first) lists them in a stable order rather than by their random ids.
+  const now = Date.now();
+  const rows = items.map(({ text, result }, i) => ({
     id: crypto.randomUUID(),
+    createdAt: new Date(now + i),
     userId,
     text,
     searchText: foldForSearch(text),
