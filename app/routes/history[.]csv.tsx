@@ -2,6 +2,7 @@
 // Read page by page through history.list and streamed, so a long history never sits in memory at once.
 import type { LoaderFunctionArgs } from "@remix-run/node";
 import Papa from "papaparse";
+import { toActionError } from "../actionErrors.server.ts";
 import { requireUser } from "../requireUser.server.ts";
 import { vietnamDateToday } from "../vietnamTime.ts";
 
@@ -9,12 +10,13 @@ export async function loader({ request, context }: LoaderFunctionArgs) {
   requireUser(request, context);
   const params = new URL(request.url).searchParams;
   const filter = { search: params.get("q") ?? "", label: params.get("label") || null };
-  const labels = (await context.caller.predict.model())?.labels ?? ["negative", "neutral", "positive"];
   const pageSize = context.config.historyMaxPageSize;
-  // The first page is read before answering, so a bad filter is a 400 with its message, not a broken file.
+  // The first page is read before answering, so a bad filter is an error status with its message, not a broken file.
   let page = await context.caller.history.list({ ...filter, limit: pageSize }).catch((error: unknown) => {
-    throw new Response(error instanceof Error ? error.message : "Bad request", { status: 400 });
+    throw new Response(error instanceof Error ? error.message : "Bad request", { status: toActionError(error).status });
   });
+  // One probability column per class: the model's, or (no model loaded) those the newest row carries.
+  const labels = (await context.caller.predict.model())?.labels ?? Object.keys(page.items[0]?.probabilities ?? {});
   const header = ["created_at", "text", "label", "confidence", ...labels.map((l) => `p_${l}`), "token_count", "windowed", "model_id", "model_version"];
   const encoder = new TextEncoder();
 
