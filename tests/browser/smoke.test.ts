@@ -162,6 +162,9 @@ describe("browser smoke test", () => {
     expect(all[0]).toEqual(["created_at", "text", "label", "confidence", "p_negative", "p_neutral", "p_positive", "token_count", "windowed", "model_id", "model_version"]);
     expect(all.slice(1).map((row) => row[1]).sort()).toEqual(["'=1+1 bình thường", "Chất lượng kém, không như mô tả", "Hàng giả, thất vọng", "Tuyệt vời, sẽ mua lại"]);
     for (const row of all.slice(1)) expect(Number(row[4]) + Number(row[5]) + Number(row[6])).toBeCloseTo(1, 5);
+    const refused = await page.request.get(`${server.url}/history.csv?q=${"a".repeat(201)}`);
+    expect(refused.status()).toBe(400);
+    expect(await refused.text()).toBe("search is too long: 201 characters, the limit is 200");
     await page.close();
   });
 
