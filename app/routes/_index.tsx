@@ -20,32 +20,36 @@ export async function loader({ context }: LoaderFunctionArgs) {
   });
 }
 
-/** The non-blank lines of a paste, each one text. */
-const textLines = (text: string) => text.split(/\r?\n/).map((line) => line.trim()).filter(Boolean);
+/** The non-blank lines of a paste, each one text, with its line number in the paste (1-based). */
+function textLines(paste: string): { text: string; line: number }[] {
+  return paste.split(/\r?\n/).flatMap((line, i) => (line.trim() ? [{ text: line.trim(), line: i + 1 }] : []));
+}
 
 export async function action({ request, context }: ActionFunctionArgs) {
   const form = await request.formData();
   const text = String(form.get("text") ?? "");
   const byLine = form.get("mode") === "lines";
   const fail = (error: ActionError) => json({ ok: false as const, error, text, byLine }, { status: error.status });
-  try {
-    if (!byLine) {
+  if (!byLine) {
+    try {
       const result = await context.caller.predict.single({ text });
       return json({ ok: true as const, text, byLine, result, results: null });
+    } catch (error) {
+      return fail(toActionError(error));
     }
-    const texts = textLines(text);
-    if (texts.length === 0) return fail({ messageKey: "predict.emptyText", params: {}, field: "text", status: 400 });
-    const { results } = await context.caller.predict.many({ texts });
+  }
+  const lines = textLines(text);
+  if (lines.length === 0) return fail({ messageKey: "predict.emptyText", params: {}, field: "text", status: 400 });
+  try {
+    const { results } = await context.caller.predict.many({ texts: lines.map((l) => l.text) });
     return json({ ok: true as const, text, byLine, result: null, results });
   } catch (error) {
-    return fail(toActionError(error));
+    // predict.many names the bad text as "texts.<index>"; the reader wants its line in what they pasted.
+    const actionError = toActionError(error);
+    const index = actionError.field?.match(/^texts\.(\d+)$/)?.[1];
+    const line = index === undefined ? undefined : lines[Number(index)]?.line;
+    return fail(line === undefined ? actionError : { ...actionError, params: { ...actionError.params, line } });
   }
-}
-
-/** "texts.3" (the fourth text of predict.many) → line 4 of what was pasted. */
-function lineOf(field: string | null): number | null {
-  const match = field?.match(/^texts\.(\d+)$/);
-  return match ? Number(match[1]) + 1 : null;
 }
 
 export default function AnalysePage() {
@@ -56,7 +60,7 @@ export default function AnalysePage() {
   const [text, setText] = useState(data?.text ?? "");
   const [byLine, setByLine] = useState(data?.byLine ?? false);
   const lines = byLine ? textLines(text).length : 0;
-  const errorLine = data && !data.ok ? lineOf(data.error.field) : null;
+  const errorLine = data && !data.ok ? data.error.params.line : undefined;
 
   return (
     <div className="grid gap-6 md:grid-cols-2">
@@ -86,7 +90,7 @@ export default function AnalysePage() {
           {data && !data.ok && (
             <p id="predict-error" role="alert" className="rounded-md bg-red-50 p-2 text-sm text-red-800">
               {t(data.error.messageKey, { max: maxChars, maxTexts: maxLines })}
-              {errorLine !== null && ` (${t("predict.onLine", { line: errorLine })})`}
+              {errorLine !== undefined && ` (${t("predict.onLine", { line: errorLine })})`}
             </p>
           )}
         </Form>

@@ -141,10 +141,10 @@ describe("browser smoke test", () => {
     // Several texts at once, one per line; a bad line is named.
     await page.goto(server.url);
     await page.check("[data-testid=predict-by-line]");
-    await page.fill("[data-testid=predict-text]", `Tuyệt vời\n${"a".repeat(5001)}`);
+    await page.fill("[data-testid=predict-text]", `Tuyệt vời\n\n${"a".repeat(5001)}`);
     await page.click("main button[type=submit]");
     await page.waitForSelector("#predict-error");
-    expect(await page.textContent("#predict-error")).toBe("Văn bản quá dài (tối đa 5000 ký tự) (dòng 2)");
+    expect(await page.textContent("#predict-error")).toBe("Văn bản quá dài (tối đa 5000 ký tự) (dòng 3)");
     await page.fill("[data-testid=predict-text]", "Tuyệt vời, sẽ mua lại\n\n  Hàng giả, thất vọng  \n=1+1 bình thường");
     expect(await page.textContent("main form span.text-xs")).toBe("3/100 dòng");
     await page.click("main button[type=submit]");
