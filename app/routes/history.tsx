@@ -110,7 +110,9 @@ export default function HistoryPage() {
                 <span className={`rounded-full px-2 py-0.5 font-medium ${labelBadgeClass(item.label)}`}>{t(`label.${item.label}`)}</span>
                 <span className="tabular-nums text-slate-600">{(item.confidence * 100).toFixed(1)}%</span>
                 <time dateTime={item.createdAt} title={t("history.vietnamTime")} className="text-xs text-slate-500">{formatVietnamTime(item.createdAt)}</time>
-                <Form method="post" className="ml-auto">
+                <Form method="post" className="ml-auto" onSubmit={(event) => {
+                  if (!window.confirm(t("history.confirmDelete"))) event.preventDefault();
+                }}>
                   <input type="hidden" name="id" value={item.id} />
                   <button type="submit" aria-label={t("history.deleteLabel")} className="rounded-md px-2 py-1 text-xs text-red-700 hover:bg-red-50">{t("history.delete")}</button>
                 </Form>

@@ -111,6 +111,15 @@ describe("browser smoke test", () => {
     await page.click("[data-testid=history-item] summary");
     expect(await page.locator("[data-testid=history-item] [data-testid^=prob-]").count()).toBe(3);
 
+    // Deleting asks first: declined, nothing happens; accepted, the result is gone.
+    page.once("dialog", (dialog) => void dialog.dismiss());
+    await page.click("[data-testid=history-item] button[type=submit]");
+    await page.waitForLoadState("networkidle");
+    expect(await page.locator("[data-testid=history-item]").count()).toBe(1);
+    page.once("dialog", (dialog) => {
+      expect(dialog.message()).toBe("Xoá kết quả này khỏi lịch sử? Không thể hoàn tác.");
+      void dialog.accept();
+    });
     await page.click("[data-testid=history-item] button[type=submit]");
     await page.waitForSelector("[data-testid=history-empty]");
     expect(await page.textContent("[data-testid=history-empty]")).toBe("Không có kết quả nào khớp.");
