@@ -42,18 +42,8 @@ export type HistoryQuery = {
   limit: number;
 };
 
-export type HistoryItem = {
-  id: string;
-  text: string;
-  label: string;
-  confidence: number;
-  probabilities: Record<string, number>;
-  tokenCount: number;
-  windowed: boolean;
-  modelId: string;
-  modelVersion: string;
-  createdAt: string;
-};
+/** A stored prediction: what the classifier said, with the text, its id and when (ISO 8601). */
+export type HistoryItem = Classification & { id: string; text: string; createdAt: string };
 
 export type HistoryPage = {
   items: HistoryItem[];
