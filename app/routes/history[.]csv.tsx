@@ -9,7 +9,8 @@ import { vietnamDateToday } from "../vietnamTime.ts";
 export async function loader({ request, context }: LoaderFunctionArgs) {
   requireUser(request, context);
   const params = new URL(request.url).searchParams;
-  const filter = { search: params.get("q") ?? "", label: params.get("label") || null };
+  // Label counts are for the page's filter chips; every page of an export would count all matches again.
+  const filter = { search: params.get("q") ?? "", label: params.get("label") || null, withCounts: false };
   const pageSize = context.config.historyMaxPageSize;
   // The first page is read before answering, so a bad filter is an error status with its message, not a broken file.
   let page = await context.caller.history.list({ ...filter, limit: pageSize }).catch((error: unknown) => {

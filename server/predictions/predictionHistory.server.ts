@@ -40,6 +40,8 @@ export type HistoryQuery = {
   /** From a previous page's nextCursor: continue after that row. */
   cursor: string | null;
   limit: number;
+  /** Count matches per label too (one more query over every match: the page needs it, an export does not). */
+  withCounts: boolean;
 };
 
 /** A stored prediction: what the classifier said, with the text, its id and when (ISO 8601). */
@@ -49,8 +51,8 @@ export type HistoryPage = {
   items: HistoryItem[];
   /** Null on the last page. */
   nextCursor: string | null;
-  /** Matching predictions per label, counted before the label filter (for the filter's choices). */
-  labelCounts: Record<string, number>;
+  /** Matching predictions per label, counted before the label filter (for the filter's choices); null when not asked for. */
+  labelCounts: Record<string, number> | null;
 };
 
 // Keyset pagination on (createdAt, id), newest first: stable while new predictions arrive.
@@ -103,13 +105,13 @@ export async function listHistory(prisma: PrismaClient, userId: string, query: H
         windowed: true, modelId: true, modelVersion: true, createdAt: true,
       },
     }),
-    prisma.prediction.groupBy({ by: ["label"], where: matching, _count: { _all: true } }),
+    query.withCounts ? prisma.prediction.groupBy({ by: ["label"], where: matching, _count: { _all: true } }) : null,
   ]);
   const page = rows.slice(0, query.limit);
   return {
     items: page.map((row) => ({ ...row, probabilities: row.probabilities as Record<string, number>, createdAt: row.createdAt.toISOString() })),
     nextCursor: rows.length > query.limit ? encodeCursor(page[page.length - 1]!) : null,
-    labelCounts: Object.fromEntries(counts.map((c) => [c.label, c._count._all])),
+    labelCounts: counts && Object.fromEntries(counts.map((c) => [c.label, c._count._all])),
   };
 }
 

@@ -74,6 +74,8 @@ describe.each(DATABASES)("history on %s", (database) => {
       expect(page.items.map((i: Item) => i.label)).toEqual(Array(counts[label]).fill(label));
       expect(page.labelCounts).toEqual(counts);
     }
+    const uncounted = (await list({ search: "giao", limit: 10, withCounts: false })).json.result.data;
+    expect(uncounted).toMatchObject({ items: all.items, labelCounts: null });
   });
 
   it("deletes one's own prediction, not someone else's", async () => {

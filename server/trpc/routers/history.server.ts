@@ -10,6 +10,7 @@ const ListInput = z
     label: z.string({ invalid_type_error: "label must be a string" }).trim().max(64, "label is too long").nullish(),
     cursor: z.string({ invalid_type_error: "cursor must be a string" }).max(200, "cursor is not one this server gave out").nullish(),
     limit: z.number({ invalid_type_error: "limit must be a number" }).int("limit must be a whole number").min(1, "limit must be at least 1").optional(),
+    withCounts: z.boolean({ invalid_type_error: "withCounts must be true or false" }).default(true),
   })
   .default({});
 
@@ -27,6 +28,7 @@ export const historyRouter = router({
       label: input.label || null,
       cursor: input.cursor || null,
       limit: input.limit ?? HISTORY_PAGE_SIZE,
+      withCounts: input.withCounts,
     });
   }),
 
