@@ -10,9 +10,9 @@ const SYLLABLE = /^[\p{L}\p{M}]+$/u;
 
 export type WordDictionary = {
   /** Lower-cased words, syllables joined by a single space. */
-  words: Set<string>;
+  words: ReadonlySet<string>;
   /** Every proper prefix (in syllables) of a word, so the search can stop early. */
-  prefixes: Set<string>;
+  prefixes: ReadonlySet<string>;
   maxSyllables: number;
 };
 
@@ -30,8 +30,16 @@ export function buildWordDictionary(entries: Iterable<string>): WordDictionary {
   return { words, prefixes, maxSyllables };
 }
 
+const loaded = new Map<string, WordDictionary>();
+
+/** Reads a word list once per process: the classifier and the word clouds share it (it is never modified). */
 export function loadWordDictionary(path: string): WordDictionary {
-  return buildWordDictionary(readFileSync(path, "utf8").split("\n"));
+  let dictionary = loaded.get(path);
+  if (!dictionary) {
+    dictionary = buildWordDictionary(readFileSync(path, "utf8").split("\n"));
+    loaded.set(path, dictionary);
+  }
+  return dictionary;
 }
 
 export function splitTokens(text: string): string[] {
