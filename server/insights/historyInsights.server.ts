@@ -32,8 +32,8 @@ export async function historyInsights(
   counter: TermCounter,
   userId: string,
   limits: InsightsLimits,
-  now = Date.now(),
 ): Promise<HistoryInsights> {
+  const now = Date.now();
   const days = Array.from({ length: limits.days }, (_, i) => vietnamDay(now - (limits.days - 1 - i) * DAY_MS));
   // Midnight in Vietnam of the first day shown, in UTC without a zone like created_at, so the session's
   // TimeZone setting cannot shift the comparison.
