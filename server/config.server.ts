@@ -3,6 +3,8 @@ import path from "node:path";
 import { z } from "zod";
 import { DEFAULT_MODEL_DIR } from "./repoPaths.ts";
 
+const BODY_ENVELOPE_BYTES = 65_536;
+
 const positiveInt = (fallback: number) => z.coerce.number().int().positive().default(fallback);
 
 const EnvSchema = z.object({
@@ -23,7 +25,7 @@ const EnvSchema = z.object({
   MODEL_ENABLED: z.enum(["true", "false"]).default("true").transform((v) => v === "true"),
   /** Set "true" behind an HTTPS proxy (Hugging Face Spaces) so client IPs and https are taken from X-Forwarded-*. */
   TRUST_PROXY: z.enum(["true", "false"]).default("false").transform((v) => v === "true"),
-  MAX_BODY_BYTES: positiveInt(1_000_000),
+  MAX_BODY_BYTES: positiveInt(2_000_000),
   MAX_TEXT_CHARS: positiveInt(5_000),
   MAX_TEXTS_PER_REQUEST: positiveInt(100),
   HISTORY_PAGE_SIZE: positiveInt(20),
@@ -42,6 +44,12 @@ const EnvSchema = z.object({
   ANONYMOUS_PREDICTIONS_PER_MINUTE: positiveInt(20),
   MIN_PASSWORD_LENGTH: z.coerce.number().int().min(8).default(8),
 }).superRefine((env, ctx) => {
+  // A request within the text limits must fit the body limit: up to 3 UTF-8 bytes per character, plus room for the envelope.
+  const largestTexts = 3 * env.MAX_TEXT_CHARS * env.MAX_TEXTS_PER_REQUEST + BODY_ENVELOPE_BYTES;
+  if (env.MAX_BODY_BYTES < largestTexts) {
+    ctx.addIssue({ code: "custom", path: ["MAX_BODY_BYTES"],
+      message: `must be at least ${largestTexts} (3 bytes × MAX_TEXT_CHARS × MAX_TEXTS_PER_REQUEST + ${BODY_ENVELOPE_BYTES}), or the largest allowed request would be refused` });
+  }
   if (env.HISTORY_PAGE_SIZE > env.HISTORY_MAX_PAGE_SIZE) {
     ctx.addIssue({ code: "custom", path: ["HISTORY_PAGE_SIZE"], message: `must not exceed HISTORY_MAX_PAGE_SIZE (${env.HISTORY_MAX_PAGE_SIZE})` });
   }

@@ -25,6 +25,16 @@ function textLines(paste: string): { text: string; line: number }[] {
   return paste.split(/\r?\n/).flatMap((line, i) => (line.trim() ? [{ text: line.trim(), line: i + 1 }] : []));
 }
 
+type PasteProblem = { messageKey: "predict.tooManyTexts" | "predict.textTooLong"; line?: number };
+
+/** What the server would refuse in a one-per-line paste, found while typing, so a long paste is not sent in vain. */
+function linesProblem(paste: string, maxChars: number, maxLines: number): PasteProblem | null {
+  const lines = textLines(paste);
+  if (lines.length > maxLines) return { messageKey: "predict.tooManyTexts" };
+  const long = lines.find((l) => l.text.length > maxChars);
+  return long ? { messageKey: "predict.textTooLong", line: long.line } : null;
+}
+
 export async function action({ request, context }: ActionFunctionArgs) {
   const form = await request.formData();
   const text = String(form.get("text") ?? "");
@@ -60,16 +70,20 @@ export default function AnalysePage() {
   const [text, setText] = useState(data?.text ?? "");
   const [byLine, setByLine] = useState(data?.byLine ?? false);
   const lines = byLine ? textLines(text).length : 0;
-  const errorLine = data && !data.ok ? data.error.params.line : undefined;
+  const problem = byLine ? linesProblem(text, maxChars, maxLines) : null;
+  const serverError = data && !data.ok ? { messageKey: data.error.messageKey, line: data.error.params.line } : null;
+  // what the reader sees: a problem with the text as it is now, else the server's answer to what was sent
+  const shownError = problem ?? serverError;
 
   return (
     <div className="grid gap-6 md:grid-cols-2">
       <section>
         <h1 className="mb-3 text-2xl font-semibold">{t("predict.title")}</h1>
-        <Form method="post" className="space-y-3">
+        {/* multipart: the text travels as UTF-8, not percent-encoded (three times the bytes for Vietnamese letters) */}
+        <Form method="post" encType="multipart/form-data" className="space-y-3">
           <textarea name="text" rows={byLine ? 10 : 7} value={text} maxLength={byLine ? undefined : maxChars} onChange={(e) => setText(e.target.value)}
             placeholder={t(byLine ? "predict.placeholderLines" : "predict.placeholder")} aria-label={t("predict.title")} data-testid="predict-text"
-            aria-invalid={data && !data.ok ? true : undefined} aria-describedby="predict-error"
+            aria-invalid={shownError ? true : undefined} aria-describedby="predict-error"
             className="w-full rounded-md border border-slate-300 p-3 focus:border-orange-500 focus:outline-none" />
           <label className={`flex items-start gap-2 text-sm ${signedIn ? "" : "text-slate-500"}`}>
             <input type="checkbox" name="mode" value="lines" checked={byLine} disabled={!signedIn} onChange={(e) => setByLine(e.target.checked)}
@@ -83,14 +97,14 @@ export default function AnalysePage() {
             <span className="text-xs text-slate-500">
               {byLine ? t("predict.lines", { count: lines, max: maxLines }) : t("predict.chars", { count: text.length, max: maxChars })}
             </span>
-            <button type="submit" disabled={busy} className="rounded-md bg-orange-600 px-4 py-2 font-medium text-white hover:bg-orange-700 disabled:opacity-60">
+            <button type="submit" disabled={busy || problem !== null} className="rounded-md bg-orange-600 px-4 py-2 font-medium text-white hover:bg-orange-700 disabled:opacity-60">
               {busy ? t("predict.running") : t("predict.submit")}
             </button>
           </div>
-          {data && !data.ok && (
-            <p id="predict-error" role="alert" className="rounded-md bg-red-50 p-2 text-sm text-red-800">
-              {t(data.error.messageKey, { max: maxChars, maxTexts: maxLines })}
-              {errorLine !== undefined && ` (${t("predict.onLine", { line: errorLine })})`}
+          {shownError && (
+            <p id="predict-error" role="alert" data-testid="predict-error" className="rounded-md bg-red-50 p-2 text-sm text-red-800">
+              {t(shownError.messageKey, { max: maxChars, maxTexts: maxLines })}
+              {shownError.line !== undefined && ` (${t("predict.onLine", { line: shownError.line })})`}
             </p>
           )}
         </Form>

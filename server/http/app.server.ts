@@ -28,7 +28,11 @@ export function createHttpApp(services: AppServices, build: ServerBuild | null):
   app.use((req, res, next) => {
     const length = Number(req.headers["content-length"] ?? 0);
     if (length > config.MAX_BODY_BYTES) {
-      res.status(413).json({ error: { message: `Request body too large: ${length} bytes, the limit is ${config.MAX_BODY_BYTES}`, messageKey: "error.bodyTooLarge" } });
+      const message = `Request body too large: ${length} bytes, the limit is ${config.MAX_BODY_BYTES}`;
+      res.status(413);
+      // a form posted without JavaScript lands on this answer, so a browser gets a page rather than JSON
+      if (req.accepts(["json", "html"]) === "html") res.type("html").send(bodyTooLargePage(length, config.MAX_BODY_BYTES));
+      else res.json({ error: { message, messageKey: "error.bodyTooLarge" } });
       return;
     }
     next();
@@ -83,4 +87,13 @@ export function createHttpApp(services: AppServices, build: ServerBuild | null):
     );
   }
   return app;
+}
+
+function bodyTooLargePage(length: number, limit: number): string {
+  const mb = (bytes: number) => (bytes / 1_000_000).toLocaleString("vi-VN", { maximumFractionDigits: 1 });
+  return `<!doctype html><html lang="vi"><head><meta charset="utf-8"><meta name="viewport" content="width=device-width, initial-scale=1">
+<title>Dữ liệu quá lớn · Request too large</title></head><body style="font-family:system-ui,sans-serif;max-width:36rem;margin:3rem auto;padding:0 1rem">
+<h1>Dữ liệu gửi lên quá lớn</h1><p>Bạn đã gửi ${mb(length)} MB; máy chủ nhận tối đa ${mb(limit)} MB mỗi lần. Hãy chia nhỏ văn bản rồi gửi lại.</p>
+<p lang="en">Request too large: ${length} bytes sent, the limit is ${limit} bytes. Split the text and send it again.</p>
+<p><a href="javascript:history.back()">← Quay lại · Back</a> · <a href="/">Trang chủ · Home</a></p></body></html>`;
 }

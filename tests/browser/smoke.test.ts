@@ -150,10 +150,19 @@ describe("browser smoke test", () => {
     // Several texts at once, one per line; a bad line is named.
     await page.goto(server.url);
     await page.check("[data-testid=predict-by-line]");
+    // What the server would refuse is said while typing, and the paste is not sent.
     await page.fill("[data-testid=predict-text]", `Tuyệt vời\n\n${"a".repeat(5001)}`);
-    await page.click("main button[type=submit]");
-    await page.waitForSelector("#predict-error");
     expect(await page.textContent("#predict-error")).toBe("Văn bản quá dài (tối đa 5000 ký tự) (dòng 3)");
+    expect(await page.isDisabled("main button[type=submit]")).toBe(true);
+    await page.fill("[data-testid=predict-text]", Array.from({ length: 101 }, (_, i) => `Dòng ${i + 1}`).join("\n"));
+    expect(await page.textContent("#predict-error")).toBe("Quá nhiều văn bản trong một lần (tối đa 100)");
+    expect(await page.isDisabled("main button[type=submit]")).toBe(true);
+    // The server says the same, naming the line, to a post that skipped the page's check.
+    const posted = await page.request.post(`${server.url}/?index`, {
+      multipart: { mode: "lines", text: `Tuyệt vời\n\n${"a".repeat(5001)}` }, headers: { accept: "text/html", origin: server.url },
+    });
+    expect(posted.status()).toBe(400);
+    expect(await posted.text()).toContain("(dòng 3)");
     await page.fill("[data-testid=predict-text]", "Tuyệt vời, sẽ mua lại\n\n  Hàng giả, thất vọng  \n=1+1 bình thường");
     expect(await page.textContent("main form span.text-xs")).toBe("3/100 dòng");
     await page.click("main button[type=submit]");

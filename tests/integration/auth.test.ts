@@ -57,10 +57,24 @@ describe.each(DATABASES)("accounts on %s", (database) => {
     const res = await fetch(`${server.url}/api/trpc/auth.register`, {
       method: "POST",
       headers: { "content-type": "application/json" },
-      body: JSON.stringify({ email: "big@example.com", password: "x".repeat(2_000_000) }),
+      body: JSON.stringify({ email: "big@example.com", password: "x".repeat(3_000_000) }),
     });
     expect(res.status).toBe(413);
+    expect(await res.json()).toMatchObject({ error: { messageKey: "error.bodyTooLarge" } });
     expect(await userCount()).toBe(before);
+  });
+
+  it("answers an oversized form post from a browser with a page that says what happened", async () => {
+    const res = await fetch(`${server.url}/?index`, {
+      method: "POST",
+      headers: { "content-type": "application/x-www-form-urlencoded", accept: "text/html,application/xhtml+xml,*/*;q=0.8" },
+      body: `text=${"a".repeat(3_000_000)}`,
+    });
+    expect(res.status).toBe(413);
+    expect(res.headers.get("content-type")).toMatch(/^text\/html/);
+    const page = await res.text();
+    expect(page).toContain("Dữ liệu gửi lên quá lớn");
+    expect(page).toContain("the limit is 2000000 bytes");
   });
 
   it("stores only a hash of each session secret", async () => {

@@ -27,4 +27,10 @@ describe("config", () => {
       "Invalid environment variable HISTORY_PAGE_SIZE=\"50\": must not exceed HISTORY_MAX_PAGE_SIZE (20)",
     );
   });
+  it("refuses a body limit that the largest allowed request would exceed", () => {
+    expect(() => loadConfig({ MAX_TEXTS_PER_REQUEST: "1000" })).toThrow(
+      /^Invalid environment variable MAX_BODY_BYTES="": must be at least 15065536 \(3 bytes × MAX_TEXT_CHARS × MAX_TEXTS_PER_REQUEST/,
+    );
+    expect(loadConfig({ MAX_TEXTS_PER_REQUEST: "1000", MAX_BODY_BYTES: "15065536" }).MAX_BODY_BYTES).toBe(15_065_536);
+  });
 });
