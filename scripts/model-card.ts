@@ -20,7 +20,7 @@ const classifier = await Classifier.load(modelDir, { threads: 2, batchSize: 32, 
 const f = (x: number | undefined) => (x === undefined ? "—" : x.toFixed(4));
 type DevScores = Record<string, { accuracy: number; macro_f1: number }>;
 const ngram = training.ngram_branch as
-  | { alpha: number; bags: number; epochs: number; lr: number; buckets: number; seconds: number; encoder_only_dev: DevScores; ngrams_only_dev: DevScores }
+  | { alpha: number; bags: number; epochs: number; lr: number; buckets: number; seconds: number; two_class_loss?: boolean; dataset_balance?: number; encoder_only_dev: DevScores; ngrams_only_dev: DevScores }
   | undefined;
 const rows: string[] = [];
 let beatsEverywhere = true;
@@ -71,11 +71,11 @@ The dev splits chose the best epoch${ngram ? ", the n-gram branch's features and
 
 ## How it was trained
 \`models/train/train.py\` (seed ${training.seed}, torch ${training.torch}): masked-language pretraining on the training texts
-(${training.mlm_epochs_run} epoch(s)${training.hyperparameters.init_from ? `, continuing from the encoder in \`${training.hyperparameters.init_from}\` at peak learning rate ${training.hyperparameters.mlm_lr}; how that one was trained: \`models/train/README.md\`` : ""}), then fine-tuning on the labelled rows with inverse-frequency class weights
+(${training.mlm_epochs_run} epoch(s)${training.hyperparameters.load_pretrained ? ", in a separate run whose encoder the fine-tuning run loaded (`--save-pretrained` / `--load-pretrained`; the time below is fine-tuning only)" : ""}${training.hyperparameters.init_from ? `, continuing from the encoder in \`${training.hyperparameters.init_from}\` at peak learning rate ${training.hyperparameters.mlm_lr}; how that one was trained: \`models/train/README.md\`` : ""}), then fine-tuning on the labelled rows with inverse-frequency class weights${lossDetails(training.hyperparameters)}
 (${training.hyperparameters.ft_epochs} epoch(s), best epoch ${training.best_epoch} by mean dev macro-F1), training sequences cut at
 ${training.hyperparameters.train_max_len ?? 256} positions. ${training.seconds} s on ${training.hyperparameters.threads ? `${training.hyperparameters.threads} CPU thread(s)` : "the training machine"}.
 ${ngram ? `The n-gram branch: \`models/train/ngram_branch.py\` (${ngram.bags} models with different seeds averaged, ${ngram.epochs} epochs each,
-Adam lr ${ngram.lr}, class-weighted; ${ngram.seconds} s).\n` : ""}Exact commands: see \`models/train/README.md\`.
+Adam lr ${ngram.lr}, class-weighted${lossDetails(ngram)}; ${ngram.seconds} s).\n` : ""}Exact commands: see \`models/train/README.md\`.
 
 ## Dev-set results (measured through the TypeScript inference path)
 Baseline: TF-IDF (syllable 1–3-grams + character 2–5-grams) + class-balanced logistic regression trained on
@@ -96,13 +96,21 @@ UIT-VSFC is PhoBERT-large's reported accuracy 0.94 / macro-F1 ~0.84, which this 
 writeFileSync(path.join(modelDir, "MODEL_CARD.md"), card);
 console.error(`wrote ${path.join(modelDir, "MODEL_CARD.md")}`);
 
+/** The fine-tuning loss options of train.py and ngram_branch.py, as a clause of the card's sentence. */
+function lossDetails(options: { two_class_loss?: boolean; dataset_balance?: number }): string {
+  const parts: string[] = [];
+  if (options.two_class_loss) parts.push("a loss over the negative and positive logits only for the rows of splits labelled only negative/positive (AIVIVN), whose labels say nothing about neutral");
+  if (options.dataset_balance) parts.push(`rows weighted by (mean split size / their split's size)^${options.dataset_balance}`);
+  return parts.length ? `, ${parts.join(", ")}` : "";
+}
+
 function ngramSection(branch: NonNullable<typeof ngram>): string {
   const parts = Object.keys(branch.encoder_only_dev)
     .map((name) => `| ${name} | ${f(branch.encoder_only_dev[name]?.macro_f1)} | ${f(branch.ngrams_only_dev[name]?.macro_f1)} |`)
     .join("\n");
   return `- N-gram branch: a linear model over hashed token 1–3-grams, syllable bigrams, and each token's syllables and
   character 2–5-grams (lower-cased), ${branch.buckets.toLocaleString("en")} hash buckets, computed inside the graph from the same \`input_ids\`.
-  Output \`logits\` = ${branch.alpha} × log-softmax(encoder) + ${(1 - branch.alpha).toFixed(2)} × log-softmax(n-grams), so a softmax over them gives the
+  Output \`logits\` = ${branch.alpha.toFixed(2)} × log-softmax(encoder) + ${(1 - branch.alpha).toFixed(2)} × log-softmax(n-grams), so a softmax over them gives the
   mixed probabilities. Each part alone on dev (macro-F1; negative vs positive on AIVIVN), measured in training:
 
 | dataset | encoder only | n-grams only |

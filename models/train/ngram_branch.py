@@ -39,6 +39,8 @@ def parse_args():
     p.add_argument("--lr", type=float, default=0.01)
     p.add_argument("--alphas", default="0.2,0.25,0.3,0.35,0.4,0.45,0.5", help="encoder weights tried on dev")
     p.add_argument("--threads", type=int, default=2)
+    p.add_argument("--two-class-loss", action="store_true", help="as train.py: negative/positive-only splits train the two logits only")
+    p.add_argument("--dataset-balance", type=float, default=0.0, help="as train.py: row weight (mean rows per split / rows in its split) ** this")
     p.add_argument("--version", required=True, help="written to config.json")
     return p.parse_args()
 
@@ -128,13 +130,17 @@ class Features:
 class Packed:
     """All rows' feature ids in one tensor, so a batch is a few vectorised gathers (Python lists were the bottleneck)."""
 
-    def __init__(self, rows):
+    def __init__(self, rows, extras=None):
+        """rows: ((feature ids, token count), label); extras: per row (weight, two-class flag), for training."""
         lengths = [len(features) for (features, _), _ in rows]
         self.flat = torch.tensor([f for (features, _), _ in rows for f in features], dtype=torch.long)
         self.lengths = torch.tensor(lengths, dtype=torch.long)
         self.starts = torch.cumsum(self.lengths, 0) - self.lengths
         self.norm = torch.tensor([1.0 / math.sqrt(n) for (_, n), _ in rows])
         self.labels = torch.tensor([label for _, label in rows], dtype=torch.long)
+        extras = extras or [(1.0, False)] * len(rows)
+        self.row_weight = torch.tensor([w for w, _ in extras])
+        self.two_class = torch.tensor([b for _, b in extras])
 
     def batches(self, size, generator=None):
         order = torch.randperm(len(self.labels), generator=generator) if generator is not None else torch.arange(len(self.labels))
@@ -143,7 +149,7 @@ class Packed:
             offsets = torch.cumsum(lengths, 0) - lengths
             within = torch.arange(int(lengths.sum())) - offsets.repeat_interleave(lengths)
             flat = self.flat[self.starts[chunk].repeat_interleave(lengths) + within]
-            yield flat, offsets, self.norm[chunk].repeat_interleave(lengths), self.labels[chunk]
+            yield flat, offsets, self.norm[chunk].repeat_interleave(lengths), self.labels[chunk], self.row_weight[chunk], self.two_class[chunk]
 
 
 class NgramBranch(nn.Module):
@@ -203,8 +209,11 @@ def train_bag(packed, size, classes, weights, args):
         bias = nn.Parameter(torch.zeros(classes))
         sparse_opt, dense_opt = torch.optim.SparseAdam([table.weight], lr=args.lr), torch.optim.Adam([bias], lr=args.lr)
         for epoch in range(args.epochs):
-            for flat, offsets, per_sample, labels in packed.batches(64, generator):
-                loss = F.cross_entropy(table(flat, offsets, per_sample_weights=per_sample) + bias, labels, weight=weights)
+            for flat, offsets, per_sample, labels, row_weight, two_class in packed.batches(64, generator):
+                logits = table(flat, offsets, per_sample_weights=per_sample) + bias
+                three = F.cross_entropy(logits, labels, weight=weights, reduction="none")
+                two = F.cross_entropy(logits[:, [0, 2]], (labels == 2).long(), weight=weights[[0, 2]], reduction="none")
+                loss = (torch.where(two_class, two, three) * row_weight).sum() / (weights[labels] * row_weight).sum()
                 sparse_opt.zero_grad()
                 dense_opt.zero_grad()
                 loss.backward()
@@ -259,6 +268,9 @@ def main():
     features = Features(token_tables(args.vocab), args.buckets)
     train, dev = load(args.work, "train"), load(args.work, "dev")
     rows = [(features.of(ids), label) for split in train.values() for ids, label in split]
+    mean_rows = len(rows) / len(train)
+    extras = [((mean_rows / len(split)) ** args.dataset_balance, args.two_class_loss and {l for _, l in split} <= {0, 2})
+              for split in train.values() for _ in split]
     dev_packed = {name: Packed([(features.of(ids), label) for ids, label in split]) for name, split in dev.items()}
     encoder_probs = json.load(open(os.path.join(args.deep, "dev_probabilities.json"), encoding="utf8"))
     assert encoder_probs["labels"] == LABELS, encoder_probs["labels"]
@@ -271,11 +283,11 @@ def main():
     weights = torch.tensor([len(rows) / (len(LABELS) * counts[c]) for c in range(len(LABELS))])
     print(f"{len(rows)} train rows, {features.size} features", flush=True)
 
-    weight, bias = train_bag(Packed(rows), features.size, len(LABELS), weights, args)
+    weight, bias = train_bag(Packed(rows, extras), features.size, len(LABELS), weights, args)
     del rows
     ngram_logp = {}
     for name, packed in dev_packed.items():
-        parts = [F.embedding_bag(flat, weight, offsets, mode="sum", per_sample_weights=w) + bias for flat, offsets, w, _ in packed.batches(512)]
+        parts = [F.embedding_bag(flat, weight, offsets, mode="sum", per_sample_weights=w) + bias for flat, offsets, w, *_ in packed.batches(512)]
         ngram_logp[name] = torch.log_softmax(torch.cat(parts), -1)
 
     # alpha by mean dev macro-F1, the criterion train.py uses for its best epoch
@@ -295,7 +307,7 @@ def main():
     branch = NgramBranch(features, unigram, ngram, bias)
     with torch.no_grad():  # the graph's arithmetic must equal the training features' (checked on one dev set)
         name = sorted(dev)[-1]
-        for (flat, offsets, w, _), chunk in zip(dev_packed[name].batches(64), [dev[name][i : i + 64] for i in range(0, len(dev[name]), 64)]):
+        for (flat, offsets, w, *_), chunk in zip(dev_packed[name].batches(64), [dev[name][i : i + 64] for i in range(0, len(dev[name]), 64)]):
             width = max(len(ids) for ids, _ in chunk) + 2
             ids = torch.full((len(chunk), width), PAD, dtype=torch.long)
             mask = torch.zeros((len(chunk), width), dtype=torch.long)
@@ -317,6 +329,7 @@ def main():
     report["encoder_export_check"] = report.pop("export_check", None)  # the encoder graph's logits, not the mix's
     report["ngram_branch"] = {
         "alpha": alpha, "seed": args.seed, "bags": args.bags, "epochs": args.epochs, "lr": args.lr, "buckets": args.buckets,
+        "two_class_loss": args.two_class_loss, "dataset_balance": args.dataset_balance,
         "char_buckets": CHAR_BUCKETS, "seconds": round(time.time() - started), "torch": torch.__version__,
         "encoder_only_dev": results[1.0][1], "ngrams_only_dev": results[0.0][1], "mixed_dev": results[alpha][1],
     }

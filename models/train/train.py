@@ -40,6 +40,12 @@ def parse_args():
     p.add_argument("--limit", type=int, default=0, help="rows per split, for smoke tests")
     p.add_argument("--init-from", default="", help="start from the weights in a model.onnx this script wrote (alone or inside the shipped mix)")
     p.add_argument("--mlm-lr", type=float, default=5e-4, help="peak learning rate of the masked-language pretraining")
+    p.add_argument("--save-pretrained", default="", help="write the encoder after pretraining to this file (torch state)")
+    p.add_argument("--load-pretrained", default="", help="skip pretraining: start fine-tuning from a file --save-pretrained wrote")
+    p.add_argument("--two-class-loss", action="store_true",
+                   help="rows of a split labelled only negative/positive: loss over those two logits (their labels say nothing about neutral)")
+    p.add_argument("--dataset-balance", type=float, default=0.0,
+                   help="fine-tuning row weight (mean rows per split / rows in its split) ** this; 0: every row counts the same")
     return p.parse_args()
 
 
@@ -157,8 +163,9 @@ class ExportWrapper(nn.Module):
         return self.classifier(ids, attention_mask)
 
 
-def make_batches(examples, batch, remap, device):
-    """Length-sorted batches, padded once and kept on the device: per-step Python work dominated otherwise."""
+def make_batches(examples, batch, remap, device, extras=None):
+    """Length-sorted batches, padded once and kept on the device: per-step Python work dominated otherwise.
+    extras: per example (row weight, two-class flag), returned as two more tensors of each batch."""
     order = sorted(range(len(examples)), key=lambda i: len(examples[i][0]))
     out = []
     for start in range(0, len(order), batch):
@@ -171,7 +178,11 @@ def make_batches(examples, batch, remap, device):
             ids[r, : len(full)] = remap[full]
             mask[r, : len(full)] = 1
         labels = torch.tensor([label for _, label in rows], dtype=torch.long)
-        out.append((ids.to(device), mask.to(device), labels.to(device)))
+        batch_out = (ids.to(device), mask.to(device), labels.to(device))
+        if extras is not None:
+            chosen = [extras[i] for i in order[start : start + batch]]
+            batch_out += (torch.tensor([w for w, _ in chosen], device=device), torch.tensor([b for _, b in chosen], device=device))
+        out.append(batch_out)
     return out
 
 
@@ -193,7 +204,7 @@ def evaluate(model, dev_batches):
     with torch.no_grad():
         for name, prepared in dev_batches.items():
             gold, pred, pred_bin = [], [], []
-            for ids, mask, labels in prepared:
+            for ids, mask, labels, *_ in prepared:
                 logits = model(ids, mask)
                 gold += labels.tolist()
                 pred += logits.argmax(-1).tolist()
@@ -262,6 +273,9 @@ def main():
     device = torch.device(args.device)
     train, dev = load_split(args.work, "train", args.limit), load_split(args.work, "dev", args.limit)
     all_train = [(ids[: args.train_max_len - 2], label) for rows in train.values() for ids, label in rows]
+    mean_rows = len(all_train) / len(train)
+    row_extras = [((mean_rows / len(rows)) ** args.dataset_balance, args.two_class_loss and {l for _, l in rows} <= {0, 2})
+                  for rows in train.values() for _ in rows]
 
     counts = collections.Counter(t for ids, _ in all_train for t in ids)
     kept = [t for t, c in sorted(counts.items()) if c >= args.min_count and t > UNK and t != MASK_ORIG]
@@ -273,7 +287,7 @@ def main():
     vocab = len(kept) + 5  # + mask
     remap_t = torch.tensor(remap_list, dtype=torch.long)
     mlm_batches = make_batches(all_train, args.batch, remap_t, device)
-    ft_batches = make_batches(all_train, 32, remap_t, device)
+    ft_batches = make_batches(all_train, 32, remap_t, device, row_extras)
     dev_batches = {name: make_batches(rows, 256, remap_t, device) for name, rows in dev.items()}
     mask_id = vocab - 1
     print(f"train rows {len(all_train)}; vocabulary pruned from {len(counts)} used ids to {vocab}", flush=True)
@@ -291,13 +305,23 @@ def main():
         print(f"initialised from {args.init_from}: mean dev macro-F1 {score:.4f}", flush=True)
     started = time.time()
     mlm_epochs_run = 0
+    if args.load_pretrained:
+        saved = torch.load(args.load_pretrained, map_location=device)
+        if not torch.equal(saved["remap"], remap_t):
+            raise SystemExit(f"--load-pretrained {args.load_pretrained}: pretrained on another vocabulary")
+        encoder.load_state_dict(saved["encoder"])
+        mlm_epochs_run = saved["mlm_epochs_run"]
+        rng.setstate(saved["python_rng"])
+        torch.set_rng_state(saved["torch_rng"])
+        print(f"pretrained encoder from {args.load_pretrained} ({mlm_epochs_run} MLM epochs)", flush=True)
 
     # Masked-language pretraining on the training texts (labels unused); the output layer is tied to the embeddings.
     params = list(encoder.parameters()) + list(lm_head.parameters()) + [lm_bias]
     opt = torch.optim.AdamW(params, lr=args.mlm_lr, weight_decay=0.01, betas=(0.9, 0.98))
-    steps = args.mlm_epochs * math.ceil(len(all_train) / args.batch)
+    mlm_epochs = 0 if args.load_pretrained else args.mlm_epochs
+    steps = mlm_epochs * math.ceil(len(all_train) / args.batch)
     sched = schedule(opt, steps, max(1, steps // 20))
-    for epoch in range(args.mlm_epochs):
+    for epoch in range(mlm_epochs):
         total = 0.0
         rng.shuffle(mlm_batches)
         for ids, mask, _ in mlm_batches:
@@ -321,8 +345,13 @@ def main():
         print(f"mlm epoch {epoch + 1}/{args.mlm_epochs} loss {total.item() / math.ceil(len(all_train) / args.batch):.3f} ({time.time() - started:.0f}s)", flush=True)
         if args.mlm_max_seconds and time.time() - started > args.mlm_max_seconds:
             break
+    if args.save_pretrained:
+        # with the random states, so fine-tuning from the file repeats what this run's fine-tuning does
+        torch.save({"encoder": encoder.state_dict(), "remap": remap_t, "mlm_epochs_run": mlm_epochs_run,
+                    "python_rng": rng.getstate(), "torch_rng": torch.get_rng_state()}, args.save_pretrained)
 
-    # Fine-tuning with class weights (inverse frequency over the combined splits); best epoch by mean dev macro-F1.
+    # Fine-tuning with class weights (inverse frequency over the combined splits), optionally per-split row weights and
+    # a two-class loss for negative/positive-only splits; best epoch by mean dev macro-F1.
     model = Classifier(encoder, args.hidden, len(LABELS)).to(device)
     model.dense.apply(init_weights)
     model.proj.apply(init_weights)
@@ -335,8 +364,11 @@ def main():
     ft_started = time.time()
     for epoch in range(args.ft_epochs):
         rng.shuffle(ft_batches)
-        for ids, mask, labels in ft_batches:
-            loss = F.cross_entropy(model(ids, mask), labels, weight=weights)
+        for ids, mask, labels, row_weight, two_class in ft_batches:
+            logits = model(ids, mask)
+            three = F.cross_entropy(logits, labels, weight=weights, reduction="none")
+            two = F.cross_entropy(logits[:, [0, 2]], (labels == 2).long(), weight=weights[[0, 2]], reduction="none")
+            loss = (torch.where(two_class, two, three) * row_weight).sum() / (weights[labels] * row_weight).sum()
             opt.zero_grad()
             loss.backward()
             nn.utils.clip_grad_norm_(model.parameters(), 1.0)
@@ -350,7 +382,10 @@ def main():
         if args.ft_max_seconds and time.time() - ft_started > args.ft_max_seconds:
             break
 
-    print(f"best epoch {best[3]} mean dev macro-F1 {best[0]:.4f}; wrote {args.out}/model.onnx", flush=True)
+    if best[3]:
+        print(f"best epoch {best[3]} mean dev macro-F1 {best[0]:.4f}; wrote {args.out}/model.onnx", flush=True)
+    else:
+        print("no fine-tuning epoch ran: no model written" + (f" (pretrained encoder: {args.save_pretrained})" if args.save_pretrained else ""), flush=True)
 
 
 if __name__ == "__main__":
