@@ -28,8 +28,7 @@ function textLines(paste: string): { text: string; line: number }[] {
 type PasteProblem = { messageKey: "predict.tooManyTexts" | "predict.textTooLong"; line?: number };
 
 /** What the server would refuse in a one-per-line paste, found while typing, so a long paste is not sent in vain. */
-function linesProblem(paste: string, maxChars: number, maxLines: number): PasteProblem | null {
-  const lines = textLines(paste);
+function linesProblem(lines: { text: string; line: number }[], maxChars: number, maxLines: number): PasteProblem | null {
   if (lines.length > maxLines) return { messageKey: "predict.tooManyTexts" };
   const long = lines.find((l) => l.text.length > maxChars);
   return long ? { messageKey: "predict.textTooLong", line: long.line } : null;
@@ -69,8 +68,8 @@ export default function AnalysePage() {
   const { t } = useLang();
   const [text, setText] = useState(data?.text ?? "");
   const [byLine, setByLine] = useState(data?.byLine ?? false);
-  const lines = byLine ? textLines(text).length : 0;
-  const problem = byLine ? linesProblem(text, maxChars, maxLines) : null;
+  const lines = byLine ? textLines(text) : [];
+  const problem = byLine ? linesProblem(lines, maxChars, maxLines) : null;
   const serverError = data && !data.ok ? { messageKey: data.error.messageKey, line: data.error.params.line } : null;
   // what the reader sees: a problem with the text as it is now, else the server's answer to what was sent
   const shownError = problem ?? serverError;
@@ -95,7 +94,7 @@ export default function AnalysePage() {
           </label>
           <div className="flex items-center justify-between">
             <span className="text-xs text-slate-500">
-              {byLine ? t("predict.lines", { count: lines, max: maxLines }) : t("predict.chars", { count: text.length, max: maxChars })}
+              {byLine ? t("predict.lines", { count: lines.length, max: maxLines }) : t("predict.chars", { count: text.length, max: maxChars })}
             </span>
             <button type="submit" disabled={busy || problem !== null} className="rounded-md bg-orange-600 px-4 py-2 font-medium text-white hover:bg-orange-700 disabled:opacity-60">
               {busy ? t("predict.running") : t("predict.submit")}
