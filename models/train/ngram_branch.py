@@ -18,7 +18,7 @@ import torch.nn as nn
 import torch.nn.functional as F
 from onnx import compose, helper
 
-from train import macro_f1  # this folder is on sys.path when the script runs
+from train import macro_f1, split_row_extras, weighted_loss  # this folder is on sys.path when the script runs
 
 BOS, PAD, EOS, UNK, ORIG_VOCAB = 0, 1, 2, 3, 64001
 LABELS = ["negative", "neutral", "positive"]
@@ -210,10 +210,7 @@ def train_bag(packed, size, classes, weights, args):
         sparse_opt, dense_opt = torch.optim.SparseAdam([table.weight], lr=args.lr), torch.optim.Adam([bias], lr=args.lr)
         for epoch in range(args.epochs):
             for flat, offsets, per_sample, labels, row_weight, two_class in packed.batches(64, generator):
-                logits = table(flat, offsets, per_sample_weights=per_sample) + bias
-                three = F.cross_entropy(logits, labels, weight=weights, reduction="none")
-                two = F.cross_entropy(logits[:, [0, 2]], (labels == 2).long(), weight=weights[[0, 2]], reduction="none")
-                loss = (torch.where(two_class, two, three) * row_weight).sum() / (weights[labels] * row_weight).sum()
+                loss = weighted_loss(table(flat, offsets, per_sample_weights=per_sample) + bias, labels, weights, row_weight, two_class)
                 sparse_opt.zero_grad()
                 dense_opt.zero_grad()
                 loss.backward()
@@ -268,9 +265,7 @@ def main():
     features = Features(token_tables(args.vocab), args.buckets)
     train, dev = load(args.work, "train"), load(args.work, "dev")
     rows = [(features.of(ids), label) for split in train.values() for ids, label in split]
-    mean_rows = len(rows) / len(train)
-    extras = [((mean_rows / len(split)) ** args.dataset_balance, args.two_class_loss and {l for _, l in split} <= {0, 2})
-              for split in train.values() for _ in split]
+    extras = split_row_extras(train, args.dataset_balance, args.two_class_loss)
     dev_packed = {name: Packed([(features.of(ids), label) for ids, label in split]) for name, split in dev.items()}
     encoder_probs = json.load(open(os.path.join(args.deep, "dev_probabilities.json"), encoding="utf8"))
     assert encoder_probs["labels"] == LABELS, encoder_probs["labels"]

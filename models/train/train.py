@@ -186,6 +186,22 @@ def make_batches(examples, batch, remap, device, extras=None):
     return out
 
 
+def split_row_extras(splits, balance, two_class):
+    """Per row of the splits, in order: (weight (mean split size / its split's size) ** balance, whether the row is
+    from a negative/positive-only split and two_class asks for the two-class loss there). Shared with ngram_branch.py."""
+    mean_rows = sum(len(rows) for rows in splits.values()) / len(splits)
+    return [((mean_rows / len(rows)) ** balance, two_class and {label for _, label in rows} <= {0, 2})
+            for rows in splits.values() for _ in rows]
+
+
+def weighted_loss(logits, labels, class_weights, row_weight, two_class):
+    """Class-weighted cross-entropy, each row scaled by its weight; two_class rows over the negative and positive
+    logits only (their labels say nothing about neutral). With unit rows: F.cross_entropy(..., weight=class_weights)."""
+    three = F.cross_entropy(logits, labels, weight=class_weights, reduction="none")
+    two = F.cross_entropy(logits[:, [0, 2]], (labels == 2).long(), weight=class_weights[[0, 2]], reduction="none")
+    return (torch.where(two_class, two, three) * row_weight).sum() / (class_weights[labels] * row_weight).sum()
+
+
 def macro_f1(gold, pred, classes):
     f1s = []
     for c in classes:
@@ -265,6 +281,8 @@ def export(model, remap_list, args, best, vocab, train_rows, mlm_epochs_run, sta
 
 def main():
     args = parse_args()
+    if args.init_from and args.load_pretrained:
+        raise SystemExit("--init-from and --load-pretrained both give the starting encoder: use one")
     random.seed(args.seed)
     torch.manual_seed(args.seed)
     if args.device == "cpu":
@@ -273,9 +291,7 @@ def main():
     device = torch.device(args.device)
     train, dev = load_split(args.work, "train", args.limit), load_split(args.work, "dev", args.limit)
     all_train = [(ids[: args.train_max_len - 2], label) for rows in train.values() for ids, label in rows]
-    mean_rows = len(all_train) / len(train)
-    row_extras = [((mean_rows / len(rows)) ** args.dataset_balance, args.two_class_loss and {l for _, l in rows} <= {0, 2})
-                  for rows in train.values() for _ in rows]
+    row_extras = split_row_extras(train, args.dataset_balance, args.two_class_loss)
 
     counts = collections.Counter(t for ids, _ in all_train for t in ids)
     kept = [t for t, c in sorted(counts.items()) if c >= args.min_count and t > UNK and t != MASK_ORIG]
@@ -365,10 +381,7 @@ def main():
     for epoch in range(args.ft_epochs):
         rng.shuffle(ft_batches)
         for ids, mask, labels, row_weight, two_class in ft_batches:
-            logits = model(ids, mask)
-            three = F.cross_entropy(logits, labels, weight=weights, reduction="none")
-            two = F.cross_entropy(logits[:, [0, 2]], (labels == 2).long(), weight=weights[[0, 2]], reduction="none")
-            loss = (torch.where(two_class, two, three) * row_weight).sum() / (weights[labels] * row_weight).sum()
+            loss = weighted_loss(model(ids, mask), labels, weights, row_weight, two_class)
             opt.zero_grad()
             loss.backward()
             nn.utils.clip_grad_norm_(model.parameters(), 1.0)
