@@ -123,7 +123,7 @@ export default function AnalysePage() {
             </p>
             <p className="mt-1 text-xs text-slate-500">
               {data.result.stored ? (
-                <>{t("predict.stored")} · <Link to="/history" className="text-orange-700 underline">{t("dashboard.seeHistory")}</Link></>
+                <>{t("predict.stored")} · <Link to="/history" className="text-orange-700 underline">{t("common.seeHistory")}</Link></>
               ) : t("predict.notStored")}
             </p>
           </div>
@@ -158,7 +158,7 @@ function LineResults({ results, modelLabels }: { results: LineResult[]; modelLab
         ))}
       </ol>
       <p className="text-xs text-slate-500">
-        {t("predict.stored")} · <Link to="/history" className="text-orange-700 underline">{t("dashboard.seeHistory")}</Link>
+        {t("predict.stored")} · <Link to="/history" className="text-orange-700 underline">{t("common.seeHistory")}</Link>
       </p>
     </div>
   );

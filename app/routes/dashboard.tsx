@@ -82,7 +82,7 @@ export default function DashboardPage() {
         <h1 className="text-2xl font-semibold">{t("page.dashboard")}</h1>
         <p className="text-sm text-slate-600">
           <span data-testid="dashboard-total">{t("dashboard.total", { count: insights.total })}</span> ·{" "}
-          <Link to="/history" className="font-medium text-orange-700 hover:underline">{t("dashboard.seeHistory")}</Link>
+          <Link to="/history" className="font-medium text-orange-700 hover:underline">{t("common.seeHistory")}</Link>
         </p>
       </div>
 

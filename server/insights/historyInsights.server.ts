@@ -1,5 +1,6 @@
 // What the dashboard shows about a user's own predictions: label totals, a label count per day in
 // Vietnam's time (UTC+7, as the history page shows dates), and the most frequent words per label.
+import { VIETNAM_OFFSET_HOURS, vietnamDateToday, vietnamMidnight } from "../../app/vietnamTime.ts";
 import type { PrismaClient } from "../db/generated/client.ts";
 import type { TermCount, TermCounter } from "./termCounter.server.ts";
 
@@ -22,10 +23,7 @@ export type HistoryInsights = {
   termsFromTexts: number;
 };
 
-const VIETNAM_OFFSET_MS = 7 * 60 * 60 * 1000;
 const DAY_MS = 24 * 60 * 60 * 1000;
-
-const vietnamDay = (ms: number) => new Date(ms + VIETNAM_OFFSET_MS).toISOString().slice(0, 10);
 
 export async function historyInsights(
   prisma: PrismaClient,
@@ -34,14 +32,14 @@ export async function historyInsights(
   limits: InsightsLimits,
 ): Promise<HistoryInsights> {
   const now = Date.now();
-  const days = Array.from({ length: limits.days }, (_, i) => vietnamDay(now - (limits.days - 1 - i) * DAY_MS));
+  const days = Array.from({ length: limits.days }, (_, i) => vietnamDateToday(now - (limits.days - 1 - i) * DAY_MS));
   // Midnight in Vietnam of the first day shown, in UTC without a zone like created_at, so the session's
   // TimeZone setting cannot shift the comparison.
-  const since = new Date(Date.parse(`${days[0]}T00:00:00Z`) - VIETNAM_OFFSET_MS).toISOString().slice(0, 23);
+  const since = vietnamMidnight(days[0]!).slice(0, 23);
   const [totals, perDay, recent] = await Promise.all([
     prisma.prediction.groupBy({ by: ["label"], where: { userId, source: "single" }, _count: { _all: true } }),
     prisma.$queryRaw<{ day: string; label: string; n: bigint }[]>`
-      SELECT to_char(created_at + interval '7 hours', 'YYYY-MM-DD') AS day, label, count(*) AS n
+      SELECT to_char(created_at + make_interval(hours => ${VIETNAM_OFFSET_HOURS}::int), 'YYYY-MM-DD') AS day, label, count(*) AS n
       FROM predictions
       WHERE user_id = ${userId} AND source = 'single' AND created_at >= ${since}::timestamp
       GROUP BY 1, 2`,
