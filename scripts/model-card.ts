@@ -20,7 +20,7 @@ const classifier = await Classifier.load(modelDir, { threads: 2, batchSize: 32, 
 const f = (x: number | undefined) => (x === undefined ? "—" : x.toFixed(4));
 type DevScores = Record<string, { accuracy: number; macro_f1: number }>;
 const ngram = training.ngram_branch as
-  | { alpha: number; bags: number; epochs: number; lr: number; buckets: number; seconds: number; two_class_loss?: boolean; dataset_balance?: number; encoder_only_dev: DevScores; ngrams_only_dev: DevScores }
+  | { alpha: number; bags: number; epochs: number; lr: number; buckets: number; seconds: number; two_class_loss?: boolean; dataset_balance?: number; weighting?: string; encoder_only_dev: DevScores; ngrams_only_dev: DevScores }
   | undefined;
 const rows: string[] = [];
 let beatsEverywhere = true;
@@ -104,12 +104,18 @@ function lossDetails(options: { two_class_loss?: boolean; dataset_balance?: numb
   return parts.length ? `, ${parts.join(", ")}` : "";
 }
 
+function weightingClause(weighting: string | undefined): string {
+  return weighting === "sublinear-l2"
+    ? ";\n  each distinct token or n-gram of a text weighted (1 + ln count) × IDF, and the text's feature vector L2-normalised, as TF-IDF with sublinear term frequency"
+    : "";
+}
+
 function ngramSection(branch: NonNullable<typeof ngram>): string {
   const parts = Object.keys(branch.encoder_only_dev)
     .map((name) => `| ${name} | ${f(branch.encoder_only_dev[name]?.macro_f1)} | ${f(branch.ngrams_only_dev[name]?.macro_f1)} |`)
     .join("\n");
   return `- N-gram branch: a linear model over hashed token 1–3-grams, syllable bigrams, and each token's syllables and
-  character 2–5-grams (lower-cased), ${branch.buckets.toLocaleString("en")} hash buckets, computed inside the graph from the same \`input_ids\`.
+  character 2–5-grams (lower-cased), ${branch.buckets.toLocaleString("en")} hash buckets, computed inside the graph from the same \`input_ids\`${weightingClause(branch.weighting)}.
   Output \`logits\` = ${branch.alpha.toFixed(2)} × log-softmax(encoder) + ${(1 - branch.alpha).toFixed(2)} × log-softmax(n-grams), so a softmax over them gives the
   mixed probabilities. Each part alone on dev (macro-F1; negative vs positive on AIVIVN), measured in training:
 

@@ -7,6 +7,10 @@ datasets (VLSP, UIT-ViSFD); the two make different mistakes, and the mix beats b
 the per-token parts (lower-cased token, its syllables, its character n-grams) fold into one 64,001 x 3 table
 after training; only token bigrams/trigrams and syllable bigrams across tokens are hashed at inference.
 
+Two weightings (--weighting): sqrt-length (the shipped one: occurrence counts divided by the square root of the
+token count) and sublinear-l2 (TF-IDF as the baseline: each distinct token or n-gram weighted (1 + ln count) x IDF,
+the row L2-normalised; the graph counts repeats by comparing each position with every other, O(length^2)).
+
 Usage (after train.py wrote the encoder to --deep and `npm run model:dev-probabilities` its dev probabilities):
   python3 models/train/ngram_branch.py --work models/train/work --deep models/train/work/deep --out models/default --version X.Y.Z
 """
@@ -41,6 +45,8 @@ def parse_args():
     p.add_argument("--threads", type=int, default=2)
     p.add_argument("--two-class-loss", action="store_true", help="as train.py: negative/positive-only splits train the two logits only")
     p.add_argument("--dataset-balance", type=float, default=0.0, help="as train.py: row weight (mean rows per split / rows in its split) ** this")
+    p.add_argument("--weighting", choices=["sqrt-length", "sublinear-l2"], default="sqrt-length",
+                   help="sqrt-length: occurrence counts / sqrt(tokens); sublinear-l2: (1 + ln count) x IDF per distinct unit, L2-normalised")
     p.add_argument("--version", required=True, help="written to config.json")
     return p.parse_args()
 
@@ -84,59 +90,88 @@ def load(work, split):
 
 class Features:
     """Training-time feature ids: [0, 64001) lower-cased tokens, then hashed n-grams, then character buckets.
+    A text is a set of distinct units (lower-cased tokens; hashed token bigrams, trigrams and syllable bigrams,
+    each kind deduplicated on its own, as the graph does), each unit a list of feature ids.
     Must agree with NgramBranch.forward (main() checks it on one dev set before export)."""
 
     def __init__(self, tables, buckets):
         self.lower, self.syllables, self.chargrams, self.first, self.last = tables
         self.buckets = buckets
         # syllable bigrams inside a segmented word (foldable into the per-token table)
-        self.inner = [[ORIG_VOCAB + syllable_bigram(a, b, buckets) for a, b in zip(sy, sy[1:])] for sy in self.syllables]
+        inner = [[ORIG_VOCAB + syllable_bigram(a, b, buckets) for a, b in zip(sy, sy[1:])] for sy in self.syllables]
+        self.token_features = [[t] + self.syllables[t] + [ORIG_VOCAB + buckets + g for g in self.chargrams[t]] + inner[t]
+                               for t in range(ORIG_VOCAB)]
+        for special in (BOS, EOS, PAD):
+            self.token_features[special] = []
         self.size = ORIG_VOCAB + buckets + CHAR_BUCKETS
+        self.idf = self.idf_list = None  # sublinear-l2 only: set by fit_idf
 
-    def of(self, ids):
+    def units(self, ids):
+        """Per kind (tokens, token bigrams, trigrams, syllable bigrams), a Counter of the text's units."""
         seq = [BOS] + [self.lower[t] for t in ids] + [EOS]
-        out = []
-        for t in seq[1:-1]:
-            out.append(t)
-            out += self.syllables[t]
-            out += [ORIG_VOCAB + self.buckets + g for g in self.chargrams[t]]
-            out += self.inner[t]
-        for i in range(len(seq) - 1):
-            out.append(ORIG_VOCAB + syllable_bigram(self.last[seq[i]], self.first[seq[i + 1]], self.buckets))
-        for i in range(len(seq) - 1):
-            out.append(ORIG_VOCAB + (seq[i] * P1 + seq[i + 1] * P2) % self.buckets)
-        for i in range(len(seq) - 2):
-            out.append(ORIG_VOCAB + (seq[i] * P1 + seq[i + 1] * P2 + seq[i + 2] * P3 + P0) % self.buckets)
-        return out, len(seq)
+        b = self.buckets
+        return seq, [
+            collections.Counter(seq),
+            collections.Counter(ORIG_VOCAB + (x * P1 + y * P2) % b for x, y in zip(seq, seq[1:])),
+            collections.Counter(ORIG_VOCAB + (x * P1 + y * P2 + z * P3 + P0) % b for x, y, z in zip(seq, seq[1:], seq[2:])),
+            collections.Counter(ORIG_VOCAB + syllable_bigram(self.last[x], self.first[y], b) for x, y in zip(seq, seq[1:])),
+        ]
+
+    def unit_features(self, kind, unit):
+        return self.token_features[unit] if kind == 0 else [unit]
+
+    def fit_idf(self, texts):
+        """Smoothed IDF over the training texts, as scikit-learn's; features no training text has get 0 (no weight, no norm)."""
+        df = torch.zeros(self.size, dtype=torch.float64)
+        for ids in texts:
+            present = {f for kind, counter in enumerate(self.units(ids)[1]) for u in counter for f in self.unit_features(kind, u)}
+            df[torch.tensor(sorted(present), dtype=torch.long)] += 1
+        self.idf = torch.where(df > 0, torch.log((1 + len(texts)) / (1 + df)) + 1, torch.zeros_like(df)).float()
+        self.idf_list = self.idf.tolist()
+
+    def of(self, ids, weighting):
+        """(feature ids, their values) of one text."""
+        seq, kinds = self.units(ids)
+        out, values, norm2 = [], [], 0.0
+        for kind, counter in enumerate(kinds):
+            for unit, count in counter.items():
+                features = self.unit_features(kind, unit)
+                if weighting == "sqrt-length":
+                    out += features
+                    values += [float(count)] * len(features)
+                else:
+                    tf, idf = 1.0 + math.log(count), [self.idf_list[f] for f in features]
+                    out += features
+                    values += [tf * i for i in idf]
+                    norm2 += tf * tf * sum(i * i for i in idf)
+        norm = math.sqrt(len(seq)) if weighting == "sqrt-length" else math.sqrt(max(norm2, 1e-12))
+        return out, [v / norm for v in values]
 
     def fold(self, weight):
-        """(feature table) -> (per-token table [64001, 3], n-gram table [buckets, 3]); exact, the model is linear."""
-        unigram = torch.zeros(ORIG_VOCAB, weight.shape[1])
-        chars = weight[ORIG_VOCAB + self.buckets :]
+        """(feature table) -> (per-token table [64001, 3], n-gram table [buckets, 3]) with IDF folded in, and for
+        sublinear-l2 each table's squared-IDF sums (the L2 norm's parts); exact, the model is linear."""
+        idf = self.idf if self.idf is not None else torch.ones(self.size)
+        scaled = weight * idf.unsqueeze(1)
+        unigram, unigram_sq = torch.zeros(ORIG_VOCAB, weight.shape[1]), torch.zeros(ORIG_VOCAB)
         for t in range(ORIG_VOCAB):
-            low = self.lower[t]
-            row = weight[low].clone()
-            for s in self.syllables[low]:
-                row += weight[s]
-            if self.chargrams[low]:
-                row += chars[self.chargrams[low]].sum(0)
-            for f in self.inner[low]:
-                row += weight[f]
-            unigram[t] = row
-        unigram[BOS] = unigram[EOS] = unigram[PAD] = 0.0
-        return unigram, weight[ORIG_VOCAB : ORIG_VOCAB + self.buckets].clone()
+            features = self.token_features[t]
+            if features:
+                unigram[t] = scaled[features].sum(0)
+                unigram_sq[t] = (idf[features] ** 2).sum()
+        ngram = slice(ORIG_VOCAB, ORIG_VOCAB + self.buckets)
+        return unigram, scaled[ngram].clone(), unigram_sq, idf[ngram] ** 2
 
 
 class Packed:
     """All rows' feature ids in one tensor, so a batch is a few vectorised gathers (Python lists were the bottleneck)."""
 
     def __init__(self, rows, extras=None):
-        """rows: ((feature ids, token count), label); extras: per row (weight, two-class flag), for training."""
+        """rows: ((feature ids, values), label); extras: per row (weight, two-class flag), for training."""
         lengths = [len(features) for (features, _), _ in rows]
         self.flat = torch.tensor([f for (features, _), _ in rows for f in features], dtype=torch.long)
+        self.values = torch.tensor([v for (_, values), _ in rows for v in values])
         self.lengths = torch.tensor(lengths, dtype=torch.long)
         self.starts = torch.cumsum(self.lengths, 0) - self.lengths
-        self.norm = torch.tensor([1.0 / math.sqrt(n) for (_, n), _ in rows])
         self.labels = torch.tensor([label for _, label in rows], dtype=torch.long)
         extras = extras or [(1.0, False)] * len(rows)
         self.row_weight = torch.tensor([w for w, _ in extras])
@@ -148,34 +183,58 @@ class Packed:
             lengths = self.lengths[chunk]
             offsets = torch.cumsum(lengths, 0) - lengths
             within = torch.arange(int(lengths.sum())) - offsets.repeat_interleave(lengths)
-            flat = self.flat[self.starts[chunk].repeat_interleave(lengths) + within]
-            yield flat, offsets, self.norm[chunk].repeat_interleave(lengths), self.labels[chunk], self.row_weight[chunk], self.two_class[chunk]
+            index = self.starts[chunk].repeat_interleave(lengths) + within
+            yield self.flat[index], offsets, self.values[index], self.labels[chunk], self.row_weight[chunk], self.two_class[chunk]
+
+
+def distinct_counts(keys, valid):
+    """Per position of [batch, n] int64 keys: how often its key occurs among the row's valid positions, or 0 where
+    the position is invalid or repeats an earlier one (so each distinct key is counted once, at its first place)."""
+    same = (keys.unsqueeze(2) == keys.unsqueeze(1)).to(torch.float32) * valid.unsqueeze(1) * valid.unsqueeze(2)
+    positions = torch.arange(keys.shape[1])
+    earlier = (positions.unsqueeze(0) < positions.unsqueeze(1)).to(torch.float32)
+    first = ((same * earlier).sum(2) == 0).to(torch.float32)
+    return same.sum(2) * first * valid
 
 
 class NgramBranch(nn.Module):
     """The exported branch: PhoBERT ids in, n-gram logits out (same arithmetic as Features, in int64)."""
 
-    def __init__(self, features, unigram, ngram, bias):
+    def __init__(self, features, weighting, weight, bias):
         super().__init__()
+        unigram, ngram, unigram_sq, ngram_sq = features.fold(weight)
+        self.sublinear = weighting == "sublinear-l2"
         self.register_buffer("lower", torch.tensor(features.lower, dtype=torch.long))
         self.register_buffer("first", torch.tensor(features.first, dtype=torch.long))
         self.register_buffer("last", torch.tensor(features.last, dtype=torch.long))
         self.register_buffer("unigram", unigram)
         self.register_buffer("ngram", ngram)
+        self.register_buffer("unigram_sq", unigram_sq)
+        self.register_buffer("ngram_sq", ngram_sq)
         self.register_buffer("bias", bias)
 
     def forward(self, input_ids, attention_mask):
         ids = torch.index_select(self.lower, 0, input_ids.reshape(-1)).reshape(input_ids.shape)
         mask = attention_mask.to(torch.float32)
         buckets = self.ngram.shape[0]
-        total = (self.unigram[ids] * mask.unsqueeze(-1)).sum(1)
-        h2 = (ids[:, :-1] * P1 + ids[:, 1:] * P2) % buckets
-        total = total + (self.ngram[h2] * (mask[:, :-1] * mask[:, 1:]).unsqueeze(-1)).sum(1)
-        h3 = (ids[:, :-2] * P1 + ids[:, 1:-1] * P2 + ids[:, 2:] * P3 + P0) % buckets
-        total = total + (self.ngram[h3] * (mask[:, :-2] * mask[:, 1:-1] * mask[:, 2:]).unsqueeze(-1)).sum(1)
-        hs = syllable_bigram(self.last[ids[:, :-1]], self.first[ids[:, 1:]], buckets)
-        total = total + (self.ngram[hs] * (mask[:, :-1] * mask[:, 1:]).unsqueeze(-1)).sum(1)
-        return total / mask.sum(1, keepdim=True).sqrt() + self.bias
+        kinds = [
+            (ids, mask, self.unigram, self.unigram_sq),
+            ((ids[:, :-1] * P1 + ids[:, 1:] * P2) % buckets, mask[:, :-1] * mask[:, 1:], self.ngram, self.ngram_sq),
+            ((ids[:, :-2] * P1 + ids[:, 1:-1] * P2 + ids[:, 2:] * P3 + P0) % buckets, mask[:, :-2] * mask[:, 1:-1] * mask[:, 2:], self.ngram, self.ngram_sq),
+            (syllable_bigram(self.last[ids[:, :-1]], self.first[ids[:, 1:]], buckets), mask[:, :-1] * mask[:, 1:], self.ngram, self.ngram_sq),
+        ]
+        total = torch.zeros(ids.shape[0], self.bias.shape[0])
+        norm2 = torch.zeros(ids.shape[0])
+        for keys, valid, table, table_sq in kinds:
+            if self.sublinear:
+                count = distinct_counts(keys, valid)
+                tf = torch.where(count > 0, 1.0 + torch.log(count.clamp_min(1.0)), torch.zeros_like(count))
+                total = total + (table[keys] * tf.unsqueeze(-1)).sum(1)
+                norm2 = norm2 + (table_sq[keys] * tf * tf).sum(1)
+            else:
+                total = total + (table[keys] * valid.unsqueeze(-1)).sum(1)
+        norm = norm2.clamp_min(1e-12).sqrt() if self.sublinear else mask.sum(1).sqrt()
+        return total / norm.unsqueeze(1) + self.bias
 
 
 class Mix(nn.Module):
@@ -264,9 +323,11 @@ def main():
     torch.set_num_threads(args.threads)
     features = Features(token_tables(args.vocab), args.buckets)
     train, dev = load(args.work, "train"), load(args.work, "dev")
-    rows = [(features.of(ids), label) for split in train.values() for ids, label in split]
+    if args.weighting == "sublinear-l2":
+        features.fit_idf([ids for split in train.values() for ids, _ in split])
+    rows = [(features.of(ids, args.weighting), label) for split in train.values() for ids, label in split]
     extras = split_row_extras(train, args.dataset_balance, args.two_class_loss)
-    dev_packed = {name: Packed([(features.of(ids), label) for ids, label in split]) for name, split in dev.items()}
+    dev_packed = {name: Packed([(features.of(ids, args.weighting), label) for ids, label in split]) for name, split in dev.items()}
     encoder_probs = json.load(open(os.path.join(args.deep, "dev_probabilities.json"), encoding="utf8"))
     assert encoder_probs["labels"] == LABELS, encoder_probs["labels"]
     encoder_logp = {}
@@ -298,8 +359,7 @@ def main():
     tried = [float(a) for a in args.alphas.split(",")]
     alpha = max(tried, key=lambda a: results[a][0])
 
-    unigram, ngram = features.fold(weight)
-    branch = NgramBranch(features, unigram, ngram, bias)
+    branch = NgramBranch(features, args.weighting, weight, bias)
     with torch.no_grad():  # the graph's arithmetic must equal the training features' (checked on one dev set)
         name = sorted(dev)[-1]
         for (flat, offsets, w, *_), chunk in zip(dev_packed[name].batches(64), [dev[name][i : i + 64] for i in range(0, len(dev[name]), 64)]):
@@ -324,7 +384,7 @@ def main():
     report["encoder_export_check"] = report.pop("export_check", None)  # the encoder graph's logits, not the mix's
     report["ngram_branch"] = {
         "alpha": alpha, "seed": args.seed, "bags": args.bags, "epochs": args.epochs, "lr": args.lr, "buckets": args.buckets,
-        "two_class_loss": args.two_class_loss, "dataset_balance": args.dataset_balance,
+        "two_class_loss": args.two_class_loss, "dataset_balance": args.dataset_balance, "weighting": args.weighting,
         "char_buckets": CHAR_BUCKETS, "seconds": round(time.time() - started), "torch": torch.__version__,
         "encoder_only_dev": results[1.0][1], "ngrams_only_dev": results[0.0][1], "mixed_dev": results[alpha][1],
     }
