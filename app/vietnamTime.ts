@@ -11,8 +11,8 @@ export function formatVietnamTime(iso: string): string {
 }
 
 /** The date in Vietnam at an instant (default: now), "yyyy-mm-dd". */
-export function vietnamDateToday(now = Date.now()): string {
-  return new Date(now + VIETNAM_OFFSET_MS).toISOString().slice(0, 10);
+export function vietnamDate(at = Date.now()): string {
+  return new Date(at + VIETNAM_OFFSET_MS).toISOString().slice(0, 10);
 }
 
 /** The instant Vietnam's day "yyyy-mm-dd" begins, as an ISO string in UTC. */

@@ -4,7 +4,7 @@ import type { LoaderFunctionArgs } from "@remix-run/node";
 import Papa from "papaparse";
 import { toActionError } from "../actionErrors.server.ts";
 import { requireUser } from "../requireUser.server.ts";
-import { vietnamDateToday } from "../vietnamTime.ts";
+import { vietnamDate } from "../vietnamTime.ts";
 
 export async function loader({ request, context }: LoaderFunctionArgs) {
   requireUser(request, context);
@@ -40,7 +40,7 @@ export async function loader({ request, context }: LoaderFunctionArgs) {
   return new Response(body, {
     headers: {
       "Content-Type": "text/csv; charset=utf-8",
-      "Content-Disposition": `attachment; filename="cam-xuc-lich-su-${vietnamDateToday()}.csv"`,
+      "Content-Disposition": `attachment; filename="cam-xuc-lich-su-${vietnamDate()}.csv"`,
       "Cache-Control": "private, no-store",
     },
   });

@@ -1,6 +1,6 @@
 // What the dashboard shows about a user's own predictions: label totals, a label count per day in
 // Vietnam's time (UTC+7, as the history page shows dates), and the most frequent words per label.
-import { VIETNAM_OFFSET_HOURS, vietnamDateToday, vietnamMidnight } from "../../app/vietnamTime.ts";
+import { VIETNAM_OFFSET_HOURS, vietnamDate, vietnamMidnight } from "../../app/vietnamTime.ts";
 import type { PrismaClient } from "../db/generated/client.ts";
 import type { TermCount, TermCounter } from "./termCounter.server.ts";
 
@@ -32,7 +32,7 @@ export async function historyInsights(
   limits: InsightsLimits,
 ): Promise<HistoryInsights> {
   const now = Date.now();
-  const days = Array.from({ length: limits.days }, (_, i) => vietnamDateToday(now - (limits.days - 1 - i) * DAY_MS));
+  const days = Array.from({ length: limits.days }, (_, i) => vietnamDate(now - (limits.days - 1 - i) * DAY_MS));
   // Midnight in Vietnam of the first day shown, in UTC without a zone like created_at, so the session's
   // TimeZone setting cannot shift the comparison.
   const since = vietnamMidnight(days[0]!).slice(0, 23);
