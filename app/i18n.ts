@@ -248,6 +248,13 @@ export function translate(lang: Lang, key: string, params: Record<string, string
   return template.replace(/\{(\w+)\}/g, (_, name: string) => String(params[name] ?? `{${name}}`));
 }
 
+const NUMBER_LOCALES: Record<Lang, string> = { vi: "vi-VN", en: "en-US" };
+
+/** A number as the language writes it ("99,7" in Vietnamese, "99.7" in English), with exactly `digits` decimals. */
+export function formatNumber(lang: Lang, value: number, digits: number): string {
+  return new Intl.NumberFormat(NUMBER_LOCALES[lang], { minimumFractionDigits: digits, maximumFractionDigits: digits }).format(value);
+}
+
 export function parseLang(value: string | null | undefined): Lang {
   return value === "en" ? "en" : "vi";
 }

@@ -3,7 +3,7 @@ import { useLang } from "../useLang.ts";
 
 /** Horizontal bars, one per class: quicker to read than a table of numbers. */
 export function ProbabilityBars({ probabilities }: { probabilities: Record<string, number> }) {
-  const { t } = useLang();
+  const { t, percent } = useLang();
   return (
     <ul className="space-y-2" aria-label={t("predict.confidence")}>
       {Object.entries(probabilities).map(([label, p]) => (
@@ -12,7 +12,7 @@ export function ProbabilityBars({ probabilities }: { probabilities: Record<strin
           <span className="h-3 overflow-hidden rounded-full bg-slate-200">
             <span className={`block h-full ${labelBarClass(label)}`} style={{ width: `${(p * 100).toFixed(1)}%` }} />
           </span>
-          <span className="text-right tabular-nums">{(p * 100).toFixed(1)}%</span>
+          <span className="text-right tabular-nums">{percent(p)}</span>
         </li>
       ))}
     </ul>

@@ -65,7 +65,7 @@ export default function AnalysePage() {
   const { maxChars, maxLines, signedIn, model } = useLoaderData<typeof loader>();
   const data = useActionData<typeof action>();
   const busy = useNavigation().state === "submitting";
-  const { t } = useLang();
+  const { t, percent } = useLang();
   const [text, setText] = useState(data?.text ?? "");
   const [byLine, setByLine] = useState(data?.byLine ?? false);
   const lines = byLine ? textLines(text) : [];
@@ -114,7 +114,7 @@ export default function AnalysePage() {
           <div className="rounded-lg border border-slate-200 bg-white p-4 shadow-sm" data-testid="predict-result">
             <h2 className="text-sm text-slate-500">{t("predict.result")}</h2>
             <p className="mb-3 text-3xl font-bold" data-testid="predict-label" data-label={data.result.label}>
-              {t(`label.${data.result.label}`)} <span className="text-base font-normal text-slate-500">{(data.result.confidence * 100).toFixed(1)}%</span>
+              {t(`label.${data.result.label}`)} <span className="text-base font-normal text-slate-500">{percent(data.result.confidence)}</span>
             </p>
             <ProbabilityBars probabilities={data.result.probabilities} />
             <p className="mt-3 text-xs text-slate-500">
@@ -137,7 +137,7 @@ export default function AnalysePage() {
 type LineResult = { id: string; text: string; label: string; confidence: number };
 
 function LineResults({ results, modelLabels }: { results: LineResult[]; modelLabels: string[] }) {
-  const { t } = useLang();
+  const { t, percent } = useLang();
   const counts: Record<string, number> = {};
   for (const r of results) counts[r.label] = (counts[r.label] ?? 0) + 1;
   const labels = labelOrder(modelLabels, counts);
@@ -153,7 +153,7 @@ function LineResults({ results, modelLabels }: { results: LineResult[]; modelLab
           <li key={r.id} className="flex items-start gap-2 py-2" data-testid="predict-line" data-label={r.label}>
             <span className={`shrink-0 rounded-full px-2 py-0.5 text-xs font-medium ${labelBadgeClass(r.label)}`}>{t(`label.${r.label}`)}</span>
             <span className="min-w-0 flex-1 break-words">{r.text}</span>
-            <span className="shrink-0 tabular-nums text-slate-500">{(r.confidence * 100).toFixed(0)}%</span>
+            <span className="shrink-0 tabular-nums text-slate-500">{percent(r.confidence, 0)}</span>
           </li>
         ))}
       </ol>

@@ -43,7 +43,7 @@ export default function HistoryPage() {
   const data = useLoaderData<typeof loader>();
   const deleted = useActionData<typeof action>();
   const navigation = useNavigation();
-  const { t } = useLang();
+  const { t, percent } = useLang();
   const deleting = navigation.formData?.get("id");
   const counts = data.page?.labelCounts ?? {};
   const labels = labelOrder(data.modelLabels, counts);
@@ -108,7 +108,7 @@ export default function HistoryPage() {
               className={`rounded-lg border border-slate-200 bg-white p-3 shadow-sm ${deleting === item.id ? "opacity-40" : ""}`}>
               <div className="mb-1 flex flex-wrap items-center gap-2 text-sm">
                 <span className={`rounded-full px-2 py-0.5 font-medium ${labelBadgeClass(item.label)}`}>{t(`label.${item.label}`)}</span>
-                <span className="tabular-nums text-slate-600">{(item.confidence * 100).toFixed(1)}%</span>
+                <span className="tabular-nums text-slate-600">{percent(item.confidence)}</span>
                 <time dateTime={item.createdAt} title={t("history.vietnamTime")} className="text-xs text-slate-500">{formatVietnamTime(item.createdAt)}</time>
                 <Form method="post" className="ml-auto" onSubmit={(event) => {
                   if (!window.confirm(t("history.confirmDelete"))) event.preventDefault();

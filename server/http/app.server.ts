@@ -9,7 +9,7 @@ import { createRequestContext } from "../trpc/requestContext.server.ts";
 import type { AppServices } from "../services.server.ts";
 import { originCheck } from "./originCheck.server.ts";
 import { REPO_ROOT } from "../repoPaths.ts";
-import { translate, type Lang } from "../../app/i18n.ts";
+import { formatNumber, translate, type Lang } from "../../app/i18n.ts";
 
 export function createHttpApp(services: AppServices, build: ServerBuild | null): express.Express {
   const { config } = services;
@@ -92,10 +92,9 @@ export function createHttpApp(services: AppServices, build: ServerBuild | null):
 
 /** The 413 answer to a browser, in both languages (no JavaScript can be assumed: the form was posted without it). */
 function bodyTooLargePage(length: number, limit: number): string {
-  const mb = (bytes: number) => (bytes / 1_000_000).toFixed(1);
-  const params = { sent: mb(length), limit: mb(limit) };
+  const mb = (lang: Lang, bytes: number) => formatNumber(lang, bytes / 1_000_000, 1);
   const section = (lang: Lang) =>
-    `<section lang="${lang}"><h1>${translate(lang, "error.bodyTooLarge")}</h1><p>${translate(lang, "error.bodyTooLargeDetail", params)}</p></section>`;
+    `<section lang="${lang}"><h1>${translate(lang, "error.bodyTooLarge")}</h1><p>${translate(lang, "error.bodyTooLargeDetail", { sent: mb(lang, length), limit: mb(lang, limit) })}</p></section>`;
   return `<!doctype html><html lang="vi"><head><meta charset="utf-8"><meta name="viewport" content="width=device-width, initial-scale=1">
 <title>${translate("vi", "error.bodyTooLarge")}</title></head><body style="font-family:system-ui,sans-serif;max-width:36rem;margin:3rem auto;padding:0 1rem">
 ${section("vi")}${section("en")}<p><a href="/">${translate("vi", "nav.analyse")} · ${translate("en", "nav.analyse")}</a></p></body></html>`;

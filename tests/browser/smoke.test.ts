@@ -197,6 +197,8 @@ describe("browser smoke test", () => {
     const label = await page.getAttribute("[data-testid=predict-label]", "data-label");
     expect(["negative", "neutral", "positive"]).toContain(label);
     expect(await page.locator("[data-testid^=prob-]").count()).toBe(3);
+    // percents in Vietnamese notation (decimal comma), as rendered by the server and kept by hydration
+    expect(await page.textContent(`[data-testid=prob-${label}] .tabular-nums`)).toMatch(/^\d{1,3},\d%$/);
     await page.screenshot({ path: path.join(os.tmpdir(), "camxuc-phone.png"), fullPage: true });
 
     expect(await page.isDisabled("[data-testid=predict-by-line]")).toBe(true);

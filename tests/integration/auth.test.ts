@@ -74,7 +74,7 @@ describe.each(DATABASES)("accounts on %s", (database) => {
     expect(res.headers.get("content-type")).toMatch(/^text\/html/);
     const page = await res.text();
     expect(page).toContain("Dữ liệu gửi lên quá lớn");
-    expect(page).toContain("máy chủ nhận tối đa 2.0 MB mỗi lần");
+    expect(page).toContain("Bạn đã gửi 3,0 MB; máy chủ nhận tối đa 2,0 MB mỗi lần");
     expect(page).toContain("You sent 3.0 MB; the server takes at most 2.0 MB at a time.");
   });
 
