@@ -250,9 +250,17 @@ export function translate(lang: Lang, key: string, params: Record<string, string
 
 const NUMBER_LOCALES: Record<Lang, string> = { vi: "vi-VN", en: "en-US" };
 
+const numberFormats = new Map<string, Intl.NumberFormat>();
+
 /** A number as the language writes it ("99,7" in Vietnamese, "99.7" in English), with exactly `digits` decimals. */
 export function formatNumber(lang: Lang, value: number, digits: number): string {
-  return new Intl.NumberFormat(NUMBER_LOCALES[lang], { minimumFractionDigits: digits, maximumFractionDigits: digits }).format(value);
+  const key = `${lang}:${digits}`;
+  let format = numberFormats.get(key);
+  if (!format) {
+    format = new Intl.NumberFormat(NUMBER_LOCALES[lang], { minimumFractionDigits: digits, maximumFractionDigits: digits });
+    numberFormats.set(key, format);
+  }
+  return format.format(value);
 }
 
 export function parseLang(value: string | null | undefined): Lang {
