@@ -44,6 +44,9 @@ def parse_args():
     p.add_argument("--load-pretrained", default="", help="skip pretraining: start fine-tuning from a file --save-pretrained wrote")
     p.add_argument("--two-class-loss", action="store_true",
                    help="rows of a split labelled only negative/positive: loss over those two logits (their labels say nothing about neutral)")
+    p.add_argument("--ft-seed", type=int, default=None,
+                   help="reseed fine-tuning's data order and dropout after the head is initialised: runs that differ only here start "
+                        "from the same weights, so soup.py can average them")
     p.add_argument("--dataset-balance", type=float, default=0.0,
                    help="fine-tuning row weight (mean rows per split / rows in its split) ** this; 0: every row counts the same")
     return p.parse_args()
@@ -371,6 +374,9 @@ def main():
     model = Classifier(encoder, args.hidden, len(LABELS)).to(device)
     model.dense.apply(init_weights)
     model.proj.apply(init_weights)
+    if args.ft_seed is not None:
+        rng = random.Random(args.ft_seed)
+        torch.manual_seed(args.ft_seed)
     label_counts = collections.Counter(label for _, label in all_train)
     weights = torch.tensor([len(all_train) / (len(LABELS) * label_counts[c]) for c in range(len(LABELS))], device=device)
     opt = torch.optim.AdamW(model.parameters(), lr=1e-4, weight_decay=0.01)
