@@ -1,8 +1,10 @@
 """Classical baseline: TF-IDF (syllable 1-3 grams + character 2-5 grams) + class-balanced logistic
 regression, trained on the same five train splits as the neural model and scored on each dev split.
-Usage: python3 models/train/baseline.py --data ../shared/data [--out models/train/baseline_report.json]
+Usage: /usr/bin/python3 models/train/baseline.py --data ../shared/data [--out models/train/baseline_report.json]
 Needs scikit-learn (Debian: apt-get install python3-sklearn)."""
-import argparse, csv, glob, json, os, re, unicodedata
+import argparse, csv, glob, hashlib, json, os, re, unicodedata
+
+import numpy, scipy, sklearn
 
 from scipy.sparse import hstack
 from sklearn.feature_extraction.text import TfidfVectorizer
@@ -52,6 +54,13 @@ def main():
             entry["binary_macro_f1"] = f1_score(gold, pred_bin, average="macro")
         report[name] = entry
         print(name, json.dumps(entry), flush=True)
+    # What the figures depend on besides this file: a report that no longer reproduces can be told apart by these.
+    report["_reproduce"] = {
+        "versions": {"scikit-learn": sklearn.__version__, "scipy": scipy.__version__, "numpy": numpy.__version__},
+        "iterations": int(clf.n_iter_[0]),
+        "data_sha256": {f"{name}/{split}.csv": hashlib.sha256(open(os.path.join(args.data, name, f"{split}.csv"), "rb").read()).hexdigest()
+                        for name in datasets for split in ("train", "dev")},
+    }
     json.dump(report, open(args.out, "w"), indent=1)
 
 
