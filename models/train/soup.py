@@ -1,6 +1,6 @@
 """Averages the weights of fine-tuned encoders that share a starting point (a uniform "model soup", Wortsman et al.
-2022): runs of train.py from one --load-pretrained file that differ only in --ft-seed, so each run's best epoch lies
-near the others in weight space. Unlike averaging the runs' predictions, the average costs one encoder per request.
+2022): runs of train.py from one --load-pretrained file that differ only in --ft-seed, whose weights start identical
+and stay close enough to be averaged. Unlike averaging the runs' predictions, the average costs one encoder per request.
 Every member counts the same (no member is picked or dropped on dev). Usage:
   python3 models/train/soup.py --work models/train/work --report A/training_report.json \
     --members A/model.onnx B/model.onnx ... --out models/train/work/soup --version X
@@ -11,6 +11,11 @@ import argparse, json, os, time
 import torch
 
 import train
+
+
+def accuracies(report):
+    """Per dev set, the accuracy the model card compares (negative vs positive on a two-label set), for the log."""
+    return json.dumps({name: round(entry.get("binary_accuracy", entry["accuracy"]), 4) for name, entry in report.items()})
 
 
 def main():
@@ -44,7 +49,7 @@ def main():
         elif not torch.equal(member_remap.long(), remap):
             raise SystemExit(f"--members {path}: trained on another vocabulary than {args.members[0]}")
         score, member_report = train.evaluate(model, dev_batches)
-        print(f"member {path}: mean dev macro-F1 {score:.4f} " + json.dumps({k: round(v.get("binary_accuracy", v["accuracy"]), 4) for k, v in member_report.items()}), flush=True)
+        print(f"member {path}: mean dev macro-F1 {score:.4f} {accuracies(member_report)}", flush=True)
         beside = os.path.join(os.path.dirname(path), "training_report.json")
         trained = json.load(open(beside)) if os.path.exists(beside) else {}
         members.append({"model": path, "ft_seed": trained.get("hyperparameters", {}).get("ft_seed"), "best_epoch": trained.get("best_epoch"),
@@ -54,7 +59,7 @@ def main():
     soup = classifier()
     soup.load_state_dict({name: sum(state[name] for state in states) / len(states) for name in states[0]})
     score, soup_report = train.evaluate(soup, dev_batches)
-    print(f"soup of {len(states)}: mean dev macro-F1 {score:.4f} " + json.dumps({k: round(v.get("binary_accuracy", v["accuracy"]), 4) for k, v in soup_report.items()}), flush=True)
+    print(f"soup of {len(states)}: mean dev macro-F1 {score:.4f} {accuracies(soup_report)}", flush=True)
 
     export_args = argparse.Namespace(**{**hyper, "ft_seed": None, "work": args.work, "out": args.out, "device": "cpu", "version": args.version})
     train.export(soup, remap.tolist(), export_args, (score, None, soup_report, None), report["vocabulary"], report["train_rows"],
