@@ -25,15 +25,13 @@ def read(path):
     return [clean(r["text"]) for r in rows], [LABELS.index(r["label"].strip()) for r in rows]
 
 
-def main():
-    p = argparse.ArgumentParser()
-    p.add_argument("--data", default="../shared/data")
-    p.add_argument("--out", default="models/train/baseline_report.json")
-    args = p.parse_args()
-    datasets = sorted(os.path.basename(os.path.dirname(f)) for f in glob.glob(os.path.join(args.data, "*", "train.csv")))
+def fit(data):
+    """The baseline fitted on every train split under data: (the dataset names, the fitted model, and a function from
+    texts to class probabilities in LABELS order)."""
+    datasets = sorted(os.path.basename(os.path.dirname(f)) for f in glob.glob(os.path.join(data, "*", "train.csv")))
     texts, labels = [], []
     for name in datasets:
-        t, l = read(os.path.join(args.data, name, "train.csv"))
+        t, l = read(os.path.join(data, name, "train.csv"))
         texts += t
         labels += l
     words = TfidfVectorizer(ngram_range=(1, 3), min_df=2, sublinear_tf=True, token_pattern=r"(?u)\b\w+\b")
@@ -41,15 +39,28 @@ def main():
     x = hstack([words.fit_transform(texts), chars.fit_transform(texts)]).tocsr()
     clf = LogisticRegression(C=4.0, max_iter=2000, class_weight="balanced")
     clf.fit(x, labels)
+    return datasets, clf, lambda t: clf.predict_proba(hstack([words.transform(t), chars.transform(t)]).tocsr())
+
+
+def binary_prediction(proba):
+    """Negative vs positive (argmax over those two), how a split labelled only negative/positive is scored."""
+    return 0 if proba[0] >= proba[2] else 2
+
+
+def main():
+    p = argparse.ArgumentParser()
+    p.add_argument("--data", default="../shared/data")
+    p.add_argument("--out", default="models/train/baseline_report.json")
+    args = p.parse_args()
+    datasets, clf, predict_proba = fit(args.data)
     report = {}
     for name in datasets:
         t, gold = read(os.path.join(args.data, name, "dev.csv"))
-        xd = hstack([words.transform(t), chars.transform(t)]).tocsr()
-        proba = clf.predict_proba(xd)
+        proba = predict_proba(t)
         pred = proba.argmax(1)
         entry = {"n": len(gold), "accuracy": accuracy_score(gold, pred), "macro_f1": f1_score(gold, pred, average="macro")}
         if set(gold) <= {0, 2}:
-            pred_bin = [0 if p[0] >= p[2] else 2 for p in proba]
+            pred_bin = [binary_prediction(p) for p in proba]
             entry["binary_accuracy"] = accuracy_score(gold, pred_bin)
             entry["binary_macro_f1"] = f1_score(gold, pred_bin, average="macro")
         report[name] = entry

@@ -1,0 +1,48 @@
+"""Whether a model's lead or lag against the TF-IDF baseline on each dev split is more than the split's size can tell:
+both are scored row by row on the same rows (a two-label split as negative vs positive, as the model card does), then
+McNemar's exact test on the rows only one of them gets right, and a paired bootstrap (2,000 resamples, seed 13) of the
+accuracy difference. The baseline is fitted as baseline.py fits it. Usage (needs python3-sklearn):
+  npm run model:dev-probabilities -- --model models/default --data ../shared/data --out /tmp/dev.json
+  /usr/bin/python3 models/train/paired_comparison.py --probabilities /tmp/dev.json [--data ../shared/data]"""
+import argparse, json, os, random
+
+from scipy.stats import binomtest
+
+import baseline
+
+
+def main():
+    p = argparse.ArgumentParser()
+    p.add_argument("--probabilities", required=True, help="what `npm run model:dev-probabilities` wrote for the model")
+    p.add_argument("--data", default="../shared/data")
+    p.add_argument("--resamples", type=int, default=2000)
+    args = p.parse_args()
+    written = json.load(open(args.probabilities, encoding="utf8"))
+    if written["labels"] != baseline.LABELS:
+        raise SystemExit(f"--probabilities: labels {written['labels']}, the baseline's are {baseline.LABELS}")
+    datasets, _, predict_proba = baseline.fit(args.data)
+    rng = random.Random(13)
+    for name in datasets:
+        texts, gold = baseline.read(os.path.join(args.data, name, "dev.csv"))
+        ours = written["probabilities"].get(name)
+        if ours is None or len(ours) != len(gold):
+            raise SystemExit(f"--probabilities: {name} has {0 if ours is None else len(ours)} rows, its dev split {len(gold)}")
+        two_label = set(gold) <= {0, 2}
+        pick = baseline.binary_prediction if two_label else (lambda proba: max(range(len(proba)), key=lambda c: proba[c]))
+        model_right = [pick(proba) == g for proba, g in zip(ours, gold)]
+        baseline_right = [pick(list(proba)) == g for proba, g in zip(predict_proba(texts), gold)]
+        only_model = sum(m and not b for m, b in zip(model_right, baseline_right))
+        only_baseline = sum(b and not m for m, b in zip(model_right, baseline_right))
+        p_value = binomtest(only_model, only_model + only_baseline, 0.5).pvalue if only_model + only_baseline else 1.0
+        n = len(gold)
+        differences = sorted(sum(model_right[i] - baseline_right[i] for i in (rng.randrange(n) for _ in range(n))) / n
+                             for _ in range(args.resamples))
+        low, high = differences[int(0.025 * args.resamples)], differences[int(0.975 * args.resamples) - 1]
+        print(json.dumps({"dataset": name, "n": n, "model_right": sum(model_right), "baseline_right": sum(baseline_right),
+                          "only_model_right": only_model, "only_baseline_right": only_baseline, "mcnemar_exact_p": round(p_value, 4),
+                          "accuracy_difference": round((sum(model_right) - sum(baseline_right)) / n, 4),
+                          "bootstrap_95": [round(low, 4), round(high, 4)]}), flush=True)
+
+
+if __name__ == "__main__":
+    main()
