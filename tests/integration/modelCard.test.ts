@@ -1,12 +1,14 @@
 // The bundled model card's dev figures are what `npm run eval` measures now, its baseline columns what
 // models/train/baseline_report.json holds, and the training helper that exports dev probabilities reads every split in row order.
 import { existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from "node:fs";
+import { createHash } from "node:crypto";
 import os from "node:os";
 import path from "node:path";
 import { describe, expect, it } from "vitest";
 import { Classifier } from "../../server/inference/classifier.server.ts";
 import { DEFAULT_MODEL_DIR, REPO_ROOT, SHARED_DATA_DIR } from "../../server/repoPaths.ts";
 import { labelledSplitFiles } from "../../server/text/readLabelledCsv.ts";
+import { changedDataFiles } from "../../scripts/baselineReport.ts";
 import { runTsx } from "../support/runTsx.ts";
 
 type CardRow = { dataset: string; binary: boolean; n: number; accuracy: number; macroF1: number; baseline: [number, number]; beats: string };
@@ -28,7 +30,9 @@ describe("bundled model card", () => {
   it("lists every dev split, and npm run eval reproduces each row", async () => {
     if (!existsSync(SHARED_DATA_DIR)) throw new Error(`this test reads the dev splits from ${SHARED_DATA_DIR}`);
     const rows = cardRows();
-    const baseline = JSON.parse(readFileSync(path.join(REPO_ROOT, "models", "train", "baseline_report.json"), "utf8")) as
+    const baselinePath = path.join(REPO_ROOT, "models", "train", "baseline_report.json");
+    expect(changedDataFiles(baselinePath, SHARED_DATA_DIR), "the baseline was computed on other data").toEqual([]);
+    const baseline = JSON.parse(readFileSync(baselinePath, "utf8")) as
       Record<string, { accuracy: number; macro_f1: number; binary_accuracy?: number; binary_macro_f1?: number }>;
     expect(rows.map((r) => r.dataset)).toEqual(labelledSplitFiles(SHARED_DATA_DIR, "dev").map((s) => s.dataset));
     expect(rows.length).toBeGreaterThan(0);
@@ -47,6 +51,28 @@ describe("bundled model card", () => {
       expect(row.beats, row.dataset).toBe(ourAccuracy > theirAccuracy && ourF1 > theirF1 ? "yes" : "no");
     }
   }, 120_000);
+});
+
+describe("changedDataFiles", () => {
+  it("names the data files that are missing or differ from the baseline report's hashes", () => {
+    const dir = mkdtempSync(path.join(os.tmpdir(), "camxuc-baseline-"));
+    try {
+      mkdirSync(path.join(dir, "alpha"));
+      writeFileSync(path.join(dir, "alpha", "dev.csv"), "text,label\nTốt,positive\n");
+      writeFileSync(path.join(dir, "alpha", "train.csv"), "text,label\nTệ,negative\n");
+      const report = path.join(dir, "report.json");
+      const sha256 = (file: string) => createHash("sha256").update(readFileSync(path.join(dir, file))).digest("hex");
+      const record = { "alpha/dev.csv": sha256("alpha/dev.csv"), "alpha/train.csv": sha256("alpha/train.csv"), "beta/dev.csv": "0".repeat(64) };
+      writeFileSync(report, JSON.stringify({ alpha: { accuracy: 1, macro_f1: 1 }, _reproduce: { data_sha256: record } }));
+      expect(changedDataFiles(report, dir)).toEqual(["beta/dev.csv"]);
+      writeFileSync(path.join(dir, "alpha", "train.csv"), "text,label\nTệ,neutral\n");
+      expect(changedDataFiles(report, dir)).toEqual(["alpha/train.csv", "beta/dev.csv"]);
+      writeFileSync(report, JSON.stringify({ alpha: { accuracy: 1, macro_f1: 1 } }));
+      expect(() => changedDataFiles(report, dir)).toThrow(/_reproduce/);
+    } finally {
+      rmSync(dir, { recursive: true, force: true });
+    }
+  });
 });
 
 describe("npm run model:dev-probabilities", () => {
