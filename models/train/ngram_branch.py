@@ -136,12 +136,11 @@ class Features:
         for kind, counter in enumerate(kinds):
             for unit, count in counter.items():
                 features = self.unit_features(kind, unit)
+                out += features
                 if weighting == "sqrt-length":
-                    out += features
                     values += [float(count)] * len(features)
                 else:
                     tf, idf = 1.0 + math.log(count), [self.idf_list[f] for f in features]
-                    out += features
                     values += [tf * i for i in idf]
                     norm2 += tf * tf * sum(i * i for i in idf)
         norm = math.sqrt(len(seq)) if weighting == "sqrt-length" else math.sqrt(max(norm2, 1e-12))
