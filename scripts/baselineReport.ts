@@ -7,15 +7,16 @@ import { z } from "zod";
 
 const recordedData = z.object({ _reproduce: z.object({ data_sha256: z.record(z.string(), z.string()) }) });
 
-/** The data files (paths relative to dataDir) that are missing or whose SHA-256 differs from the report's record. */
-export function changedDataFiles(reportPath: string, dataDir: string): string[] {
+/** Why the report at reportPath cannot be compared with the data under dataDir, or null when it can: it records no
+ *  data hashes, or some recorded file is missing or differs. */
+export function baselineDataProblem(reportPath: string, dataDir: string): string | null {
   const parsed = recordedData.safeParse(JSON.parse(readFileSync(reportPath, "utf8")));
-  if (!parsed.success) throw new Error(`${reportPath} records no _reproduce.data_sha256: re-run models/train/baseline.py, which writes it`);
-  const recorded = parsed.data._reproduce.data_sha256;
-  return Object.entries(recorded)
+  if (!parsed.success) return `${reportPath} records no _reproduce.data_sha256: re-run models/train/baseline.py, which writes it`;
+  const changed = Object.entries(parsed.data._reproduce.data_sha256)
     .filter(([file, sha256]) => {
       const full = path.join(dataDir, file);
       return !existsSync(full) || createHash("sha256").update(readFileSync(full)).digest("hex") !== sha256;
     })
     .map(([file]) => file);
+  return changed.length ? `${reportPath} was computed on other data (${changed.join(", ")} differ or are missing): re-run models/train/baseline.py` : null;
 }

@@ -8,23 +8,16 @@ import { Classifier } from "../server/inference/classifier.server.ts";
 import { scoreClassifications } from "../server/inference/metrics.ts";
 import { DEFAULT_MODEL_DIR, REPO_ROOT, SHARED_DATA_DIR } from "../server/repoPaths.ts";
 import { labelledSplitFiles, readLabelledCsv } from "../server/text/readLabelledCsv.ts";
-import { changedDataFiles } from "./baselineReport.ts";
+import { baselineDataProblem } from "./baselineReport.ts";
 
 const { values } = parseArgs({ options: { model: { type: "string" }, data: { type: "string" }, baseline: { type: "string" } } });
 const modelDir = values.model ?? DEFAULT_MODEL_DIR;
 const dataDir = values.data ?? SHARED_DATA_DIR;
 const baselinePath = values.baseline ?? path.join(REPO_ROOT, "models", "train", "baseline_report.json");
 const baseline = JSON.parse(readFileSync(baselinePath, "utf8")) as Record<string, { accuracy: number; macro_f1: number; binary_accuracy?: number; binary_macro_f1?: number }>;
-const changed = (() => {
-  try {
-    return changedDataFiles(baselinePath, dataDir);
-  } catch (error) {
-    console.error(error instanceof Error ? error.message : error);
-    process.exit(1);
-  }
-})();
-if (changed.length) {
-  console.error(`${baselinePath} was computed on other data (${changed.join(", ")} differ): re-run models/train/baseline.py first`);
+const baselineProblem = baselineDataProblem(baselinePath, dataDir);
+if (baselineProblem) {
+  console.error(baselineProblem);
   process.exit(1);
 }
 const training = JSON.parse(readFileSync(path.join(modelDir, "training_report.json"), "utf8"));

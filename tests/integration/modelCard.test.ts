@@ -8,7 +8,7 @@ import { describe, expect, it } from "vitest";
 import { Classifier } from "../../server/inference/classifier.server.ts";
 import { DEFAULT_MODEL_DIR, REPO_ROOT, SHARED_DATA_DIR } from "../../server/repoPaths.ts";
 import { labelledSplitFiles } from "../../server/text/readLabelledCsv.ts";
-import { changedDataFiles } from "../../scripts/baselineReport.ts";
+import { baselineDataProblem } from "../../scripts/baselineReport.ts";
 import { runTsx } from "../support/runTsx.ts";
 
 type CardRow = { dataset: string; binary: boolean; n: number; accuracy: number; macroF1: number; baseline: [number, number]; beats: string };
@@ -31,7 +31,7 @@ describe("bundled model card", () => {
     if (!existsSync(SHARED_DATA_DIR)) throw new Error(`this test reads the dev splits from ${SHARED_DATA_DIR}`);
     const rows = cardRows();
     const baselinePath = path.join(REPO_ROOT, "models", "train", "baseline_report.json");
-    expect(changedDataFiles(baselinePath, SHARED_DATA_DIR), "the baseline was computed on other data").toEqual([]);
+    expect(baselineDataProblem(baselinePath, SHARED_DATA_DIR)).toBeNull();
     const baseline = JSON.parse(readFileSync(baselinePath, "utf8")) as
       Record<string, { accuracy: number; macro_f1: number; binary_accuracy?: number; binary_macro_f1?: number }>;
     expect(rows.map((r) => r.dataset)).toEqual(labelledSplitFiles(SHARED_DATA_DIR, "dev").map((s) => s.dataset));
@@ -53,8 +53,8 @@ describe("bundled model card", () => {
   }, 120_000);
 });
 
-describe("changedDataFiles", () => {
-  it("names the data files that are missing or differ from the baseline report's hashes", () => {
+describe("baselineDataProblem", () => {
+  it("names the data files that are missing or differ from the baseline report's hashes, and a report without them", () => {
     const dir = mkdtempSync(path.join(os.tmpdir(), "camxuc-baseline-"));
     try {
       mkdirSync(path.join(dir, "alpha"));
@@ -62,13 +62,17 @@ describe("changedDataFiles", () => {
       writeFileSync(path.join(dir, "alpha", "train.csv"), "text,label\nTệ,negative\n");
       const report = path.join(dir, "report.json");
       const sha256 = (file: string) => createHash("sha256").update(readFileSync(path.join(dir, file))).digest("hex");
-      const record = { "alpha/dev.csv": sha256("alpha/dev.csv"), "alpha/train.csv": sha256("alpha/train.csv"), "beta/dev.csv": "0".repeat(64) };
-      writeFileSync(report, JSON.stringify({ alpha: { accuracy: 1, macro_f1: 1 }, _reproduce: { data_sha256: record } }));
-      expect(changedDataFiles(report, dir)).toEqual(["beta/dev.csv"]);
+      const record: Record<string, string> = { "alpha/dev.csv": sha256("alpha/dev.csv"), "alpha/train.csv": sha256("alpha/train.csv") };
+      const writeReport = (hashes?: Record<string, string>) =>
+        writeFileSync(report, JSON.stringify({ alpha: { accuracy: 1, macro_f1: 1 }, ...(hashes && { _reproduce: { data_sha256: hashes } }) }));
+      writeReport(record);
+      expect(baselineDataProblem(report, dir)).toBeNull();
+      writeReport({ ...record, "beta/dev.csv": "0".repeat(64) });
+      expect(baselineDataProblem(report, dir)).toMatch(/other data \(beta\/dev\.csv differ or are missing\)/);
       writeFileSync(path.join(dir, "alpha", "train.csv"), "text,label\nTệ,neutral\n");
-      expect(changedDataFiles(report, dir)).toEqual(["alpha/train.csv", "beta/dev.csv"]);
-      writeFileSync(report, JSON.stringify({ alpha: { accuracy: 1, macro_f1: 1 } }));
-      expect(() => changedDataFiles(report, dir)).toThrow(/_reproduce/);
+      expect(baselineDataProblem(report, dir)).toMatch(/other data \(alpha\/train\.csv, beta\/dev\.csv differ/);
+      writeReport();
+      expect(baselineDataProblem(report, dir)).toMatch(/records no _reproduce\.data_sha256/);
     } finally {
       rmSync(dir, { recursive: true, force: true });
     }
