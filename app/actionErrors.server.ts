@@ -1,7 +1,7 @@
 // Turns what the tRPC caller throws into a message key (translated by the page) and the field it concerns.
 import { TRPCError } from "@trpc/server";
 import { getHTTPStatusCodeFromError } from "@trpc/server/http";
-import { ZodError } from "zod";
+import { ZodError } from "zod/v4";
 import type { AppError } from "../server/errors.ts";
 
 export type ActionError = { messageKey: string; params: Record<string, string | number>; field: string | null; status: number };

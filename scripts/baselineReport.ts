@@ -3,7 +3,7 @@
 import { createHash } from "node:crypto";
 import { existsSync, readFileSync } from "node:fs";
 import path from "node:path";
-import { z } from "zod";
+import { z } from "zod/v4";
 
 const recordedData = z.object({ _reproduce: z.object({ data_sha256: z.record(z.string(), z.string()) }) });
 

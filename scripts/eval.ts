@@ -2,7 +2,7 @@
 // Usage: npm run eval -- --data FILE.csv [--model DIR]   -> one JSON object on stdout
 import { parseArgs } from "node:util";
 import { Classifier } from "../server/inference/classifier.server.ts";
-import { scoreClassifications } from "../server/inference/metrics.ts";
+import { scoreClassifications } from "../server/inference/evaluationScores.ts";
 import { DEFAULT_MODEL_DIR } from "../server/repoPaths.ts";
 import { readLabelledCsv } from "../server/text/readLabelledCsv.ts";
 

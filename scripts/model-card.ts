@@ -5,7 +5,7 @@ import { readFileSync, writeFileSync } from "node:fs";
 import path from "node:path";
 import { parseArgs } from "node:util";
 import { Classifier } from "../server/inference/classifier.server.ts";
-import { scoreClassifications } from "../server/inference/metrics.ts";
+import { scoreClassifications } from "../server/inference/evaluationScores.ts";
 import { DEFAULT_MODEL_DIR, REPO_ROOT, SHARED_DATA_DIR } from "../server/repoPaths.ts";
 import { labelledSplitFiles, readLabelledCsv } from "../server/text/readLabelledCsv.ts";
 import { baselineDataProblem } from "./baselineReport.ts";

@@ -1,6 +1,6 @@
 // Every environment variable the server reads, parsed and validated once at start.
 import path from "node:path";
-import { z } from "zod";
+import { z } from "zod/v4";
 import { DEFAULT_MODEL_DIR } from "./repoPaths.ts";
 
 const BODY_ENVELOPE_BYTES = 65_536;

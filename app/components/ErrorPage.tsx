@@ -1,5 +1,5 @@
 import { Link, isRouteErrorResponse, useRouteError } from "@remix-run/react";
-import type { MessageKey } from "../i18n.ts";
+import type { MessageKey } from "../../server/i18n/messages.ts";
 import { useLang } from "../useLang.ts";
 
 /** What a person reads for an HTTP status (the status text itself is English-only). */

@@ -2,7 +2,8 @@
 // lifecycle (expiry, sliding renewal, invalidation); our token scheme keeps only hashes in the database.
 import { Lucia, TimeSpan } from "lucia";
 import { randomUUID } from "node:crypto";
-import { z } from "zod";
+import { z } from "zod/v4";
+import { wrongType } from "../validation.ts";
 import type { PrismaClient } from "../db/generated/client.ts";
 import { AppError } from "../errors.ts";
 import { SlidingWindowCounter } from "../rateLimit/slidingWindowCounter.server.ts";
@@ -41,7 +42,7 @@ export function normalizeEmail(email: string): string {
 }
 
 export const EmailSchema = z
-  .string({ invalid_type_error: "Email must be text" })
+  .string(wrongType("Email must be text"))
   .transform(normalizeEmail)
   .pipe(z.string().min(1, "Enter your email").max(254, "Email is too long").email("Enter a valid email address"));
 

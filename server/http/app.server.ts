@@ -8,8 +8,9 @@ import { appRouter, createCaller } from "../trpc/root.server.ts";
 import { createRequestContext } from "../trpc/requestContext.server.ts";
 import type { AppServices } from "../services.server.ts";
 import { originCheck } from "./originCheck.server.ts";
+import { restApi } from "./restApi.server.ts";
 import { REPO_ROOT } from "../repoPaths.ts";
-import { formatNumber, translate, type Lang } from "../../app/i18n.ts";
+import { formatNumber, translate, type Lang } from "../i18n/messages.ts";
 
 export function createHttpApp(services: AppServices, build: ServerBuild | null): express.Express {
   const { config } = services;
@@ -60,6 +61,8 @@ export function createHttpApp(services: AppServices, build: ServerBuild | null):
       },
     }),
   );
+
+  app.use("/api", restApi(services, (req, res) => createRequestContext(services, requestFacts(req, res, "http"))));
 
   app.use("/build", express.static(path.join(REPO_ROOT, "public", "build"), { immutable: true, maxAge: "1y" }));
   app.use(express.static(path.join(REPO_ROOT, "public"), { maxAge: "1h" }));

@@ -2,7 +2,7 @@
 // config.json and a Hugging Face export's (id2label, max_position_embeddings), so a real PhoBERT drops in.
 import { existsSync, readFileSync, statSync } from "node:fs";
 import path from "node:path";
-import { z } from "zod";
+import { z } from "zod/v4";
 
 export class ModelFolderError extends Error {}
 
@@ -12,7 +12,7 @@ const ConfigSchema = z
     _name_or_path: z.string().optional(),
     version: z.string().min(1).optional(),
     labels: z.array(z.string().min(1)).min(2).optional(),
-    id2label: z.record(z.string()).optional(),
+    id2label: z.record(z.string(), z.string()).optional(),
     max_length: z.number().int().min(8).optional(),
     max_position_embeddings: z.number().int().optional(),
     word_segmented: z.boolean().optional(),
@@ -20,7 +20,7 @@ const ConfigSchema = z
     bos_token_id: z.number().int().optional(),
     eos_token_id: z.number().int().optional(),
   })
-  .passthrough();
+  .loose();
 
 export type ModelFolder = {
   dir: string;

@@ -1,6 +1,6 @@
 // A user's own predictions: stored as they are made, listed newest first with search and a label filter,
 // deleted one by one. Batch rows belong to their batch and are not part of this history.
-import { z } from "zod";
+import { z } from "zod/v4";
 import type { Prisma, PrismaClient } from "../db/generated/client.ts";
 import { AppError } from "../errors.ts";
 import type { Classification } from "../inference/classifier.server.ts";

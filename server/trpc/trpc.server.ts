@@ -2,7 +2,8 @@
 // loaders, both through createContextInner, so the router never knows which transport called it.
 import { initTRPC, TRPCError } from "@trpc/server";
 import type { TRPC_ERROR_CODE_KEY } from "@trpc/server/rpc";
-import { ZodError } from "zod";
+import type { OpenApiMeta } from "trpc-to-openapi";
+import { z, ZodError } from "zod/v4";
 import { AppError } from "../errors.ts";
 import type { AppServices } from "../services.server.ts";
 import type { AuthSession, AuthUser } from "../auth/authService.server.ts";
@@ -42,11 +43,12 @@ function firstZodMessage(error: ZodError): { message: string; field?: string } {
   const issue = error.issues[0];
   if (!issue) return { message: "Invalid input" };
   const field = issue.path.length ? issue.path.join(".") : undefined;
-  const message = issue.code === "invalid_type" && issue.received === "undefined" ? `${field ?? "input"} is required` : issue.message;
+  const message = issue.code === "invalid_type" && issue.message.endsWith("received undefined") ? `${field ?? "input"} is required` : issue.message;
   return { message: field && !message.toLowerCase().includes(field.toLowerCase()) ? `${field}: ${message}` : message, field };
 }
 
-const t = initTRPC.context<Context>().create({
+// OpenApiMeta: a procedure with `.meta({ openapi: { method, path } })` and an `.output()` is also served as REST under /api.
+const t = initTRPC.context<Context>().meta<OpenApiMeta>().create({
   errorFormatter({ shape, error }) {
     const cause = error.cause;
     const appError = cause instanceof AppError ? cause : null;
@@ -62,7 +64,7 @@ const t = initTRPC.context<Context>().create({
         messageKey: appError?.messageKey ?? (zod ? "error.invalidInput" : error.code === "INTERNAL_SERVER_ERROR" ? "error.internal" : null),
         field: appError?.field ?? zod?.field ?? null,
         retryAfterSeconds: appError?.retryAfterSeconds ?? null,
-        fieldErrors: zodError ? zodError.flatten().fieldErrors : null,
+        fieldErrors: zodError ? z.flattenError(zodError).fieldErrors : null,
       },
     };
   },

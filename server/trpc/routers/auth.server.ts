@@ -1,10 +1,11 @@
 // Accounts: register, log in (cookie for the browser, bearer token for scripts), log out, current user.
-import { z } from "zod";
+import { z } from "zod/v4";
+import { wrongType } from "../../validation.ts";
 import { EmailSchema, MAX_PASSWORD_LENGTH } from "../../auth/authService.server.ts";
 import { serializeBlankSessionCookie, serializeSessionCookie } from "../../auth/sessionCookie.server.ts";
 import { protectedProcedure, publicProcedure, router } from "../trpc.server.ts";
 
-const PasswordSchema = z.string({ invalid_type_error: "Password must be text" }).min(1, "Enter your password").max(MAX_PASSWORD_LENGTH * 4, "Password is too long");
+const PasswordSchema = z.string(wrongType("Password must be text")).min(1, "Enter your password").max(MAX_PASSWORD_LENGTH * 4, "Password is too long");
 const LocaleSchema = z.enum(["vi", "en"]).default("vi");
 
 const Credentials = z.object({ email: EmailSchema, password: PasswordSchema });

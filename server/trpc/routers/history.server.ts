@@ -1,18 +1,19 @@
 // The signed-in user's own predictions: list (search, label filter, pages) and delete.
-import { z } from "zod";
+import { z } from "zod/v4";
+import { wrongType } from "../../validation.ts";
 import { AppError } from "../../errors.ts";
 import { deletePrediction, listHistory } from "../../predictions/predictionHistory.server.ts";
 import { protectedProcedure, router } from "../trpc.server.ts";
 
 const ListInput = z
   .object({
-    search: z.string({ invalid_type_error: "search must be a string" }).default(""),
-    label: z.string({ invalid_type_error: "label must be a string" }).trim().max(64, "label is too long").nullish(),
-    cursor: z.string({ invalid_type_error: "cursor must be a string" }).max(200, "cursor is not one this server gave out").nullish(),
-    limit: z.number({ invalid_type_error: "limit must be a number" }).int("limit must be a whole number").min(1, "limit must be at least 1").optional(),
-    withCounts: z.boolean({ invalid_type_error: "withCounts must be true or false" }).default(true),
+    search: z.string(wrongType("search must be a string")).default(""),
+    label: z.string(wrongType("label must be a string")).trim().max(64, "label is too long").nullish(),
+    cursor: z.string(wrongType("cursor must be a string")).max(200, "cursor is not one this server gave out").nullish(),
+    limit: z.number(wrongType("limit must be a number")).int("limit must be a whole number").min(1, "limit must be at least 1").optional(),
+    withCounts: z.boolean(wrongType("withCounts must be true or false")).default(true),
   })
-  .default({});
+  .prefault({});
 
 export const historyRouter = router({
   list: protectedProcedure.input(ListInput).query(({ ctx, input }) => {
@@ -33,7 +34,7 @@ export const historyRouter = router({
   }),
 
   delete: protectedProcedure
-    .input(z.object({ id: z.string({ required_error: "id is required", invalid_type_error: "id must be a string" }).uuid("id is not a prediction id") }))
+    .input(z.object({ id: z.string(wrongType("id must be a string")).uuid("id is not a prediction id") }))
     .mutation(async ({ ctx, input }) => {
       await deletePrediction(ctx.services.db.prisma, ctx.user.id, input.id);
       return { deleted: input.id };

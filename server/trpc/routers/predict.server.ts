@@ -1,11 +1,12 @@
 // Sentiment predictions: one text (anonymous visitors may try it, rate-limited and not stored) or many.
-import { z } from "zod";
+import { z } from "zod/v4";
+import { wrongType } from "../../validation.ts";
 import { AppError } from "../../errors.ts";
 import { savePredictions } from "../../predictions/predictionHistory.server.ts";
 import type { Context } from "../trpc.server.ts";
 import { protectedProcedure, publicProcedure, router } from "../trpc.server.ts";
 
-const TextSchema = z.string({ invalid_type_error: "text must be a string", required_error: "text is required" });
+const TextSchema = z.string(wrongType("text must be a string"));
 
 function checkText(text: string, maxChars: number, field: string): string {
   if (!text.trim()) throw new AppError("BAD_REQUEST", "predict.emptyText", "Enter some text to analyse (it is empty or only spaces)", field);
@@ -37,7 +38,7 @@ export const predictRouter = router({
   }),
 
   many: protectedProcedure
-    .input(z.object({ texts: z.array(TextSchema, { invalid_type_error: "texts must be an array of strings" }).min(1, "Give at least one text") }))
+    .input(z.object({ texts: z.array(TextSchema, wrongType("texts must be an array of strings")).min(1, "Give at least one text") }))
     .mutation(async ({ ctx, input }) => {
       const { MAX_TEXTS_PER_REQUEST: maxTexts, MAX_TEXT_CHARS: maxChars } = ctx.services.config;
       if (input.texts.length > maxTexts) {
@@ -50,8 +51,12 @@ export const predictRouter = router({
       return { results: results.map((r, i) => ({ id: ids[i]!, text: texts[i]!, ...r })) };
     }),
 
-  model: publicProcedure.query(({ ctx }) => {
-    const classifier = ctx.services.classifier;
-    return classifier ? { modelId: classifier.model.modelId, version: classifier.model.version, labels: classifier.labels, maxLength: classifier.model.maxLength } : null;
-  }),
+  model: publicProcedure
+    .meta({ openapi: { method: "GET", path: "/model", tags: ["model"], summary: "The model this server uses (null when none is loaded)" } })
+    .input(z.void())
+    .output(z.object({ modelId: z.string(), version: z.string(), labels: z.array(z.string()), maxLength: z.number().int() }).nullable())
+    .query(({ ctx }) => {
+      const classifier = ctx.services.classifier;
+      return classifier ? { modelId: classifier.model.modelId, version: classifier.model.version, labels: classifier.labels, maxLength: classifier.model.maxLength } : null;
+    }),
 });

@@ -1,4 +1,4 @@
-// UI strings, Vietnamese first. One dictionary per language; keys are shared with server error messageKeys.
+// UI and API message strings, Vietnamese first, shared by the browser bundle and the server (never imports either side).
 export const LANGUAGES = ["vi", "en"] as const;
 export type Lang = (typeof LANGUAGES)[number];
 export const LANG_COOKIE = "camxuc_lang";
