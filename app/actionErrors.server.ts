@@ -7,6 +7,8 @@ import type { AppError } from "../server/errors.ts";
 export type ActionError = { messageKey: string; params: Record<string, string | number>; field: string | null; status: number };
 
 export function toActionError(error: unknown): ActionError {
+  // A Response is Remix's to render (the database's 503 page): pass it on.
+  if (error instanceof Response) throw error;
   if (error instanceof TRPCError) {
     const cause = error.cause as unknown;
     if (cause instanceof ZodError) {

@@ -6,6 +6,8 @@ declare module "@remix-run/node" {
   interface AppLoadContext {
     caller: AppCaller;
     user: AuthUser | null;
+    /** This response's Content-Security-Policy nonce, for the inline scripts Remix writes. */
+    cspNonce: string;
     config: {
       maxTextChars: number;
       maxTextsPerRequest: number;

@@ -6,6 +6,7 @@ import { ErrorPage } from "./components/ErrorPage.tsx";
 import { langFromCookieHeader, translate, type Lang } from "../server/i18n/messages.ts";
 import { titleMeta } from "./pageMeta.ts";
 import { useLang } from "./useLang.ts";
+import { useCspNonce } from "./cspNonce.ts";
 import "./loadContext.ts";
 
 export const links: LinksFunction = () => [{ rel: "stylesheet", href: styles }];
@@ -89,6 +90,7 @@ function Shell({ children }: { children: React.ReactNode }) {
 
 export function Layout({ children }: { children: React.ReactNode }) {
   const { lang } = useLang();
+  const nonce = useCspNonce();
   return (
     <html lang={lang}>
       <head>
@@ -99,8 +101,8 @@ export function Layout({ children }: { children: React.ReactNode }) {
       </head>
       <body>
         {children}
-        <ScrollRestoration />
-        <Scripts />
+        <ScrollRestoration nonce={nonce} />
+        <Scripts nonce={nonce} />
       </body>
     </html>
   );

@@ -23,8 +23,16 @@ const EnvSchema = z.object({
   MODEL_DIR: z.string().min(1).default(DEFAULT_MODEL_DIR),
   /** "false" skips loading the model (tests of the account system; never in production). */
   MODEL_ENABLED: z.enum(["true", "false"]).default("true").transform((v) => v === "true"),
-  /** Set "true" behind an HTTPS proxy (Hugging Face Spaces) so client IPs and https are taken from X-Forwarded-*. */
-  TRUST_PROXY: z.enum(["true", "false"]).default("false").transform((v) => v === "true"),
+  /**
+   * How many proxies in front of the app to trust (Express `trust proxy` as a hop count): the client address is
+   * the one the last trusted proxy saw. 0 (or "false") trusts none; "true" means 1 (never "everything").
+   */
+  TRUST_PROXY: z
+    .string()
+    .trim()
+    .default("0")
+    .transform((v) => Number(v === "false" ? "0" : v === "true" ? "1" : v || "x"))
+    .pipe(z.number().int("must be a hop count: 0, 1, 2 ...").min(0, "must be a hop count: 0, 1, 2 ...").max(10, "more than 10 proxies is not a real set-up")),
   MAX_BODY_BYTES: positiveInt(2_000_000),
   MAX_TEXT_CHARS: positiveInt(5_000),
   MAX_TEXTS_PER_REQUEST: positiveInt(100),
@@ -43,6 +51,13 @@ const EnvSchema = z.object({
   REGISTRATIONS_PER_IP_PER_HOUR: positiveInt(10),
   ANONYMOUS_PREDICTIONS_PER_MINUTE: positiveInt(20),
   MIN_PASSWORD_LENGTH: z.coerce.number().int().min(8).default(8),
+  /** Hardening (issue 14): limits that hold under parallel and batched requests. */
+  LOGIN_REQUESTS_PER_IP_PER_MINUTE: positiveInt(30),
+  PREDICTIONS_PER_MINUTE_PER_ACCOUNT: positiveInt(600),
+  PREDICTIONS_PER_MINUTE_PER_IP: positiveInt(1_200),
+  TRPC_MAX_BATCH: positiveInt(10),
+  SHUTDOWN_GRACE_SECONDS: positiveInt(10),
+  DATABASE_RETRY_AFTER_SECONDS: positiveInt(5),
 }).superRefine((env, ctx) => {
   // A request within the text limits must fit the body limit: up to 3 UTF-8 bytes per character, plus room for the envelope.
   const largestTexts = 3 * env.MAX_TEXT_CHARS * env.MAX_TEXTS_PER_REQUEST + BODY_ENVELOPE_BYTES;

@@ -7,6 +7,7 @@ import { pathToFileURL } from "node:url";
 import type { ServerBuild } from "@remix-run/node";
 import { loadConfig, type Config } from "./config.server.ts";
 import { createHttpApp } from "./http/app.server.ts";
+import { GracefulShutdown } from "./http/gracefulShutdown.server.ts";
 import { Classifier } from "./inference/classifier.server.ts";
 import { REPO_ROOT } from "./repoPaths.ts";
 import { closeServices, createServices, type AppServices } from "./services.server.ts";
@@ -45,17 +46,17 @@ export async function startServer(config: Config, options: { withUi?: boolean } 
   sweep.unref();
   const address = server.address();
   const port = typeof address === "object" && address ? address.port : config.PORT;
+  const shutdown = new GracefulShutdown(server);
   let stopping: Promise<void> | null = null;
   const stop = () =>
     (stopping ??= (async () => {
-      // Stop accepting, let in-flight requests finish (10 s at most), then close the database and model.
+      // Stop accepting, answer what was received, then close the model and the database (which in-flight
+      // requests were still using). The connections get the grace period less a second for the closing.
       clearInterval(sweep);
-      const closed = new Promise<void>((resolve) => server.close(() => resolve()));
-      server.closeIdleConnections();
-      const timeout = setTimeout(() => server.closeAllConnections(), 10_000);
-      await closed;
-      clearTimeout(timeout);
+      const drainMs = Math.max(1_000, config.SHUTDOWN_GRACE_SECONDS * 1000 - 1_000);
+      const { answeredDuringDrain, cutConnections } = await shutdown.drain(drainMs);
       await closeServices(services);
+      if (config.NODE_ENV !== "test") console.log(`stopped: ${answeredDuringDrain} request(s) answered while stopping, ${cutConnections} connection(s) cut at the deadline`);
     })());
   return { server, services, url: `http://localhost:${port}`, stop };
 }
@@ -75,19 +76,34 @@ async function main() {
     console.error(`Cannot start: ${(error as Error).message}`);
     process.exit(1);
   }
-  console.log(`Cảm xúc listening on ${running.url} (database: ${running.services.db.kind}, model: ${running.services.classifier?.model.modelId ?? "none"})`);
-  for (const signal of ["SIGTERM", "SIGINT"] as const) {
-    process.once(signal, () => {
-      console.log(`${signal}: shutting down`);
-      running.stop().then(
-        () => process.exit(0),
-        (error) => {
-          console.error(error);
-          process.exit(1);
-        },
-      );
-    });
-  }
+  console.log(`Cảm xúc listening on ${running.url} (pid ${process.pid}, database: ${running.services.db.kind}, model: ${running.services.classifier?.model.modelId ?? "none"})`);
+  onStopSignal(config.SHUTDOWN_GRACE_SECONDS, () => running.stop());
+}
+
+/**
+ * SIGTERM / SIGINT: one shutdown, exit 0 when it completes, exit 1 if it outlasts the grace period. Repeated
+ * signals (a launcher relaying the same one) are ignored rather than left to Node's default, which kills at once.
+ */
+function onStopSignal(graceSeconds: number, stop: () => Promise<void>): void {
+  let started = false;
+  const handler = (signal: NodeJS.Signals) => {
+    if (started) return;
+    started = true;
+    console.log(`${signal}: shutting down (grace ${graceSeconds} s)`);
+    setTimeout(() => {
+      console.error(`shutdown took longer than SHUTDOWN_GRACE_SECONDS=${graceSeconds}: exiting anyway`);
+      process.exit(1);
+    }, graceSeconds * 1000).unref();
+    stop().then(
+      () => process.exit(0),
+      (error: unknown) => {
+        console.error(error);
+        process.exit(1);
+      },
+    );
+  };
+  process.on("SIGTERM", handler);
+  process.on("SIGINT", handler);
 }
 
 if (import.meta.url === pathToFileURL(process.argv[1] ?? "").href) await main();

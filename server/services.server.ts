@@ -2,9 +2,10 @@
 import type { Config } from "./config.server.ts";
 import { AuthService } from "./auth/authService.server.ts";
 import { openDatabase, type Database } from "./db/client.server.ts";
+import { DatabaseOutage } from "./db/databaseOutage.server.ts";
 import type { Classifier } from "./inference/classifier.server.ts";
 import { loadStopwords, TermCounter } from "./insights/termCounter.server.ts";
-import { SlidingWindowCounter } from "./rateLimit/slidingWindowCounter.server.ts";
+import { RateLimits } from "./rateLimit/rateLimits.server.ts";
 import { SEGMENTER_WORDS_PATH, STOPWORDS_PATH } from "./repoPaths.ts";
 import { loadWordDictionary } from "./text/segment.ts";
 
@@ -14,8 +15,10 @@ export type AppServices = {
   auth: AuthService;
   /** Null only when MODEL_ENABLED=false. */
   classifier: Classifier | null;
-  /** Predictions by visitors without an account, per client IP per minute. */
-  anonymousPredictions: SlidingWindowCounter;
+  /** Every counted limit: logins, sign-ups, predictions (shared by instances on PostgreSQL). */
+  limits: RateLimits;
+  /** Notices when the database cannot be reached: one log line per outage, 503 answers meanwhile. */
+  databaseOutage: DatabaseOutage;
   /** Word counts for the dashboard's word clouds. */
   terms: TermCounter;
 };
@@ -27,20 +30,18 @@ export async function createServices(
   // Load the model first: a broken model folder should stop start-up before anything touches the database.
   const classifier = await loadClassifier(config);
   const db = await openDatabase({ databaseUrl: config.DATABASE_URL, dataDir: config.dataDir });
-  const auth = new AuthService(db.prisma, {
+  const limits = new RateLimits(config, db.pool);
+  const auth = new AuthService(db.prisma, limits, {
     sessionTtlHours: config.SESSION_TTL_HOURS,
     minPasswordLength: config.MIN_PASSWORD_LENGTH,
-    maxFailuresPerIp: config.LOGIN_MAX_FAILURES_PER_IP,
-    maxFailuresPerAccount: config.LOGIN_MAX_FAILURES_PER_ACCOUNT,
-    failureWindowMinutes: config.LOGIN_FAILURE_WINDOW_MINUTES,
-    registrationsPerIpPerHour: config.REGISTRATIONS_PER_IP_PER_HOUR,
   });
-  const anonymousPredictions = new SlidingWindowCounter(config.ANONYMOUS_PREDICTIONS_PER_MINUTE, 60_000);
   const terms = new TermCounter(loadWordDictionary(SEGMENTER_WORDS_PATH), loadStopwords(STOPWORDS_PATH));
-  return { config, db, auth, classifier, anonymousPredictions, terms };
+  const databaseOutage = new DatabaseOutage(() => db.prisma.$queryRaw`SELECT 1`, config.DATABASE_RETRY_AFTER_SECONDS);
+  return { config, db, auth, classifier, limits, databaseOutage, terms };
 }
 
 export async function closeServices(services: AppServices): Promise<void> {
+  services.databaseOutage.stop();
   await services.classifier?.close();
   await services.db.close();
 }

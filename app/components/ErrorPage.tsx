@@ -1,5 +1,5 @@
 import { Link, isRouteErrorResponse, useRouteError } from "@remix-run/react";
-import type { MessageKey } from "../../server/i18n/messages.ts";
+import { isMessageKey, type MessageKey } from "../../server/i18n/messages.ts";
 import { useLang } from "../useLang.ts";
 
 /** What a person reads for an HTTP status (the status text itself is English-only). */
@@ -17,10 +17,13 @@ export function ErrorPage() {
   const error = useRouteError();
   const { t } = useLang();
   const status = isRouteErrorResponse(error) ? error.status : 500;
+  // A thrown Response may name its message (the database's 503 does).
+  const named: unknown = isRouteErrorResponse(error) ? (error.data as { messageKey?: unknown } | null)?.messageKey : undefined;
+  const messageKey = typeof named === "string" && isMessageKey(named) ? named : errorMessageKey(status);
   return (
     <div className="mx-auto max-w-lg p-8 text-center">
       <h1 className="text-2xl font-bold">{status === 404 ? t("error.notFound") : t("error.title")}</h1>
-      <p className="mt-2 text-slate-600" data-testid="error-message">{`${status} · ${t(errorMessageKey(status))}`}</p>
+      <p className="mt-2 text-slate-600" data-testid="error-message">{`${status} · ${t(messageKey)}`}</p>
       <Link to="/" className="mt-4 inline-block text-orange-700 underline">{t("nav.analyse")}</Link>
     </div>
   );

@@ -6,13 +6,14 @@ import { z } from "zod/v4";
 import { wrongType } from "../validation.ts";
 import type { PrismaClient } from "../db/generated/client.ts";
 import { AppError } from "../errors.ts";
-import { SlidingWindowCounter } from "../rateLimit/slidingWindowCounter.server.ts";
+import type { LimitState, RateLimits } from "../rateLimit/rateLimits.server.ts";
+import { checkNewPassword, MAX_PASSWORD_LENGTH } from "./passwordPolicy.server.ts";
 import { dummyPasswordHash, hashPassword, verifyPassword } from "./passwords.server.ts";
 import { PrismaLuciaAdapter } from "./prismaLuciaAdapter.server.ts";
 import { generateSessionToken, looksLikeSessionToken, sessionIdFromToken } from "./sessionTokens.server.ts";
 
 export const SESSION_COOKIE_NAME = "camxuc_session";
-export const MAX_PASSWORD_LENGTH = 256;
+export { MAX_PASSWORD_LENGTH };
 
 export type SessionKind = "cookie" | "bearer";
 export type AuthUser = { id: string; email: string; locale: string };
@@ -22,11 +23,10 @@ export type IssuedSession = { token: string; expiresAt: Date };
 export type AuthOptions = {
   sessionTtlHours: number;
   minPasswordLength: number;
-  maxFailuresPerIp: number;
-  maxFailuresPerAccount: number;
-  failureWindowMinutes: number;
-  registrationsPerIpPerHour: number;
 };
+
+/** Receives the state of each rate limit a call counted against (for the RateLimit-* headers). */
+export type LimitReport = (state: LimitState) => void;
 
 declare module "lucia" {
   interface Register {
@@ -48,13 +48,10 @@ export const EmailSchema = z
 
 export class AuthService {
   private readonly lucia: Lucia<{ kind: string }, { email: string; locale: string }>;
-  private readonly ipFailures: SlidingWindowCounter;
-  private readonly accountFailures: SlidingWindowCounter;
-  /** New accounts per client IP: each costs an argon2 hash, and mass sign-ups are abuse. */
-  private readonly ipRegistrations: SlidingWindowCounter;
 
   constructor(
     private readonly prisma: PrismaClient,
+    private readonly limits: RateLimits,
     private readonly options: AuthOptions,
   ) {
     this.lucia = new Lucia(new PrismaLuciaAdapter(prisma), {
@@ -63,38 +60,23 @@ export class AuthService {
       getSessionAttributes: (attributes) => ({ kind: attributes.kind }),
       getUserAttributes: (attributes) => ({ email: attributes.email, locale: attributes.locale }),
     });
-    const windowMs = options.failureWindowMinutes * 60_000;
-    this.ipFailures = new SlidingWindowCounter(options.maxFailuresPerIp, windowMs);
-    this.accountFailures = new SlidingWindowCounter(options.maxFailuresPerAccount, windowMs);
-    this.ipRegistrations = new SlidingWindowCounter(options.registrationsPerIpPerHour, 3_600_000);
   }
 
   get sessionTtlSeconds(): number {
     return this.options.sessionTtlHours * 3600;
   }
 
-  private checkPassword(password: string): void {
-    if (password.length < this.options.minPasswordLength) {
-      throw new AppError("BAD_REQUEST", "auth.passwordTooShort", `Password must be at least ${this.options.minPasswordLength} characters`, "password");
-    }
-    if (password.length > MAX_PASSWORD_LENGTH) {
-      throw new AppError("BAD_REQUEST", "auth.passwordTooLong", `Password must be at most ${MAX_PASSWORD_LENGTH} characters`, "password");
-    }
-  }
-
-  async register(email: string, password: string, locale: string, ip: string): Promise<AuthUser> {
+  /** New accounts per client IP are limited: each costs an argon2 hash, and mass sign-ups are abuse. */
+  async register(email: string, password: string, locale: string, ip: string, report?: LimitReport): Promise<AuthUser> {
     const normalized = normalizeEmail(email);
-    this.checkPassword(password);
-    const ipKey = `ip:${ip}`;
-    const wait = this.ipRegistrations.blockedForSeconds(ipKey);
-    if (wait > 0) {
-      throw new AppError("TOO_MANY_REQUESTS", "auth.tooManyRegistrations", `Too many new accounts from your network (IP address); try again in ${Math.ceil(wait / 60)} minute(s)`, undefined, wait);
-    }
+    checkNewPassword(password, normalized, this.options.minPasswordLength);
+    // Counted before the address is looked up: an answer saying it already has an account costs a sign-up too,
+    // so the sign-up form cannot be used to test which addresses have accounts without limit.
+    await this.limits.consume("registrationsPerIp", ip, 1, report);
     const existing = await this.prisma.user.findUnique({ where: { email: normalized } });
     if (existing) throw new AppError("CONFLICT", "auth.emailTaken", "An account with this email already exists; log in instead", "email");
-    this.ipRegistrations.record(ipKey);
-    const passwordHash = await hashPassword(password);
     try {
+      const passwordHash = await hashPassword(password);
       const user = await this.prisma.user.create({ data: { id: randomUUID(), email: normalized, passwordHash, locale } });
       return { id: user.id, email: user.email, locale: user.locale };
     } catch (error) {
@@ -102,27 +84,24 @@ export class AuthService {
       if ((error as { code?: string }).code === "P2002") {
         throw new AppError("CONFLICT", "auth.emailTaken", "An account with this email already exists; log in instead", "email");
       }
+      await this.limits.refund("registrationsPerIp", ip).catch(() => undefined);
       throw error;
     }
   }
 
-  /** Verifies the credentials; on success returns the user. Failures share one message and are rate-limited. */
-  async verifyCredentials(email: string, password: string, ip: string): Promise<AuthUser> {
+  /**
+   * Verifies the credentials; on success returns the user. Every attempt is counted as a failure before the
+   * password is checked (so parallel or batched attempts cannot all pass the check); success gives it back.
+   */
+  async verifyCredentials(email: string, password: string, ip: string, report?: LimitReport): Promise<AuthUser> {
     const normalized = normalizeEmail(email);
-    const accountKey = `account:${normalized}`;
-    const ipKey = `ip:${ip}`;
-    const wait = Math.max(this.ipFailures.blockedForSeconds(ipKey), this.accountFailures.blockedForSeconds(accountKey));
-    if (wait > 0) {
-      throw new AppError("TOO_MANY_REQUESTS", "auth.tooManyAttempts", `Too many failed logins; try again in ${Math.ceil(wait / 60)} minute(s)`, undefined, wait);
-    }
+    await this.limits.consume("loginRequestsPerIp", ip, 1, report);
+    await this.limits.consume("loginFailuresPerIp", ip, 1, report);
+    await this.limits.consume("loginFailuresPerAccount", normalized, 1, report);
     const user = password.length <= MAX_PASSWORD_LENGTH ? await this.prisma.user.findUnique({ where: { email: normalized } }) : null;
     const ok = user ? await verifyPassword(user.passwordHash, password) : await verifyPassword(await dummyPasswordHash(), password).then(() => false);
-    if (!user || !ok) {
-      this.ipFailures.record(ipKey);
-      this.accountFailures.record(accountKey);
-      throw new AppError("UNAUTHORIZED", "auth.invalidCredentials", "Email or password is incorrect");
-    }
-    this.accountFailures.reset(accountKey);
+    if (!user || !ok) throw new AppError("UNAUTHORIZED", "auth.invalidCredentials", "Email or password is incorrect");
+    await Promise.all([this.limits.refund("loginFailuresPerIp", ip), this.limits.reset("loginFailuresPerAccount", normalized)]);
     return { id: user.id, email: user.email, locale: user.locale };
   }
 

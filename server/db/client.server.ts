@@ -16,6 +16,8 @@ export const MIGRATIONS_DIR = path.join(REPO_ROOT, "prisma", "migrations");
 export type Database = {
   prisma: PrismaClient;
   kind: "postgres" | "pglite";
+  /** The PostgreSQL connection pool (null on PGlite), for stores that speak pg directly (rate limits). */
+  pool: pg.Pool | null;
   /** True when the database answers and every migration is applied. */
   isReady(): Promise<boolean>;
   close(): Promise<void>;
@@ -47,6 +49,7 @@ export async function openDatabase(options: { databaseUrl?: string; dataDir: str
     return {
       prisma,
       kind: "postgres",
+      pool,
       async isReady() {
         const readiness = pgExecutor(pool);
         try {
@@ -71,6 +74,7 @@ export async function openDatabase(options: { databaseUrl?: string; dataDir: str
   return {
     prisma,
     kind: "pglite",
+    pool: null,
     async isReady() {
       try {
         return (await pendingMigrations(pgliteExecutor(pglite), migrations)).length === 0;

@@ -10,13 +10,18 @@ import type { AppServices } from "../services.server.ts";
 import { originCheck } from "./originCheck.server.ts";
 import { restApi } from "./restApi.server.ts";
 import { REPO_ROOT } from "../repoPaths.ts";
-import { formatNumber, translate, type Lang } from "../i18n/messages.ts";
+import { bodyLimit } from "./bodyLimit.server.ts";
+import { errorAnswers, remixCaller, retryAfterOn503 } from "./errorAnswers.server.ts";
+import { securityHeaders } from "./securityHeaders.server.ts";
+import { trpcResponseMeta } from "./trpcResponseMeta.server.ts";
 
 export function createHttpApp(services: AppServices, build: ServerBuild | null): express.Express {
   const { config } = services;
   const app = express();
   app.disable("x-powered-by");
+  // a hop count: req.ip is the address the last trusted proxy saw, whatever a client put in X-Forwarded-For
   app.set("trust proxy", config.TRUST_PROXY);
+  app.use(securityHeaders());
 
   app.get("/healthz", (_req, res) => {
     res.json({ status: "ok" });
@@ -27,18 +32,9 @@ export function createHttpApp(services: AppServices, build: ServerBuild | null):
     res.status(database && model ? 200 : 503).json({ status: database && model ? "ready" : "not ready", database, model });
   });
 
-  app.use((req, res, next) => {
-    const length = Number(req.headers["content-length"] ?? 0);
-    if (length > config.MAX_BODY_BYTES) {
-      const message = `Request body too large: ${length} bytes, the limit is ${config.MAX_BODY_BYTES}`;
-      res.status(413);
-      // a form posted without JavaScript lands on this answer, so a browser gets a page rather than JSON
-      if (req.accepts(["json", "html"]) === "html") res.type("html").send(bodyTooLargePage(length, config.MAX_BODY_BYTES));
-      else res.json({ error: { message, messageKey: "error.bodyTooLarge" } });
-      return;
-    }
-    next();
-  });
+  // Routes that take larger bodies mount their own bodyLimit(...) above this line.
+  app.use(bodyLimit(config.MAX_BODY_BYTES));
+  app.use(retryAfterOn503(config.DATABASE_RETRY_AFTER_SECONDS));
   app.use(originCheck);
 
   const requestFacts = (req: express.Request, res: express.Response, transport: "http" | "remix") => ({
@@ -55,6 +51,8 @@ export function createHttpApp(services: AppServices, build: ServerBuild | null):
     trpcExpress.createExpressMiddleware({
       router: appRouter,
       maxBodySize: config.MAX_BODY_BYTES,
+      maxBatchSize: config.TRPC_MAX_BATCH,
+      responseMeta: trpcResponseMeta,
       createContext: ({ req, res }) => createRequestContext(services, requestFacts(req, res, "http")),
       onError: ({ error, path: procedure }) => {
         if (error.code === "INTERNAL_SERVER_ERROR") console.error(`tRPC ${procedure ?? "?"} failed:`, error.cause ?? error);
@@ -76,8 +74,9 @@ export function createHttpApp(services: AppServices, build: ServerBuild | null):
         getLoadContext: async (req, res) => {
           const ctx = await createRequestContext(services, requestFacts(req, res, "remix"));
           return {
-            caller: createCaller(ctx),
+            caller: remixCaller(services, createCaller(ctx)),
             user: ctx.user,
+            cspNonce: res.locals.cspNonce as string,
             config: {
               maxTextChars: config.MAX_TEXT_CHARS,
               maxTextsPerRequest: config.MAX_TEXTS_PER_REQUEST,
@@ -90,15 +89,6 @@ export function createHttpApp(services: AppServices, build: ServerBuild | null):
       }),
     );
   }
+  app.use(errorAnswers(services));
   return app;
-}
-
-/** The 413 answer to a browser, in both languages (no JavaScript can be assumed: the form was posted without it). */
-function bodyTooLargePage(length: number, limit: number): string {
-  const mb = (lang: Lang, bytes: number) => formatNumber(lang, bytes / 1_000_000, 1);
-  const section = (lang: Lang) =>
-    `<section lang="${lang}"><h1>${translate(lang, "error.bodyTooLarge")}</h1><p>${translate(lang, "error.bodyTooLargeDetail", { sent: mb(lang, length), limit: mb(lang, limit) })}</p></section>`;
-  return `<!doctype html><html lang="vi"><head><meta charset="utf-8"><meta name="viewport" content="width=device-width, initial-scale=1">
-<title>${translate("vi", "error.bodyTooLarge")}</title></head><body style="font-family:system-ui,sans-serif;max-width:36rem;margin:3rem auto;padding:0 1rem">
-${section("vi")}${section("en")}<p><a href="/">${translate("vi", "nav.analyse")} · ${translate("en", "nav.analyse")}</a></p></body></html>`;
 }

@@ -1,4 +1,5 @@
-// Cross-site request protection for cookie-authenticated writes: the Origin (or Referer) must be this host.
+// Cross-site request protection for cookie-authenticated writes: the Origin (or Referer) must be this site,
+// scheme and host (with port) both.
 import type { NextFunction, Request, Response } from "express";
 import { SESSION_COOKIE_NAME } from "../auth/authService.server.ts";
 
@@ -10,10 +11,10 @@ const REFUSED_PAGE = `<!doctype html><html lang="vi"><head><meta charset="utf-8"
 <p lang="en">Cross-site request refused: we could not confirm that this form was sent from this site, so it was not carried out. Open the page again and retry.</p>
 <p><a href="/">Cảm xúc</a></p></body></html>`;
 
-function sameHost(url: string | undefined, host: string | undefined): boolean | null {
+function sameOrigin(url: string | undefined, origin: string): boolean | null {
   if (!url) return null;
   try {
-    return new URL(url).host === host;
+    return new URL(url).origin === origin;
   } catch {
     return false;
   }
@@ -21,8 +22,10 @@ function sameHost(url: string | undefined, host: string | undefined): boolean | 
 
 export function originCheck(req: Request, res: Response, next: NextFunction): void {
   if (SAFE_METHODS.has(req.method) || req.headers.authorization) return next();
-  const host = req.headers["x-forwarded-host"] && req.app.get("trust proxy") ? String(req.headers["x-forwarded-host"]) : req.headers.host;
-  const verdict = sameHost(req.headers.origin, host) ?? sameHost(req.headers.referer, host);
+  const host = req.headers["x-forwarded-host"] && req.app.get("trust proxy") ? String(req.headers["x-forwarded-host"]).split(",")[0]!.trim() : req.headers.host;
+  // req.protocol is https behind a trusted proxy that says so (X-Forwarded-Proto), else what the socket is.
+  const origin = `${req.protocol}://${host ?? ""}`;
+  const verdict = sameOrigin(req.headers.origin, origin) ?? sameOrigin(req.headers.referer, origin);
   const hasSessionCookie = (req.headers.cookie ?? "").includes(`${SESSION_COOKIE_NAME}=`);
   // A foreign Origin is always refused; a missing one only matters when a session cookie would authorise the write.
   if (verdict === false || (verdict === null && hasSessionCookie)) {

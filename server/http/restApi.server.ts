@@ -5,6 +5,7 @@ import { createOpenApiExpressMiddleware, generateOpenApiDocument } from "trpc-to
 import type { AppServices } from "../services.server.ts";
 import { appRouter } from "../trpc/root.server.ts";
 import type { Context } from "../trpc/trpc.server.ts";
+import { trpcResponseMeta } from "./trpcResponseMeta.server.ts";
 
 export function openApiDocument(baseUrl: string) {
   return generateOpenApiDocument(appRouter, {
@@ -26,6 +27,7 @@ export function restApi(services: AppServices, createContext: (req: express.Requ
     createOpenApiExpressMiddleware({
       router: appRouter,
       maxBodySize: services.config.MAX_BODY_BYTES,
+      responseMeta: trpcResponseMeta,
       createContext: ({ req, res }) => createContext(req, res),
     }),
   );

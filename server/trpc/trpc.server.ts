@@ -7,6 +7,8 @@ import { z, ZodError } from "zod/v4";
 import { AppError } from "../errors.ts";
 import type { AppServices } from "../services.server.ts";
 import type { AuthSession, AuthUser } from "../auth/authService.server.ts";
+import type { RequestBudget } from "../rateLimit/requestBudget.server.ts";
+import { findNulCharacter } from "../validation.ts";
 
 export type Transport = "http" | "remix";
 
@@ -20,6 +22,8 @@ export type ContextInner = {
   secure: boolean;
   /** Adds a Set-Cookie header to the eventual response. */
   setCookie: (cookie: string) => void;
+  /** What this HTTP request may still do, shared by all procedures of a batch (texts, rate-limit headers). */
+  budget: RequestBudget;
 };
 
 export type Context = ContextInner;
@@ -70,19 +74,28 @@ const t = initTRPC.context<Context>().meta<OpenApiMeta>().create({
   },
 });
 
-/** Turns our AppErrors into TRPCErrors with the matching status; other errors stay internal (500). */
-const appErrors = t.middleware(async ({ next }) => {
+/** Turns our AppErrors into TRPCErrors with the matching status; an unreachable database becomes 503; other errors stay internal (500). */
+const appErrors = t.middleware(async ({ ctx, next }) => {
   const result = await next();
-  if (!result.ok && result.error.cause instanceof AppError) {
-    const cause = result.error.cause;
-    throw new TRPCError({ code: STATUS_CODES[cause.code], message: cause.message, cause });
-  }
+  if (result.ok) return result;
+  const cause = result.error.cause instanceof AppError ? result.error.cause : ctx.services.databaseOutage.classify(result.error.cause ?? result.error);
+  if (cause) throw new TRPCError({ code: STATUS_CODES[cause.code], message: cause.message, cause });
   return result;
+});
+
+/** PostgreSQL text cannot hold U+0000: every procedure's input is checked once here, before any schema sees it. */
+const noNulCharacters = t.middleware(async ({ getRawInput, next }) => {
+  const field = findNulCharacter(await getRawInput());
+  if (field !== null) {
+    const where = field ? `${field}: ` : "";
+    throw new AppError("BAD_REQUEST", "error.nulCharacter", `${where}text must not contain the NUL character (U+0000); remove it and send again`, field || undefined);
+  }
+  return next();
 });
 
 export const router = t.router;
 export const createCallerFactory = t.createCallerFactory;
-export const publicProcedure = t.procedure.use(appErrors);
+export const publicProcedure = t.procedure.use(appErrors).use(noNulCharacters);
 export const protectedProcedure = publicProcedure.use(({ ctx, next }) => {
   if (!ctx.user || !ctx.session) {
     throw new TRPCError({ code: "UNAUTHORIZED", message: "Log in to do this", cause: new AppError("UNAUTHORIZED", "auth.loginRequired", "Log in to do this") });

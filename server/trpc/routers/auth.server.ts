@@ -14,7 +14,7 @@ export const authRouter = router({
   register: publicProcedure
     .input(Credentials.extend({ locale: LocaleSchema }))
     .mutation(async ({ ctx, input }) => {
-      const user = await ctx.services.auth.register(input.email, input.password, input.locale, ctx.clientIp);
+      const user = await ctx.services.auth.register(input.email, input.password, input.locale, ctx.clientIp, ctx.budget.report);
       const issued = await ctx.services.auth.createSession(user.id, ctx.transport === "remix" ? "cookie" : "bearer");
       if (ctx.transport === "remix") ctx.setCookie(serializeSessionCookie(issued.token, issued.expiresAt, ctx.secure));
       return { user, ...(ctx.transport === "http" ? { token: issued.token } : {}), expiresAt: issued.expiresAt.toISOString() };
@@ -22,7 +22,7 @@ export const authRouter = router({
 
   /** Over /api/trpc returns a bearer token; from the web UI sets the session cookie instead. */
   login: publicProcedure.input(Credentials).mutation(async ({ ctx, input }) => {
-    const user = await ctx.services.auth.verifyCredentials(input.email, input.password, ctx.clientIp);
+    const user = await ctx.services.auth.verifyCredentials(input.email, input.password, ctx.clientIp, ctx.budget.report);
     const issued = await ctx.services.auth.createSession(user.id, ctx.transport === "remix" ? "cookie" : "bearer");
     if (ctx.transport === "remix") ctx.setCookie(serializeSessionCookie(issued.token, issued.expiresAt, ctx.secure));
     return { user, ...(ctx.transport === "http" ? { token: issued.token } : {}), expiresAt: issued.expiresAt.toISOString() };

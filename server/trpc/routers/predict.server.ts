@@ -3,13 +3,14 @@ import { z } from "zod/v4";
 import { wrongType } from "../../validation.ts";
 import { AppError } from "../../errors.ts";
 import { savePredictions } from "../../predictions/predictionHistory.server.ts";
+import { hasVisibleCharacters } from "../../text/visibleText.ts";
 import type { Context } from "../trpc.server.ts";
 import { protectedProcedure, publicProcedure, router } from "../trpc.server.ts";
 
 const TextSchema = z.string(wrongType("text must be a string"));
 
 function checkText(text: string, maxChars: number, field: string): string {
-  if (!text.trim()) throw new AppError("BAD_REQUEST", "predict.emptyText", "Enter some text to analyse (it is empty or only spaces)", field);
+  if (!hasVisibleCharacters(text)) throw new AppError("BAD_REQUEST", "predict.emptyText", "Enter some text to analyse (it is empty or only spaces)", field);
   if (text.length > maxChars) {
     throw new AppError("BAD_REQUEST", "predict.textTooLong", `Text is too long: ${text.length} characters, the limit is ${maxChars}`, field);
   }
@@ -22,16 +23,23 @@ function requireClassifier(ctx: Context) {
   return classifier;
 }
 
+/** Counts texts against the per-account and per-IP limits (anonymous visitors: their own, lower per-IP limit). */
+async function countPredictions(ctx: Context, texts: number): Promise<void> {
+  const { limits } = ctx.services;
+  if (!ctx.user) {
+    await limits.consume("anonymousPredictionsPerIp", ctx.clientIp, texts, ctx.budget.report);
+    return;
+  }
+  await limits.consume("predictionsPerIp", ctx.clientIp, texts, ctx.budget.report);
+  await limits.consume("predictionsPerAccount", ctx.user.id, texts, ctx.budget.report);
+}
+
 export const predictRouter = router({
   single: publicProcedure.input(z.object({ text: TextSchema })).mutation(async ({ ctx, input }) => {
     const text = checkText(input.text, ctx.services.config.MAX_TEXT_CHARS, "text");
     const classifier = requireClassifier(ctx);
-    if (!ctx.user) {
-      const limiter = ctx.services.anonymousPredictions;
-      const wait = limiter.blockedForSeconds(ctx.clientIp);
-      if (wait > 0) throw new AppError("TOO_MANY_REQUESTS", "predict.anonymousLimit", `Too many tries without an account; wait ${wait} s or log in`, undefined, wait);
-      limiter.record(ctx.clientIp);
-    }
+    ctx.budget.takeTexts(1, "text");
+    await countPredictions(ctx, 1);
     const [result] = await classifier.classify([text]);
     const id = ctx.user ? (await savePredictions(ctx.services.db.prisma, ctx.user.id, [{ text, result: result! }]))[0]! : null;
     return { id, text, ...result!, stored: id !== null };
@@ -46,6 +54,8 @@ export const predictRouter = router({
       }
       const texts = input.texts.map((t, i) => checkText(t, maxChars, `texts.${i}`));
       const classifier = requireClassifier(ctx);
+      ctx.budget.takeTexts(texts.length);
+      await countPredictions(ctx, texts.length);
       const results = await classifier.classify(texts);
       const ids = await savePredictions(ctx.services.db.prisma, ctx.user.id, texts.map((text, i) => ({ text, result: results[i]! })));
       return { results: results.map((r, i) => ({ id: ids[i]!, text: texts[i]!, ...r })) };

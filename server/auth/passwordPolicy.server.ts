@@ -1,0 +1,31 @@
+// What a new password must be: long enough, not too long, not one of the most common passwords
+// (server/auth/common-passwords.txt, built by scripts/build-common-passwords.ts) and not the e-mail itself.
+import { readFileSync } from "node:fs";
+import path from "node:path";
+import { AppError } from "../errors.ts";
+import { REPO_ROOT } from "../repoPaths.ts";
+
+export const MAX_PASSWORD_LENGTH = 256;
+export const COMMON_PASSWORDS_PATH = path.join(REPO_ROOT, "server", "auth", "common-passwords.txt");
+
+let common: Set<string> | null = null;
+function commonPasswords(): Set<string> {
+  return (common ??= new Set(readFileSync(COMMON_PASSWORDS_PATH, "utf8").split("\n").filter(Boolean)));
+}
+
+/** Throws a 400 AppError naming what is wrong with a new password; `email` is already normalised. */
+export function checkNewPassword(password: string, email: string, minLength: number): void {
+  if (password.length < minLength) {
+    throw new AppError("BAD_REQUEST", "auth.passwordTooShort", `Password must be at least ${minLength} characters`, "password");
+  }
+  if (password.length > MAX_PASSWORD_LENGTH) {
+    throw new AppError("BAD_REQUEST", "auth.passwordTooLong", `Password must be at most ${MAX_PASSWORD_LENGTH} characters`, "password");
+  }
+  const folded = password.normalize("NFC").trim().toLowerCase();
+  if (folded === email || folded === email.split("@")[0]) {
+    throw new AppError("BAD_REQUEST", "auth.passwordIsEmail", "Password must not be your email address", "password");
+  }
+  if (commonPasswords().has(folded)) {
+    throw new AppError("BAD_REQUEST", "auth.passwordTooCommon", "This password is one of the most common ones and easy to guess; choose another", "password");
+  }
+}
