@@ -1,0 +1,111 @@
+// A PostgreSQL outage, made real with a TCP proxy the test closes: answers are 503 with Retry-After and a
+// translated message (a page for a browser, JSON for the API) that shows nothing internal, the log gets one
+// line for the outage and one for the recovery, and the same server works again once the database is back.
+import net from "node:net";
+import { afterAll, beforeAll, describe, expect, it, vi } from "vitest";
+import { createScratchDatabase, startTestServer, trpcGet, trpcPost, type TestServer } from "../support/testServer.ts";
+
+/** Forwards a local port to PostgreSQL until `down()`; `up()` listens on the same port again. */
+class TcpProxy {
+  private server: net.Server | null = null;
+  private readonly sockets = new Set<net.Socket>();
+  port = 0;
+  constructor(private readonly target: { host: string; port: number }) {}
+
+  async up(): Promise<void> {
+    this.server = net.createServer((client) => {
+      const upstream = net.connect(this.target);
+      for (const s of [client, upstream]) {
+        this.sockets.add(s);
+        s.on("close", () => this.sockets.delete(s));
+        s.on("error", () => undefined);
+      }
+      client.pipe(upstream).pipe(client);
+    });
+    await new Promise<void>((resolve) => this.server!.listen(this.port, "127.0.0.1", resolve));
+    this.port = (this.server.address() as net.AddressInfo).port;
+  }
+
+  async down(): Promise<void> {
+    const closed = new Promise<void>((resolve) => this.server?.close(() => resolve()));
+    for (const s of this.sockets) s.destroy();
+    await closed;
+  }
+}
+
+const html = { accept: "text/html,application/xhtml+xml" };
+
+describe.skipIf(!process.env.TEST_DATABASE_URL)("PostgreSQL outage", () => {
+  let server: TestServer;
+  let proxy: TcpProxy;
+  let scratch: Awaited<ReturnType<typeof createScratchDatabase>>;
+  let bearer: Record<string, string>;
+  let cookie: string;
+  const errors = vi.spyOn(console, "error");
+
+  beforeAll(async () => {
+    scratch = await createScratchDatabase();
+    const url = new URL(scratch.url);
+    proxy = new TcpProxy({ host: url.hostname, port: Number(url.port || 5432) });
+    await proxy.up();
+    url.host = `127.0.0.1:${proxy.port}`;
+    server = await startTestServer("pglite", { DATABASE_URL: url.toString(), MODEL_ENABLED: "false", DATABASE_RETRY_AFTER_SECONDS: "2" }, { withUi: true });
+    const reg = await trpcPost(server.url, "auth.register", { email: "outage@example.com", password: "outage-password-1" });
+    bearer = { authorization: `Bearer ${reg.json.result.data.token}` };
+    const login = await fetch(`${server.url}/login`, {
+      method: "POST",
+      redirect: "manual",
+      headers: { "content-type": "application/x-www-form-urlencoded", origin: server.url },
+      body: new URLSearchParams({ email: "outage@example.com", password: "outage-password-1" }).toString(),
+    });
+    cookie = (login.headers.get("set-cookie") ?? "").split(";")[0]!;
+    expect(cookie).toMatch(/^camxuc_session=/);
+  });
+  afterAll(async () => {
+    await server?.close();
+    await proxy?.down().catch(() => undefined);
+    await scratch?.drop();
+  });
+
+  it("answers 503 with Retry-After and no internal text while the database is away, logging one line", async () => {
+    expect((await trpcGet(server.url, "history.list", bearer)).status).toBe(200);
+    errors.mockClear();
+    await proxy.down();
+    const answers = [];
+    for (let i = 0; i < 5; i++) {
+      answers.push(await trpcGet(server.url, "history.list", bearer)); // the token is checked in the database first
+      answers.push(await trpcPost(server.url, "auth.login", { email: "outage@example.com", password: "outage-password-1" }));
+    }
+    for (const answer of answers) {
+      expect(answer.status).toBe(503);
+      expect(answer.headers.get("retry-after")).toBe("2");
+      expect(answer.json.error.data.messageKey).toBe("error.databaseUnavailable");
+      const text = JSON.stringify(answer.json);
+      expect(text).not.toContain(String(proxy.port));
+      expect(text).not.toMatch(/prisma|127\.0\.0\.1|ECONN|stack/i);
+    }
+    const page = await fetch(`${server.url}/history`, { headers: { ...html, cookie } });
+    expect(page.status).toBe(503);
+    expect(page.headers.get("retry-after")).toBe("2");
+    const body = await page.text();
+    expect(body).toContain("Cơ sở dữ liệu tạm thời không truy cập được");
+    expect(body).not.toContain(String(proxy.port));
+    const lines = errors.mock.calls.map((call) => call.map(String).join(" "));
+    expect(lines.filter((l) => /database unavailable/.test(l))).toHaveLength(1);
+    expect(lines).toHaveLength(1);
+  });
+
+  it("works again without a restart once the database is back, logging the recovery once", async () => {
+    await proxy.up();
+    const deadline = Date.now() + 20_000;
+    let status = 0;
+    while (Date.now() < deadline && status !== 200) {
+      status = (await trpcGet(server.url, "history.list", bearer)).status;
+      if (status !== 200) await new Promise((r) => setTimeout(r, 250));
+    }
+    expect(status).toBe(200);
+    expect((await trpcPost(server.url, "auth.login", { email: "outage@example.com", password: "outage-password-1" })).status).toBe(200);
+    expect((await fetch(`${server.url}/history`, { headers: { ...html, cookie } })).status).toBe(200);
+    await vi.waitFor(() => expect(errors.mock.calls.map((c) => String(c[0])).filter((l) => /database available again/.test(l))).toHaveLength(1), { timeout: 10_000 });
+  });
+});
