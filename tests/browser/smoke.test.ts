@@ -26,6 +26,16 @@ async function submitCredentials(page: Page, email: string, password: string) {
 describe("browser smoke test", () => {
   let server: TestServer;
   let browser: Browser;
+  /** Content-Security-Policy violations and uncaught script errors on any page the tests open. */
+  const pageProblems: string[] = [];
+  const newPage = async (options: Parameters<Browser["newPage"]>[0]): Promise<Page> => {
+    const page: Page = await browser.newPage(options);
+    page.on("console", (message) => {
+      if (message.type() === "error" && /Content.Security.Policy|Refused to/i.test(message.text())) pageProblems.push(message.text());
+    });
+    page.on("pageerror", (error) => pageProblems.push(`${error.name}: ${error.message}`));
+    return page;
+  };
 
   beforeAll(async () => {
     if (!existsSync(CHROMIUM)) throw new Error(`${CHROMIUM} not found: install Debian's chromium (apt-get install chromium)`);
@@ -42,7 +52,7 @@ describe("browser smoke test", () => {
   });
 
   it("registers, logs out, logs in and switches language", async () => {
-    const page = await browser.newPage({ viewport: { width: 1200, height: 800 } });
+    const page = await newPage({ viewport: { width: 1200, height: 800 } });
     await page.goto(`${server.url}/register`);
     await expect(page.locator("h1").textContent()).resolves.toBe("Tạo tài khoản");
     expect(await page.title()).toBe("Tạo tài khoản · Cảm xúc");
@@ -84,7 +94,7 @@ describe("browser smoke test", () => {
   });
 
   it("keeps a signed-in user's analyses in a searchable history and draws them on the dashboard", async () => {
-    const page = await browser.newPage({ viewport: { width: 390, height: 844 }, isMobile: true });
+    const page = await newPage({ viewport: { width: 390, height: 844 }, isMobile: true });
     await page.goto(`${server.url}/register`);
     await submitCredentials(page, "lan@example.com", "mat-khau-cua-lan");
     await page.waitForSelector("[data-testid=predict-text]");
@@ -188,7 +198,7 @@ describe("browser smoke test", () => {
   });
 
   it("analyses a text on a 360 px phone screen", async () => {
-    const page = await browser.newPage({ viewport: { width: 360, height: 740 }, isMobile: true });
+    const page = await newPage({ viewport: { width: 360, height: 740 }, isMobile: true });
     await page.goto(server.url);
     expect(await page.evaluate(() => document.documentElement.scrollWidth)).toBeLessThanOrEqual(360);
     await page.fill("[data-testid=predict-text]", "Sản phẩm rất tốt, giao hàng nhanh, cảm ơn shop");
@@ -210,5 +220,9 @@ describe("browser smoke test", () => {
     await page.click("[data-testid=menu-toggle]");
     await page.waitForSelector("details[open] a[href='/login']");
     await page.close();
+  });
+
+  it("ran every page above under the Content-Security-Policy without a violation or a script error", () => {
+    expect(pageProblems).toEqual([]);
   });
 });
