@@ -117,6 +117,20 @@ describe.each(DATABASES)("hardening on %s", (database) => {
     expect(await server.services.db.prisma.user.count({ where: { email: { startsWith: "signup-" } } })).toBe(10);
   });
 
+  it("creates at most REGISTRATIONS_PER_IP_PER_HOUR accounts from 30 sign-ups in one tRPC batch request", async () => {
+    const procedures = Array(30).fill("auth.register").join(",");
+    const body = Object.fromEntries(Array.from({ length: 30 }, (_, i) => [String(i), { email: `batch-signup-${i}@example.com`, password: "a-fine-password-3" }]));
+    const res = await fetch(`${server.url}/api/trpc/${procedures}?batch=1`, {
+      method: "POST",
+      headers: { "content-type": "application/json", "x-forwarded-for": freshIp() },
+      body: JSON.stringify(body),
+    });
+    const results = (await res.json()) as Array<{ result?: unknown; error?: { data: { httpStatus: number } } }>;
+    expect(results.filter((r) => r.result)).toHaveLength(10);
+    expect(results.filter((r) => r.error?.data.httpStatus === 429)).toHaveLength(20);
+    expect(await server.services.db.prisma.user.count({ where: { email: { startsWith: "batch-signup-" } } })).toBe(10);
+  });
+
   it("counts sign-up answers that reveal an existing account against the sign-up limit", async () => {
     const ip = freshIp();
     await register("known@example.com", "a-fine-password-4");
