@@ -23,6 +23,7 @@ const DATABASE = values.database === "postgres" ? "postgres" : "pglite";
 type Kind = "predict" | "history" | "login";
 const latencies: Record<Kind, number[]> = { predict: [], history: [], login: [] };
 const counts = { ok: 0, predictOk: 0, status4xx: 0, status5xx: 0, connectionErrors: 0 };
+const errorSamples: string[] = [];
 
 function request(agent: http.Agent, port: number, method: "GET" | "POST", pathName: string, body?: unknown, headers: Record<string, string> = {}) {
   return new Promise<{ status: number; json: any }>((resolve, reject) => {
@@ -133,8 +134,9 @@ await Promise.all(
           if (kind === "predict") counts.predictOk++;
           if (kind === "login") c.token = res.json.result.data.token;
         }
-      } catch {
+      } catch (error) {
         counts.connectionErrors++;
+        if (errorSamples.length < 5) errorSamples.push(`${kind} after ${((Date.now() - started) / 1000).toFixed(1)} s: ${(error as { code?: string }).code ?? ""} ${(error as Error).message}`);
       }
     }
   }),
@@ -166,6 +168,7 @@ for (const kind of Object.keys(latencies) as Kind[]) {
   console.log(`  ${kind.padEnd(8)} ${String(sorted.length).padStart(6)}  p50 ${ms(percentile(sorted, 50))}, p99 ${ms(percentile(sorted, 99))}`);
 }
 console.log(`answers: ${counts.ok} 2xx, ${counts.status4xx} 4xx, ${counts.status5xx} 5xx, ${counts.connectionErrors} connection errors`);
+for (const sample of errorSamples) console.log(`  connection error: ${sample}`);
 console.log(`stored predictions: ${stored}; 2xx prediction answers: ${counts.predictOk} (${stored === counts.predictOk ? "equal: nothing lost, nothing duplicated" : "DIFFERENT"})`);
 console.log(`server exit code after SIGTERM: ${exitCode}`);
 process.exit(counts.status5xx === 0 && counts.connectionErrors === 0 && stored === counts.predictOk && exitCode === 0 ? 0 : 1);
