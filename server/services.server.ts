@@ -1,5 +1,7 @@
 // The long-lived parts of the server, created once at start and closed at shutdown.
 import type { Config } from "./config.server.ts";
+import { AccountService } from "./auth/accountService.server.ts";
+import { ApiTokenService } from "./auth/apiTokens.server.ts";
 import { AuthService } from "./auth/authService.server.ts";
 import { openDatabase, type Database } from "./db/client.server.ts";
 import type { Classifier } from "./inference/classifier.server.ts";
@@ -12,6 +14,8 @@ export type AppServices = {
   config: Config;
   db: Database;
   auth: AuthService;
+  apiTokens: ApiTokenService;
+  account: AccountService;
   /** Null only when MODEL_ENABLED=false. */
   classifier: Classifier | null;
   /** Predictions by visitors without an account, per client IP per minute. */
@@ -27,6 +31,7 @@ export async function createServices(
   // Load the model first: a broken model folder should stop start-up before anything touches the database.
   const classifier = await loadClassifier(config);
   const db = await openDatabase({ databaseUrl: config.DATABASE_URL, dataDir: config.dataDir });
+  const apiTokens = new ApiTokenService(db.prisma, { maxPerUser: config.API_TOKENS_PER_USER, maxDays: config.API_TOKEN_MAX_DAYS });
   const auth = new AuthService(db.prisma, {
     sessionTtlHours: config.SESSION_TTL_HOURS,
     minPasswordLength: config.MIN_PASSWORD_LENGTH,
@@ -34,10 +39,11 @@ export async function createServices(
     maxFailuresPerAccount: config.LOGIN_MAX_FAILURES_PER_ACCOUNT,
     failureWindowMinutes: config.LOGIN_FAILURE_WINDOW_MINUTES,
     registrationsPerIpPerHour: config.REGISTRATIONS_PER_IP_PER_HOUR,
-  });
+  }, apiTokens);
+  const account = new AccountService(db.prisma, auth, apiTokens);
   const anonymousPredictions = new SlidingWindowCounter(config.ANONYMOUS_PREDICTIONS_PER_MINUTE, 60_000);
   const terms = new TermCounter(loadWordDictionary(SEGMENTER_WORDS_PATH), loadStopwords(STOPWORDS_PATH));
-  return { config, db, auth, classifier, anonymousPredictions, terms };
+  return { config, db, auth, apiTokens, account, classifier, anonymousPredictions, terms };
 }
 
 export async function closeServices(services: AppServices): Promise<void> {

@@ -8,6 +8,7 @@ import type { PrismaClient } from "../db/generated/client.ts";
 import { AppError } from "../errors.ts";
 import { SlidingWindowCounter } from "../rateLimit/slidingWindowCounter.server.ts";
 import { dummyPasswordHash, hashPassword, verifyPassword } from "./passwords.server.ts";
+import type { ApiTokenService } from "./apiTokens.server.ts";
 import { PrismaLuciaAdapter } from "./prismaLuciaAdapter.server.ts";
 import { generateSessionToken, looksLikeSessionToken, sessionIdFromToken } from "./sessionTokens.server.ts";
 
@@ -16,7 +17,9 @@ export const MAX_PASSWORD_LENGTH = 256;
 
 export type SessionKind = "cookie" | "bearer";
 export type AuthUser = { id: string; email: string; locale: string };
-export type AuthSession = { id: string; expiresAt: Date; kind: SessionKind; fresh: boolean };
+/** How a request authenticated: a login session (cookie or bearer) or a personal API token (`id` is the token's id). */
+export type AuthKind = SessionKind | "apiToken";
+export type AuthSession = { id: string; expiresAt: Date | null; kind: AuthKind; fresh: boolean };
 export type IssuedSession = { token: string; expiresAt: Date };
 
 export type AuthOptions = {
@@ -56,6 +59,7 @@ export class AuthService {
   constructor(
     private readonly prisma: PrismaClient,
     private readonly options: AuthOptions,
+    private readonly apiTokens: ApiTokenService,
   ) {
     this.lucia = new Lucia(new PrismaLuciaAdapter(prisma), {
       sessionExpiresIn: new TimeSpan(options.sessionTtlHours, "h"),
@@ -73,12 +77,13 @@ export class AuthService {
     return this.options.sessionTtlHours * 3600;
   }
 
-  private checkPassword(password: string): void {
+  /** The policy for a new password (length limits); throws an AppError naming the field. */
+  checkPassword(password: string, field = "password"): void {
     if (password.length < this.options.minPasswordLength) {
-      throw new AppError("BAD_REQUEST", "auth.passwordTooShort", `Password must be at least ${this.options.minPasswordLength} characters`, "password");
+      throw new AppError("BAD_REQUEST", "auth.passwordTooShort", `Password must be at least ${this.options.minPasswordLength} characters`, field);
     }
     if (password.length > MAX_PASSWORD_LENGTH) {
-      throw new AppError("BAD_REQUEST", "auth.passwordTooLong", `Password must be at most ${MAX_PASSWORD_LENGTH} characters`, "password");
+      throw new AppError("BAD_REQUEST", "auth.passwordTooLong", `Password must be at most ${MAX_PASSWORD_LENGTH} characters`, field);
     }
   }
 
@@ -132,8 +137,14 @@ export class AuthService {
     return { token, expiresAt: session.expiresAt };
   }
 
-  /** Resolves a token to its session and user, renewing the expiry when half of it has passed. */
-  async validateToken(token: string): Promise<{ user: AuthUser; session: AuthSession } | null> {
+  /**
+   * Resolves a login token, or from the Authorization header a personal API token too (never from a
+   * cookie), to its session and user (null: unknown, expired or revoked), renewing a login session's expiry
+   * when half of it has passed.
+   */
+  async validateToken(token: string, from: "bearer" | "cookie"): Promise<{ user: AuthUser; session: AuthSession } | null> {
+    const apiToken = from === "bearer" ? await this.apiTokens.validate(token) : null;
+    if (apiToken) return { user: apiToken.user, session: { id: apiToken.tokenId, expiresAt: apiToken.expiresAt, kind: "apiToken", fresh: false } };
     if (!looksLikeSessionToken(token)) return null;
     const { session, user } = await this.lucia.validateSession(sessionIdFromToken(token));
     if (!session || !user) return null;

@@ -7,8 +7,11 @@ import express from "express";
 import { appRouter, createCaller } from "../trpc/root.server.ts";
 import { createRequestContext } from "../trpc/requestContext.server.ts";
 import type { AppServices } from "../services.server.ts";
+import { apiErrorHandler } from "./apiErrors.server.ts";
+import { cors } from "./cors.server.ts";
 import { originCheck } from "./originCheck.server.ts";
 import { restApi } from "./restApi.server.ts";
+import { swaggerUi } from "./swaggerUi.server.ts";
 import { REPO_ROOT } from "../repoPaths.ts";
 import { formatNumber, translate, type Lang } from "../i18n/messages.ts";
 
@@ -27,6 +30,8 @@ export function createHttpApp(services: AppServices, build: ServerBuild | null):
     res.status(database && model ? 200 : 503).json({ status: database && model ? "ready" : "not ready", database, model });
   });
 
+  app.use("/api", cors(config.CORS_ORIGINS));
+
   app.use((req, res, next) => {
     const length = Number(req.headers["content-length"] ?? 0);
     if (length > config.MAX_BODY_BYTES) {
@@ -34,12 +39,12 @@ export function createHttpApp(services: AppServices, build: ServerBuild | null):
       res.status(413);
       // a form posted without JavaScript lands on this answer, so a browser gets a page rather than JSON
       if (req.accepts(["json", "html"]) === "html") res.type("html").send(bodyTooLargePage(length, config.MAX_BODY_BYTES));
-      else res.json({ error: { message, messageKey: "error.bodyTooLarge" } });
+      else res.json({ error: { code: "PAYLOAD_TOO_LARGE", message, messageKey: "error.bodyTooLarge", field: null } });
       return;
     }
     next();
   });
-  app.use(originCheck);
+  app.use(originCheck(config.CORS_ORIGINS));
 
   const requestFacts = (req: express.Request, res: express.Response, transport: "http" | "remix") => ({
     authorization: req.headers.authorization,
@@ -63,6 +68,8 @@ export function createHttpApp(services: AppServices, build: ServerBuild | null):
   );
 
   app.use("/api", restApi(services, (req, res) => createRequestContext(services, requestFacts(req, res, "http"))));
+
+  app.use("/docs", swaggerUi());
 
   app.use("/build", express.static(path.join(REPO_ROOT, "public", "build"), { immutable: true, maxAge: "1y" }));
   app.use(express.static(path.join(REPO_ROOT, "public"), { maxAge: "1h" }));
@@ -90,6 +97,7 @@ export function createHttpApp(services: AppServices, build: ServerBuild | null):
       }),
     );
   }
+  app.use(apiErrorHandler);
   return app;
 }
 
