@@ -62,6 +62,10 @@ export function openApiDocument(baseUrl: string, options: { paths?: ZodOpenApiPa
   return document;
 }
 
+function bodyError(code: string, message: string, messageKey: string) {
+  return { error: { code, message, messageKey, field: null } };
+}
+
 /** Mounts /api/openapi.json and the generated REST routes; mount hand-written /api routes before this. */
 export function restApi(services: AppServices, createContext: (req: express.Request, res: express.Response) => Promise<Context>): express.Router {
   const api = express.Router();
@@ -80,6 +84,20 @@ export function restApi(services: AppServices, createContext: (req: express.Requ
       if (error.code === "INTERNAL_SERVER_ERROR") console.error(`REST ${path ?? req.url ?? "?"} failed:`, error.cause ?? error);
     },
     responseMeta: ({ errors }) => (errors[0] ? { status: getHTTPStatusCodeFromError(errors[0]), headers: apiErrorHeaders(errors[0]) } : {}),
+  });
+  // `curl -X POST .../auth/logout` sends no body and no Content-Type: an empty body is an empty JSON object, not a 415.
+  api.use((req, _res, next) => {
+    const empty = !req.headers["content-type"] && !req.headers["transfer-encoding"] && Number(req.headers["content-length"] ?? 0) === 0;
+    if (empty && (req.method === "POST" || req.method === "PUT")) req.headers["content-type"] = "application/json";
+    next();
+  });
+  // Parsed here rather than by the generator, which reads only an exact "application/json" (no charset).
+  api.use(express.json({ limit: services.config.MAX_BODY_BYTES, type: (req) => /^application\/json\b/i.test(req.headers["content-type"] ?? "") }));
+  api.use((error: unknown, _req: express.Request, res: express.Response, next: express.NextFunction) => {
+    const type = (error as { type?: string }).type;
+    if (type === "entity.too.large") return res.status(413).json(bodyError("PAYLOAD_TOO_LARGE", "Request body too large", "error.bodyTooLarge"));
+    if (type === "entity.parse.failed") return res.status(400).json(bodyError("PARSE_ERROR", "The body is not valid JSON", "error.invalidJson"));
+    next(error);
   });
   api.use((req, res) => {
     const end = res.end.bind(res) as (chunk?: unknown) => express.Response;

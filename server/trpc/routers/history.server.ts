@@ -12,7 +12,11 @@ const ListInput = z
     label: z.string(wrongType("label must be a string")).trim().max(64, "label is too long").nullish(),
     cursor: z.string(wrongType("cursor must be a string")).max(200, "cursor is not one this server gave out").nullish(),
     limit: z.number(wrongType("limit must be a number")).int("limit must be a whole number").min(1, "limit must be at least 1").optional(),
-    withCounts: z.boolean(wrongType("withCounts must be true or false")).default(true),
+    // "true"/"false" too: REST passes it in the query string, where a plain boolean would be coerced ("false" is truthy).
+    withCounts: z
+      .union([z.boolean(), z.enum(["true", "false"])], wrongType("withCounts must be true or false"))
+      .transform((v) => v === true || v === "true")
+      .default(true),
   })
   .prefault({});
 
