@@ -91,6 +91,7 @@ export function createHttpApp(services: AppServices, build: ServerBuild | null):
               minPasswordLength: config.MIN_PASSWORD_LENGTH,
               searchMaxChars: config.SEARCH_MAX_CHARS,
               historyMaxPageSize: config.HISTORY_MAX_PAGE_SIZE,
+              apiTokenMaxDays: config.API_TOKEN_MAX_DAYS,
             },
           };
         },
