@@ -120,6 +120,11 @@ describe("settings and API docs in a browser", () => {
     });
     const { token } = (await created.json()) as { token: string };
 
+    // Web pages refuse a bad bearer token as the API does (a browser never sends one; a script might).
+    const page401 = await fetch(`${server.url}/history`, { headers: { authorization: "Bearer forged", accept: "application/json" } });
+    expect(page401.status).toBe(401);
+    expect(((await page401.json()) as any).error).toMatchObject({ code: "UNAUTHORIZED", messageKey: "auth.invalidToken" });
+
     const page = await browser.newPage({ viewport: { width: 1200, height: 900 } });
     const hosts = new Set<string>();
     page.on("request", (request) => hosts.add(new URL(request.url()).host));
