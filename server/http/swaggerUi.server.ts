@@ -30,7 +30,8 @@ const INITIALIZER = `window.onload = function () {
     url: "/api/openapi.json",
     dom_id: "#swagger-ui",
     deepLinking: true,
-    persistAuthorization: true,
+    // The token typed into "Authorize" stays in memory only: not in localStorage, where any script on our origin could read it.
+    persistAuthorization: false,
     tryItOutEnabled: false,
     presets: [SwaggerUIBundle.presets.apis, SwaggerUIStandalonePreset],
     plugins: [SwaggerUIBundle.plugins.DownloadUrl],
