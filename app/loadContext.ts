@@ -14,6 +14,7 @@ declare module "@remix-run/node" {
       minPasswordLength: number;
       searchMaxChars: number;
       historyMaxPageSize: number;
+      apiTokenMaxDays: number;
     };
   }
 }

@@ -24,7 +24,8 @@ const NAV = [
   { to: "/history", key: "nav.history", auth: true },
   { to: "/batch", key: "nav.batch", auth: true },
   { to: "/settings", key: "nav.settings", auth: true },
-  { to: "/docs", key: "nav.docs", auth: false },
+  // Swagger UI is served by Express, not Remix: the browser must load it as a new document.
+  { to: "/docs", key: "nav.docs", auth: false, reloadDocument: true },
 ] as const;
 
 function LanguageSwitch({ lang }: { lang: Lang }) {
@@ -64,7 +65,7 @@ function Shell({ children }: { children: React.ReactNode }) {
           <Link to="/" className="text-lg font-bold text-orange-700">{t("app.name")}</Link>
           <nav className="hidden flex-1 gap-1 md:flex" aria-label="main">
             {links.map((item) => (
-              <NavLink key={item.to} to={item.to} end className={navClass}>{t(item.key)}</NavLink>
+              <NavLink key={item.to} to={item.to} end reloadDocument={"reloadDocument" in item} className={navClass}>{t(item.key)}</NavLink>
             ))}
           </nav>
           <div className="ml-auto flex items-center gap-2 md:ml-0">
@@ -74,7 +75,7 @@ function Shell({ children }: { children: React.ReactNode }) {
               <summary className="cursor-pointer list-none rounded-md border border-slate-300 px-2 py-1 text-sm" data-testid="menu-toggle">☰ {t("nav.menu")}</summary>
               <div className="absolute right-0 z-10 mt-2 w-56 rounded-md border border-slate-200 bg-white p-2 shadow-lg">
                 {links.map((item) => (
-                  <NavLink key={item.to} to={item.to} end className={navClass}>{t(item.key)}</NavLink>
+                  <NavLink key={item.to} to={item.to} end reloadDocument={"reloadDocument" in item} className={navClass}>{t(item.key)}</NavLink>
                 ))}
                 <div className="mt-2 flex flex-col gap-1 border-t border-slate-100 pt-2">{account}</div>
               </div>

@@ -5,6 +5,14 @@ import { DEFAULT_MODEL_DIR } from "./repoPaths.ts";
 
 const BODY_ENVELOPE_BYTES = 65_536;
 
+function isOrigin(value: string): boolean {
+  try {
+    return new URL(value).origin === value;
+  } catch {
+    return false;
+  }
+}
+
 const positiveInt = (fallback: number) => z.coerce.number().int().positive().default(fallback);
 
 const EnvSchema = z.object({
@@ -50,6 +58,15 @@ const EnvSchema = z.object({
   LOGIN_FAILURE_WINDOW_MINUTES: positiveInt(15),
   REGISTRATIONS_PER_IP_PER_HOUR: positiveInt(10),
   ANONYMOUS_PREDICTIONS_PER_MINUTE: positiveInt(20),
+  API_TOKENS_PER_USER: positiveInt(20),
+  API_TOKEN_MAX_DAYS: positiveInt(365),
+  API_TOKEN_NAME_MAX_CHARS: positiveInt(100),
+  /** Comma-separated origins (e.g. https://app.example.com) whose browser apps may call /api; empty: CORS off. */
+  CORS_ORIGINS: z
+    .string()
+    .default("")
+    .transform((v) => v.split(",").map((o) => o.trim()).filter(Boolean))
+    .refine((origins) => origins.every(isOrigin), "must be a comma-separated list of origins like https://app.example.com (scheme, host and port; no path)"),
   MIN_PASSWORD_LENGTH: z.coerce.number().int().min(8).default(8),
   /** Hardening (issue 14): limits that hold under parallel and batched requests. */
   LOGIN_REQUESTS_PER_IP_PER_MINUTE: positiveInt(30),

@@ -1,5 +1,7 @@
 // The long-lived parts of the server, created once at start and closed at shutdown.
 import type { Config } from "./config.server.ts";
+import { AccountService } from "./auth/accountService.server.ts";
+import { ApiTokenService } from "./auth/apiTokens.server.ts";
 import { AuthService } from "./auth/authService.server.ts";
 import { openDatabase, type Database } from "./db/client.server.ts";
 import { DatabaseOutage } from "./db/databaseOutage.server.ts";
@@ -13,6 +15,8 @@ export type AppServices = {
   config: Config;
   db: Database;
   auth: AuthService;
+  apiTokens: ApiTokenService;
+  account: AccountService;
   /** Null only when MODEL_ENABLED=false. */
   classifier: Classifier | null;
   /** Every counted limit: logins, sign-ups, predictions (shared by instances on PostgreSQL). */
@@ -31,13 +35,15 @@ export async function createServices(
   const classifier = await loadClassifier(config);
   const db = await openDatabase({ databaseUrl: config.DATABASE_URL, dataDir: config.dataDir });
   const limits = new RateLimits(config, db.pool);
+  const apiTokens = new ApiTokenService(db.prisma, { maxPerUser: config.API_TOKENS_PER_USER, maxDays: config.API_TOKEN_MAX_DAYS });
   const auth = new AuthService(db.prisma, limits, {
     sessionTtlHours: config.SESSION_TTL_HOURS,
     minPasswordLength: config.MIN_PASSWORD_LENGTH,
-  });
+  }, apiTokens);
+  const account = new AccountService(db.prisma, auth, apiTokens);
   const terms = new TermCounter(loadWordDictionary(SEGMENTER_WORDS_PATH), loadStopwords(STOPWORDS_PATH));
   const databaseOutage = new DatabaseOutage(() => db.prisma.$queryRaw`SELECT 1`, config.DATABASE_RETRY_AFTER_SECONDS);
-  return { config, db, auth, classifier, limits, databaseOutage, terms };
+  return { config, db, auth, apiTokens, account, classifier, limits, databaseOutage, terms };
 }
 
 export async function closeServices(services: AppServices): Promise<void> {

@@ -9,6 +9,7 @@ import { AppError } from "../errors.ts";
 import type { LimitState, RateLimits } from "../rateLimit/rateLimits.server.ts";
 import { checkNewPassword, MAX_PASSWORD_LENGTH } from "./passwordPolicy.server.ts";
 import { dummyPasswordHash, hashPassword, verifyPassword } from "./passwords.server.ts";
+import type { ApiTokenService } from "./apiTokens.server.ts";
 import { PrismaLuciaAdapter } from "./prismaLuciaAdapter.server.ts";
 import { generateSessionToken, looksLikeSessionToken, sessionIdFromToken } from "./sessionTokens.server.ts";
 
@@ -17,7 +18,9 @@ export { MAX_PASSWORD_LENGTH };
 
 export type SessionKind = "cookie" | "bearer";
 export type AuthUser = { id: string; email: string; locale: string };
-export type AuthSession = { id: string; expiresAt: Date; kind: SessionKind; fresh: boolean };
+/** How a request authenticated: a login session (cookie or bearer) or a personal API token (`id` is the token's id). */
+export type AuthKind = SessionKind | "apiToken";
+export type AuthSession = { id: string; expiresAt: Date | null; kind: AuthKind; fresh: boolean };
 export type IssuedSession = { token: string; expiresAt: Date };
 
 export type AuthOptions = {
@@ -53,6 +56,7 @@ export class AuthService {
     private readonly prisma: PrismaClient,
     private readonly limits: RateLimits,
     private readonly options: AuthOptions,
+    private readonly apiTokens: ApiTokenService,
   ) {
     this.lucia = new Lucia(new PrismaLuciaAdapter(prisma), {
       sessionExpiresIn: new TimeSpan(options.sessionTtlHours, "h"),
@@ -66,10 +70,15 @@ export class AuthService {
     return this.options.sessionTtlHours * 3600;
   }
 
+  /** The policy for a new password (length, not common, not the e-mail); throws an AppError naming the field. */
+  checkPassword(password: string, email: string, field = "password"): void {
+    checkNewPassword(password, normalizeEmail(email), this.options.minPasswordLength, field);
+  }
+
   /** New accounts per client IP are limited: each costs an argon2 hash, and mass sign-ups are abuse. */
   async register(email: string, password: string, locale: string, ip: string, report?: LimitReport): Promise<AuthUser> {
     const normalized = normalizeEmail(email);
-    checkNewPassword(password, normalized, this.options.minPasswordLength);
+    this.checkPassword(password, normalized);
     // Counted before the address is looked up: an answer saying it already has an account costs a sign-up too,
     // so the sign-up form cannot be used to test which addresses have accounts without limit.
     await this.limits.consume("registrationsPerIp", ip, 1, report);
@@ -111,8 +120,14 @@ export class AuthService {
     return { token, expiresAt: session.expiresAt };
   }
 
-  /** Resolves a token to its session and user, renewing the expiry when half of it has passed. */
-  async validateToken(token: string): Promise<{ user: AuthUser; session: AuthSession } | null> {
+  /**
+   * Resolves a login token, or from the Authorization header a personal API token too (never from a
+   * cookie), to its session and user (null: unknown, expired or revoked), renewing a login session's expiry
+   * when half of it has passed.
+   */
+  async validateToken(token: string, from: "bearer" | "cookie"): Promise<{ user: AuthUser; session: AuthSession } | null> {
+    const apiToken = from === "bearer" ? await this.apiTokens.validate(token) : null;
+    if (apiToken) return { user: apiToken.user, session: { id: apiToken.tokenId, expiresAt: apiToken.expiresAt, kind: "apiToken", fresh: false } };
     if (!looksLikeSessionToken(token)) return null;
     const { session, user } = await this.lucia.validateSession(sessionIdFromToken(token));
     if (!session || !user) return null;

@@ -14,18 +14,18 @@ function commonPasswords(): Set<string> {
 }
 
 /** Throws a 400 AppError naming what is wrong with a new password; `email` is already normalised. */
-export function checkNewPassword(password: string, email: string, minLength: number): void {
+export function checkNewPassword(password: string, email: string, minLength: number, field = "password"): void {
   if (password.length < minLength) {
-    throw new AppError("BAD_REQUEST", "auth.passwordTooShort", `Password must be at least ${minLength} characters`, "password");
+    throw new AppError("BAD_REQUEST", "auth.passwordTooShort", `Password must be at least ${minLength} characters`, field);
   }
   if (password.length > MAX_PASSWORD_LENGTH) {
-    throw new AppError("BAD_REQUEST", "auth.passwordTooLong", `Password must be at most ${MAX_PASSWORD_LENGTH} characters`, "password");
+    throw new AppError("BAD_REQUEST", "auth.passwordTooLong", `Password must be at most ${MAX_PASSWORD_LENGTH} characters`, field);
   }
   const folded = password.normalize("NFC").trim().toLowerCase();
   if (folded === email || folded === email.split("@")[0]) {
-    throw new AppError("BAD_REQUEST", "auth.passwordIsEmail", "Password must not be your email address", "password");
+    throw new AppError("BAD_REQUEST", "auth.passwordIsEmail", "Password must not be your email address", field);
   }
   if (commonPasswords().has(folded)) {
-    throw new AppError("BAD_REQUEST", "auth.passwordTooCommon", "This password is one of the most common ones and easy to guess; choose another", "password");
+    throw new AppError("BAD_REQUEST", "auth.passwordTooCommon", "This password is one of the most common ones and easy to guess; choose another", field);
   }
 }

@@ -7,8 +7,11 @@ import express from "express";
 import { appRouter, createCaller } from "../trpc/root.server.ts";
 import { createRequestContext } from "../trpc/requestContext.server.ts";
 import type { AppServices } from "../services.server.ts";
+import { apiErrorHandler } from "./apiErrors.server.ts";
+import { cors } from "./cors.server.ts";
 import { originCheck } from "./originCheck.server.ts";
 import { restApi } from "./restApi.server.ts";
+import { swaggerUi } from "./swaggerUi.server.ts";
 import { REPO_ROOT } from "../repoPaths.ts";
 import { bodyLimit } from "./bodyLimit.server.ts";
 import { errorAnswers, remixCaller, retryAfterOn503 } from "./errorAnswers.server.ts";
@@ -32,10 +35,11 @@ export function createHttpApp(services: AppServices, build: ServerBuild | null):
     res.status(database && model ? 200 : 503).json({ status: database && model ? "ready" : "not ready", database, model });
   });
 
+  app.use("/api", cors(config.CORS_ORIGINS));
   // Routes that take larger bodies mount their own bodyLimit(...) above this line.
   app.use(bodyLimit(config.MAX_BODY_BYTES));
   app.use(retryAfterOn503(config.DATABASE_RETRY_AFTER_SECONDS));
-  app.use(originCheck);
+  app.use(originCheck(config.CORS_ORIGINS));
 
   const requestFacts = (req: express.Request, res: express.Response, transport: "http" | "remix") => ({
     authorization: req.headers.authorization,
@@ -62,6 +66,8 @@ export function createHttpApp(services: AppServices, build: ServerBuild | null):
 
   app.use("/api", restApi(services, (req, res) => createRequestContext(services, requestFacts(req, res, "http"))));
 
+  app.use("/docs", swaggerUi());
+
   app.use("/build", express.static(path.join(REPO_ROOT, "public", "build"), { immutable: true, maxAge: "1y" }));
   app.use(express.static(path.join(REPO_ROOT, "public"), { maxAge: "1h" }));
 
@@ -83,12 +89,14 @@ export function createHttpApp(services: AppServices, build: ServerBuild | null):
               minPasswordLength: config.MIN_PASSWORD_LENGTH,
               searchMaxChars: config.SEARCH_MAX_CHARS,
               historyMaxPageSize: config.HISTORY_MAX_PAGE_SIZE,
+              apiTokenMaxDays: config.API_TOKEN_MAX_DAYS,
             },
           };
         },
       }),
     );
   }
+  app.use(apiErrorHandler);
   app.use(errorAnswers(services));
   return app;
 }

@@ -45,7 +45,7 @@ function refuse(req: Request, res: Response, sent: number, limit: number): void 
     res.status(413).set("Connection", "close");
     // a form posted without JavaScript lands on this answer, so a browser gets a page rather than JSON
     if (req.accepts(["json", "html"]) === "html") res.type("html").send(bodyTooLargePage(sent, limit));
-    else res.json({ error: { message: `Request body too large: ${sent > limit ? `more than ${limit}` : sent} bytes, the limit is ${limit}`, messageKey: "error.bodyTooLarge" } });
+    else res.json({ error: { code: "PAYLOAD_TOO_LARGE", message: `Request body too large: ${sent > limit ? `more than ${limit}` : sent} bytes, the limit is ${limit}`, messageKey: "error.bodyTooLarge", field: null } });
   }
   // Whoever was reading the body is left waiting; closing the connection ends it (and frees the request).
   const timer = setTimeout(() => socket.destroy(), LINGER_MS);

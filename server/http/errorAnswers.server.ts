@@ -20,17 +20,17 @@ export function errorAnswers(services: AppServices): ErrorRequestHandler {
     const unavailable = unavailableFrom(services, error);
     if (unavailable) {
       res.status(503).set("Retry-After", String(unavailable.retryAfterSeconds ?? services.config.DATABASE_RETRY_AFTER_SECONDS));
-      return send(req, res, unavailable.messageKey, unavailable.message);
+      return send(req, res, "SERVICE_UNAVAILABLE", unavailable.messageKey, unavailable.message);
     }
     console.error(`${req.method} ${req.path} failed:`, error);
     res.status(500);
-    send(req, res, "error.internal", "Internal server error");
+    send(req, res, "INTERNAL_SERVER_ERROR", "error.internal", "Internal server error");
   };
 }
 
-function send(req: Request, res: Response, messageKey: string, message: string): void {
+function send(req: Request, res: Response, code: string, messageKey: string, message: string): void {
   if (req.accepts(["json", "html"]) !== "html") {
-    res.json({ error: { message, messageKey } });
+    res.json({ error: { code, message, messageKey, field: null } });
     return;
   }
   const text = (lang: "vi" | "en") => `<p lang="${lang}">${translate(lang, messageKey)}</p>`;

@@ -20,8 +20,10 @@ function sameOrigin(url: string | undefined, origin: string): boolean | null {
   }
 }
 
-export function originCheck(req: Request, res: Response, next: NextFunction): void {
+/** `trustedOrigins`: the CORS allow-list, whose apps may post to us from their own origin. */
+export const originCheck = (trustedOrigins: readonly string[] = []) => (req: Request, res: Response, next: NextFunction): void => {
   if (SAFE_METHODS.has(req.method) || req.headers.authorization) return next();
+  if (req.headers.origin && trustedOrigins.includes(req.headers.origin)) return next();
   const host = req.headers["x-forwarded-host"] && req.app.get("trust proxy") ? String(req.headers["x-forwarded-host"]).split(",")[0]!.trim() : req.headers.host;
   // req.protocol is https behind a trusted proxy that says so (X-Forwarded-Proto), else what the socket is.
   const origin = `${req.protocol}://${host ?? ""}`;
@@ -35,9 +37,9 @@ export function originCheck(req: Request, res: Response, next: NextFunction): vo
       res.status(403).type("html").send(REFUSED_PAGE);
     } else {
       const message = "Cross-site request refused: the Origin (or Referer) header is missing or does not match this site";
-      res.status(403).json({ error: { message, messageKey: "error.badOrigin" } });
+      res.status(403).json({ error: { code: "FORBIDDEN", message, messageKey: "error.badOrigin", field: null } });
     }
     return;
   }
   next();
-}
+};

@@ -1,9 +1,15 @@
 // Builds the tRPC context for one request: resolves the user from the bearer header or the session cookie.
 import { readSessionCookie, serializeBlankSessionCookie, serializeSessionCookie } from "../auth/sessionCookie.server.ts";
-import { TRPCError } from "@trpc/server";
 import { RequestBudget } from "../rateLimit/requestBudget.server.ts";
 import type { AppServices } from "../services.server.ts";
-import { createContextInner, type Context, type Transport } from "./trpc.server.ts";
+import { AppError } from "../errors.ts";
+import { createContextInner, toTRPCError, type Context, type Transport } from "./trpc.server.ts";
+
+function invalidTokenError() {
+  return toTRPCError(
+    new AppError("UNAUTHORIZED", "auth.invalidToken", "The bearer token is invalid, expired or revoked: log in again or create a new API token"),
+  );
+}
 
 export type RequestFacts = {
   authorization: string | undefined;
@@ -17,14 +23,18 @@ export type RequestFacts = {
 export async function createRequestContext(services: AppServices, facts: RequestFacts): Promise<Context> {
   const bearer = services.auth.readBearerToken(facts.authorization);
   const cookieToken = bearer ? null : readSessionCookie(facts.cookie);
-  const token = bearer ?? cookieToken;
-  const resolved = token ? await services.auth.validateToken(token).catch((error: unknown) => {
-    const unavailable = services.databaseOutage.classify(error);
-    if (unavailable) throw new TRPCError({ code: "SERVICE_UNAVAILABLE", message: unavailable.message, cause: unavailable });
-    throw error;
-  }) : null;
+  const validate = (token: string, from: "bearer" | "cookie") =>
+    services.auth.validateToken(token, from).catch((error: unknown) => {
+      const unavailable = services.databaseOutage.classify(error);
+      if (unavailable) throw toTRPCError(unavailable);
+      throw error;
+    });
+  const resolved = bearer ? await validate(bearer, "bearer") : cookieToken ? await validate(cookieToken, "cookie") : null;
+  // A script that presents a token expects to act as its owner: carrying on anonymously would hide the
+  // problem (predictions answered but not stored), so a bad token is refused wherever it is presented.
+  if (bearer && !resolved) throw invalidTokenError();
   if (cookieToken && !resolved) facts.setCookie(serializeBlankSessionCookie(facts.secure));
-  if (cookieToken && resolved?.session.fresh) {
+  if (cookieToken && resolved?.session.fresh && resolved.session.expiresAt) {
     // Lucia renewed the session (sliding expiry): send the cookie again with the new expiry.
     facts.setCookie(serializeSessionCookie(cookieToken, resolved.session.expiresAt, facts.secure));
   }

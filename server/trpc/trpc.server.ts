@@ -51,35 +51,61 @@ function firstZodMessage(error: ZodError): { message: string; field?: string } {
   return { message: field && !message.toLowerCase().includes(field.toLowerCase()) ? `${field}: ${message}` : message, field };
 }
 
+export type ErrorDescription = {
+  message: string;
+  messageKey: string | null;
+  field: string | null;
+  retryAfterSeconds: number | null;
+  fieldErrors: Record<string, string[] | undefined> | null;
+};
+
+/** What a client is told about a failed call, the same over /api/trpc, REST and Remix actions. */
+export function describeError(error: TRPCError): ErrorDescription {
+  const cause = error.cause;
+  const appError = cause instanceof AppError ? cause : null;
+  const zodError = cause instanceof ZodError ? cause : null;
+  const zod = zodError ? firstZodMessage(zodError) : null;
+  return {
+    message: zod ? zod.message : error.message,
+    messageKey: appError?.messageKey ?? (zod ? "error.invalidInput" : (GENERIC_MESSAGE_KEYS[error.code] ?? null)),
+    field: appError?.field ?? zod?.field ?? null,
+    retryAfterSeconds: appError?.retryAfterSeconds ?? null,
+    fieldErrors: zodError ? z.flattenError(zodError).fieldErrors : null,
+  };
+}
+
+/** Errors raised outside our services (by tRPC or the REST layer) still get a translatable key. */
+const GENERIC_MESSAGE_KEYS: Partial<Record<TRPC_ERROR_CODE_KEY, string>> = {
+  INTERNAL_SERVER_ERROR: "error.internal",
+  NOT_FOUND: "error.notFound",
+  UNSUPPORTED_MEDIA_TYPE: "error.unsupportedMediaType",
+  PAYLOAD_TOO_LARGE: "error.bodyTooLarge",
+  METHOD_NOT_SUPPORTED: "error.notFound",
+  PARSE_ERROR: "error.invalidJson",
+};
+
 // OpenApiMeta: a procedure with `.meta({ openapi: { method, path } })` and an `.output()` is also served as REST under /api.
 const t = initTRPC.context<Context>().meta<OpenApiMeta>().create({
   errorFormatter({ shape, error }) {
-    const cause = error.cause;
-    const appError = cause instanceof AppError ? cause : null;
-    const zodError = cause instanceof ZodError ? cause : null;
-    const zod = zodError ? firstZodMessage(zodError) : null;
+    const { message, ...described } = describeError(error);
     return {
       ...shape,
-      message: zod ? zod.message : shape.message,
-      data: {
-        code: shape.data.code,
-        httpStatus: shape.data.httpStatus,
-        path: shape.data.path,
-        messageKey: appError?.messageKey ?? (zod ? "error.invalidInput" : error.code === "INTERNAL_SERVER_ERROR" ? "error.internal" : null),
-        field: appError?.field ?? zod?.field ?? null,
-        retryAfterSeconds: appError?.retryAfterSeconds ?? null,
-        fieldErrors: zodError ? z.flattenError(zodError).fieldErrors : null,
-      },
+      message,
+      data: { code: shape.data.code, httpStatus: shape.data.httpStatus, path: shape.data.path, ...described },
     };
   },
 });
+
+export function toTRPCError(cause: AppError): TRPCError {
+  return new TRPCError({ code: STATUS_CODES[cause.code], message: cause.message, cause });
+}
 
 /** Turns our AppErrors into TRPCErrors with the matching status; an unreachable database becomes 503; other errors stay internal (500). */
 const appErrors = t.middleware(async ({ ctx, next }) => {
   const result = await next();
   if (result.ok) return result;
   const cause = result.error.cause instanceof AppError ? result.error.cause : ctx.services.databaseOutage.classify(result.error.cause ?? result.error);
-  if (cause) throw new TRPCError({ code: STATUS_CODES[cause.code], message: cause.message, cause });
+  if (cause) throw toTRPCError(cause);
   return result;
 });
 

@@ -110,7 +110,10 @@ describe.each(DATABASES)("accounts on %s", (database) => {
     const login = await trpcPost(server.url, "auth.login", { email: "lan.nguyen@example.com", password: "mật-khẩu-dài" });
     const auth = { authorization: `Bearer ${login.json.result.data.token}` };
     expect((await trpcPost(server.url, "auth.logout", {}, auth)).status).toBe(200);
-    expect((await trpcGet(server.url, "auth.me", auth)).json.result.data).toBeNull();
+    // A revoked token is refused, not treated as anonymous.
+    const me = await trpcGet(server.url, "auth.me", auth);
+    expect(me.status).toBe(401);
+    expect(me.json.error.data.messageKey).toBe("auth.invalidToken");
     expect((await trpcPost(server.url, "auth.logout", {}, auth)).status).toBe(401);
   });
 
@@ -137,8 +140,8 @@ describe.each(DATABASES)("accounts on %s", (database) => {
 
   it("treats a garbage session cookie as logged out and clears it", async () => {
     const res = await fetch(`${server.url}/api/trpc/auth.me`, { headers: { cookie: "camxuc_session=%%%garbage%%%" } });
-    expect(res.status).toBe(200);
-    expect(((await res.json()) as any).result.data).toBeNull();
+    expect(res.status).toBe(401);
+    expect(((await res.json()) as any).error.data.messageKey).toBe("auth.loginRequired");
     expect(res.headers.get("set-cookie")).toMatch(/camxuc_session=;.*Max-Age=0/);
   });
 

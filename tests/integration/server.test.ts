@@ -1,8 +1,9 @@
 // The server as users and scripts meet it: the typed client, the bundled model, shutdown on SIGTERM.
 import { spawn } from "node:child_process";
-import { mkdtempSync } from "node:fs";
+import { existsSync, mkdtempSync, readFileSync, statSync, writeFileSync } from "node:fs";
 import os from "node:os";
 import path from "node:path";
+import Papa from "papaparse";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { REPO_ROOT } from "../../server/repoPaths.ts";
 import { runTsx, TSX } from "../support/runTsx.ts";
@@ -18,16 +19,56 @@ describe.each(DATABASES)("server on %s", (database) => {
     await server?.close();
   });
 
-  it("a script using the exported router type logs in with a bearer token and reads the current user", async () => {
+  it("the CLI (typed tRPC client) logs in, analyses a text and a CSV file, and logs out", async () => {
     await trpcPost(server.url, "auth.register", { email: "script@example.com", password: "script-password" });
-    const result = await runTsx(["scripts/api-client-example.ts", "Sản phẩm rất tốt, giao hàng nhanh"], {
-      env: { CAMXUC_URL: server.url, CAMXUC_EMAIL: "script@example.com", CAMXUC_PASSWORD: "script-password" },
-    });
-    expect(result.stderr).not.toMatch(/Error/);
-    const output = JSON.parse(result.stdout.trim().split("\n").at(-1)!);
-    expect(output).toMatchObject({ user: "script@example.com", authMethod: "bearer" });
-    expect(Object.keys(output.prediction.probabilities).sort()).toEqual(["negative", "neutral", "positive"]);
-  });
+    await server.services.db.prisma.session.deleteMany({ where: { user: { email: "script@example.com" } } });
+    const dir = mkdtempSync(path.join(os.tmpdir(), "camxuc-cli-"));
+    const env = { CAMXUC_CONFIG: path.join(dir, "cli.json"), CAMXUC_URL: server.url, CAMXUC_TOKEN: "" };
+    const cli = (...args: string[]) => runTsx(["scripts/cli.ts", ...args], { env });
+
+    const login = await runTsx(["scripts/cli.ts", "login", "--email", "script@example.com", "--days", "7", "--json"], { env, input: "script-password\n" });
+    expect(login.stderr).toBe("");
+    expect(login.code).toBe(0);
+    const saved = JSON.parse(readFileSync(env.CAMXUC_CONFIG, "utf8"));
+    expect(saved).toEqual({ url: server.url, token: expect.stringMatching(/^cxk_/) });
+    expect(statSync(env.CAMXUC_CONFIG).mode & 0o777).toBe(0o600);
+    // The login token was only a means to the personal token: nothing else is left behind.
+    const user = await server.services.db.prisma.user.findUniqueOrThrow({ where: { email: "script@example.com" }, include: { sessions: true, apiTokens: true } });
+    expect(user.sessions).toEqual([]);
+    expect(user.apiTokens.map((t) => t.name)).toEqual([`CLI on ${os.hostname()}`]);
+
+    expect(JSON.parse((await cli("whoami", "--json")).stdout)).toMatchObject({ user: { email: "script@example.com" }, authMethod: "apiToken" });
+    const single = JSON.parse((await cli("analyse", "Sản phẩm rất tốt, giao hàng nhanh", "--json")).stdout);
+    expect(single).toMatchObject({ label: "positive", stored: true });
+
+    const csv = path.join(dir, "reviews.csv");
+    const texts = ["Giao hàng nhanh, đóng gói cẩn thận", "Sản phẩm lỗi, không dùng được", 'Có dấu phẩy, và "ngoặc kép"', "Bình thường", "Tuyệt vời"];
+    writeFileSync(csv, `id,review\n${texts.map((t, i) => `${i + 1},"${t.replace(/"/g, '""')}"`).join("\n")}\n`);
+    const out = path.join(dir, "results.csv");
+    const file = await cli("analyse-file", csv, "--column", "review", "--chunk", "2", "--out", out);
+    expect(file.code).toBe(0);
+    const rows = Papa.parse<string[]>(readFileSync(out, "utf8").replace(/^\uFEFF/, ""), { skipEmptyLines: true }).data;
+    expect(rows[0]).toEqual(["row", "text", "label", "confidence", "negative", "neutral", "positive"]);
+    expect(rows.slice(1).map((r) => r[1])).toEqual(texts);
+    expect(rows[2]![2]).toBe("negative");
+    expect(await server.services.db.prisma.prediction.count({ where: { userId: user.id } })).toBe(1 + texts.length);
+    const table = await cli("analyse-file", csv, "--column", "review", "--chunk", "3");
+    expect(table.stdout.split("\n")[0]).toMatch(/^#\s+label\s+confidence\s+text$/);
+    const wrongColumn = await cli("analyse-file", csv);
+    expect(wrongColumn.code).toBe(1);
+    expect(wrongColumn.stderr).toContain('no column "text" (found: id, review)');
+
+    const forged = await runTsx(["scripts/cli.ts", "analyse", "thử"], { env: { ...env, CAMXUC_TOKEN: `cxk_${"x".repeat(43)}` } });
+    expect(forged.code).toBe(1);
+    expect(forged.stderr).toMatch(/401 auth\.invalidToken/);
+
+    expect((await cli("logout")).code).toBe(0);
+    expect(existsSync(env.CAMXUC_CONFIG)).toBe(false);
+    expect((await server.services.db.prisma.apiToken.findFirstOrThrow({ where: { userId: user.id } })).revokedAt).not.toBeNull();
+    const after = await cli("analyse", "thử");
+    expect(after.code).toBe(2);
+    expect(after.stderr).toMatch(/Not logged in/);
+  }, 300_000);
 
   it("reports the model in /readyz", async () => {
     const ready = await fetch(`${server.url}/readyz`);

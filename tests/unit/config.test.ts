@@ -33,4 +33,11 @@ describe("config", () => {
     );
     expect(loadConfig({ MAX_TEXTS_PER_REQUEST: "1000", MAX_BODY_BYTES: "15065536" }).MAX_BODY_BYTES).toBe(15_065_536);
   });
+  it("reads the CORS allow-list as origins, off when empty, and refuses anything that is not an origin", () => {
+    expect(loadConfig({}).CORS_ORIGINS).toEqual([]);
+    expect(loadConfig({ CORS_ORIGINS: " https://app.example.com, http://localhost:3000 " }).CORS_ORIGINS).toEqual(["https://app.example.com", "http://localhost:3000"]);
+    for (const value of ["https://app.example.com/", "app.example.com", "*"]) {
+      expect(() => loadConfig({ CORS_ORIGINS: value })).toThrow(/^Invalid environment variable CORS_ORIGINS=.*must be a comma-separated list of origins/);
+    }
+  });
 });

@@ -4,6 +4,7 @@ import { wrongType } from "../../validation.ts";
 import { AppError } from "../../errors.ts";
 import { savePredictions } from "../../predictions/predictionHistory.server.ts";
 import { hasVisibleCharacters } from "../../text/visibleText.ts";
+import { ClassificationOutput, StoredPredictionOutput } from "../outputSchemas.server.ts";
 import type { Context } from "../trpc.server.ts";
 import { protectedProcedure, publicProcedure, router } from "../trpc.server.ts";
 
@@ -35,18 +36,28 @@ async function countPredictions(ctx: Context, texts: number): Promise<void> {
 }
 
 export const predictRouter = router({
-  single: publicProcedure.input(z.object({ text: TextSchema })).mutation(async ({ ctx, input }) => {
-    const text = checkText(input.text, ctx.services.config.MAX_TEXT_CHARS, "text");
-    const classifier = requireClassifier(ctx);
-    ctx.budget.takeTexts(1, "text");
-    await countPredictions(ctx, 1);
-    const [result] = await classifier.classify([text]);
-    const id = ctx.user ? (await savePredictions(ctx.services.db.prisma, ctx.user.id, [{ text, result: result! }]))[0]! : null;
-    return { id, text, ...result!, stored: id !== null };
-  }),
+  single: publicProcedure
+    .meta({ openapi: { method: "POST", path: "/predict/single", tags: ["predict"], summary: "Analyse one text (Phân tích một văn bản); stored in your history when a token is given", protect: false, errorResponses: [400, 401, 413, 415, 429, 503] } })
+    .input(z.object({ text: TextSchema }).meta({ examples: [{ text: "Sản phẩm rất tốt, giao hàng nhanh" }] }))
+    .output(ClassificationOutput.extend({ id: z.string().nullable(), text: z.string(), stored: z.boolean().meta({ description: "false for anonymous calls: nothing is kept" }) }))
+    .mutation(async ({ ctx, input }) => {
+      const text = checkText(input.text, ctx.services.config.MAX_TEXT_CHARS, "text");
+      const classifier = requireClassifier(ctx);
+      ctx.budget.takeTexts(1, "text");
+      await countPredictions(ctx, 1);
+      const [result] = await classifier.classify([text]);
+      const id = ctx.user ? (await savePredictions(ctx.services.db.prisma, ctx.user.id, [{ text, result: result! }]))[0]! : null;
+      return { id, text, ...result!, stored: id !== null };
+    }),
 
   many: protectedProcedure
-    .input(z.object({ texts: z.array(TextSchema, wrongType("texts must be an array of strings")).min(1, "Give at least one text") }))
+    .meta({ openapi: { method: "POST", path: "/predict/many", tags: ["predict"], summary: "Analyse several texts at once (Phân tích nhiều văn bản), in order", errorResponses: [400, 401, 413, 415, 429, 503] } })
+    .input(
+      z
+        .object({ texts: z.array(TextSchema, wrongType("texts must be an array of strings")).min(1, "Give at least one text") })
+        .meta({ examples: [{ texts: ["Giao hàng nhanh, đóng gói cẩn thận", "Sản phẩm lỗi, không dùng được", "Bình thường"] }] }),
+    )
+    .output(z.object({ results: z.array(StoredPredictionOutput) }))
     .mutation(async ({ ctx, input }) => {
       const { MAX_TEXTS_PER_REQUEST: maxTexts, MAX_TEXT_CHARS: maxChars } = ctx.services.config;
       if (input.texts.length > maxTexts) {
@@ -62,7 +73,7 @@ export const predictRouter = router({
     }),
 
   model: publicProcedure
-    .meta({ openapi: { method: "GET", path: "/model", tags: ["model"], summary: "The model this server uses (null when none is loaded)" } })
+    .meta({ openapi: { method: "GET", path: "/model", tags: ["model"], summary: "The model this server uses (Mô hình đang dùng); null when none is loaded", protect: false, errorResponses: [] } })
     .input(z.void())
     .output(z.object({ modelId: z.string(), version: z.string(), labels: z.array(z.string()), maxLength: z.number().int() }).nullable())
     .query(({ ctx }) => {

@@ -1,0 +1,59 @@
+// The signed-in user's own account: change the password, sign out everywhere, choose the language, delete it all.
+import type { PrismaClient } from "../db/generated/client.ts";
+import { AppError } from "../errors.ts";
+import type { Lang } from "../i18n/messages.ts";
+import type { ApiTokenService } from "./apiTokens.server.ts";
+import type { AuthService, AuthSession, AuthUser } from "./authService.server.ts";
+import { hashPassword } from "./passwords.server.ts";
+
+export class AccountService {
+  constructor(
+    private readonly prisma: PrismaClient,
+    private readonly auth: AuthService,
+    private readonly apiTokens: ApiTokenService,
+  ) {}
+
+  /** Checks the password the person typed again (rate-limited like logins); a wrong one is 403 on that field. */
+  private async confirmPassword(user: AuthUser, password: string, ip: string, field: string): Promise<void> {
+    try {
+      await this.auth.verifyCredentials(user.email, password, ip);
+    } catch (error) {
+      if (error instanceof AppError && error.code === "UNAUTHORIZED") {
+        throw new AppError("FORBIDDEN", "account.wrongPassword", "The password is not correct", field);
+      }
+      throw error;
+    }
+  }
+
+  /**
+   * Sets a new password and ends every other way in: other login sessions and all API tokens. The session
+   * the change was made from stays, unless it is itself an API token.
+   */
+  async changePassword(user: AuthUser, session: AuthSession, currentPassword: string, newPassword: string, ip: string): Promise<void> {
+    this.auth.checkPassword(newPassword, user.email, "newPassword");
+    await this.confirmPassword(user, currentPassword, ip, "currentPassword");
+    const passwordHash = await hashPassword(newPassword);
+    const keep = session.kind === "apiToken" ? undefined : session.id;
+    await this.prisma.$transaction([
+      this.prisma.user.update({ where: { id: user.id }, data: { passwordHash } }),
+      this.prisma.session.deleteMany({ where: { userId: user.id, ...(keep ? { id: { not: keep } } : {}) } }),
+      this.prisma.apiToken.updateMany({ where: { userId: user.id, revokedAt: null }, data: { revokedAt: new Date() } }),
+    ]);
+  }
+
+  /** Ends every login session (this one too) and revokes every API token. */
+  async signOutEverywhere(userId: string): Promise<void> {
+    await this.prisma.session.deleteMany({ where: { userId } });
+    await this.apiTokens.revokeAll(userId);
+  }
+
+  async setLanguage(userId: string, locale: Lang): Promise<void> {
+    await this.prisma.user.update({ where: { id: userId }, data: { locale } });
+  }
+
+  /** Deletes the user and, through the foreign keys' ON DELETE CASCADE, everything the user owns. */
+  async deleteAccount(user: AuthUser, password: string, ip: string): Promise<void> {
+    await this.confirmPassword(user, password, ip, "password");
+    await this.prisma.user.delete({ where: { id: user.id } });
+  }
+}

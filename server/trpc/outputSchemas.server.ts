@@ -1,0 +1,56 @@
+// What the procedures answer, as zod v4 schemas: checked on the way out and published in /api/openapi.json.
+import { z } from "zod/v4";
+
+const isoDate = (description: string) => z.string().meta({ description, examples: ["2026-12-01T09:30:00.000Z"] });
+
+export const UserOutput = z
+  .object({ id: z.string(), email: z.string(), locale: z.string() })
+  .meta({ examples: [{ id: "0b9f7c2e-4a52-4bb8-9d7b-2f1f7c4f8a11", email: "lan.nguyen@example.com", locale: "vi" }] });
+
+export const IssuedTokenOutput = z.object({
+  user: UserOutput,
+  token: z.string().optional().meta({ description: "Bearer token for `Authorization: Bearer <token>` (REST and /api/trpc only; the web UI gets a cookie)" }),
+  expiresAt: isoDate("When the token stops working unless used (each use in the second half of its life renews it)"),
+});
+
+const Probabilities = z.record(z.string(), z.number()).meta({ examples: [{ negative: 0.012, neutral: 0.031, positive: 0.957 }] });
+
+export const ClassificationOutput = z.object({
+  label: z.string().meta({ description: "negative, neutral or positive", examples: ["positive"] }),
+  confidence: z.number().meta({ description: "Probability of the label", examples: [0.957] }),
+  probabilities: Probabilities,
+  tokenCount: z.number().int(),
+  windowed: z.boolean().meta({ description: "The text was longer than the model's window and was read in overlapping windows" }),
+  modelId: z.string(),
+  modelVersion: z.string(),
+});
+
+export const StoredPredictionOutput = ClassificationOutput.extend({ id: z.string(), text: z.string().meta({ examples: ["Sản phẩm rất tốt, giao hàng nhanh"] }) });
+
+export const HistoryPageOutput = z.object({
+  items: z.array(StoredPredictionOutput.extend({ createdAt: isoDate("When it was analysed") })),
+  nextCursor: z.string().nullable().meta({ description: "Pass as `cursor` for the next page; null on the last page" }),
+  labelCounts: z.record(z.string(), z.number().int()).nullable().meta({ description: "Matches per label (null when withCounts=false)" }),
+});
+
+export const InsightsOutput = z.object({
+  total: z.number().int(),
+  labelCounts: z.record(z.string(), z.number().int()),
+  daily: z.array(z.object({ day: z.string().meta({ examples: ["2026-12-01"] }), counts: z.record(z.string(), z.number().int()) })),
+  terms: z.record(z.string(), z.array(z.object({ term: z.string(), count: z.number().int() }))).meta({
+    description: "Frequent words per label (Vietnamese word segmentation, stopwords removed)",
+    examples: [{ positive: [{ term: "giao_hàng", count: 12 }], negative: [{ term: "thất_vọng", count: 4 }] }],
+  }),
+  termsFromTexts: z.number().int(),
+});
+
+export const ApiTokenOutput = z.object({
+  id: z.string(),
+  name: z.string().meta({ examples: ["Báo cáo hằng đêm"] }),
+  createdAt: isoDate("When it was created"),
+  lastUsedAt: isoDate("Last use, to the minute").nullable(),
+  expiresAt: isoDate("When it stops working; null: never").nullable(),
+  revokedAt: isoDate("When it was revoked; null: still valid").nullable(),
+});
+
+export const OkOutput = z.object({ ok: z.literal(true) });
