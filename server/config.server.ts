@@ -58,6 +58,8 @@ const EnvSchema = z.object({
   BATCH_CHUNK_HEARTBEAT_SECONDS: z.coerce.number().int().min(10).default(10),
   BATCH_CHUNK_EXPIRE_SECONDS: positiveInt(600),
   BATCH_SUPERVISE_SECONDS: positiveInt(2),
+  /** Texts per label read for a finished batch's word clouds. */
+  BATCH_WORDCLOUD_MAX_TEXTS: positiveInt(5_000),
   BATCH_LOW_CONFIDENCE: z.coerce.number().min(0).max(1).default(0.6),
 }).superRefine((env, ctx) => {
   // A request within the text limits must fit the body limit: up to 3 UTF-8 bytes per character, plus room for the envelope.

@@ -1,5 +1,6 @@
 // The long-lived parts of the server, created once at start and closed at shutdown.
 import type { Config } from "./config.server.ts";
+import { BatchQueue } from "./jobs/batchQueue.server.ts";
 import { AuthService } from "./auth/authService.server.ts";
 import { openDatabase, type Database } from "./db/client.server.ts";
 import type { Classifier } from "./inference/classifier.server.ts";
@@ -18,6 +19,8 @@ export type AppServices = {
   anonymousPredictions: SlidingWindowCounter;
   /** Word counts for the dashboard's word clouds. */
   terms: TermCounter;
+  /** The batch job queue (pg-boss); started and stopped by server/main.ts. */
+  batchQueue: BatchQueue;
 };
 
 export async function createServices(
@@ -37,7 +40,10 @@ export async function createServices(
   });
   const anonymousPredictions = new SlidingWindowCounter(config.ANONYMOUS_PREDICTIONS_PER_MINUTE, 60_000);
   const terms = new TermCounter(loadWordDictionary(SEGMENTER_WORDS_PATH), loadStopwords(STOPWORDS_PATH));
-  return { config, db, auth, classifier, anonymousPredictions, terms };
+  const batchQueue = new BatchQueue(config, db, () =>
+    classifier ? { prisma: db.prisma, classifier, terms, inferenceSlice: config.BATCH_INFERENCE_SLICE, wordCloudTerms: config.WORDCLOUD_TERMS, wordCloudMaxTexts: config.BATCH_WORDCLOUD_MAX_TEXTS } : null,
+  );
+  return { config, db, auth, classifier, anonymousPredictions, terms, batchQueue };
 }
 
 export async function closeServices(services: AppServices): Promise<void> {

@@ -16,6 +16,8 @@ export const MIGRATIONS_DIR = path.join(REPO_ROOT, "prisma", "migrations");
 export type Database = {
   prisma: PrismaClient;
   kind: "postgres" | "pglite";
+  /** Where the job queue (pg-boss) connects: the server's URL, or the embedded instance itself. */
+  queueConnection: { url: string } | { pglite: PGlite };
   /** True when the database answers and every migration is applied. */
   isReady(): Promise<boolean>;
   close(): Promise<void>;
@@ -47,6 +49,7 @@ export async function openDatabase(options: { databaseUrl?: string; dataDir: str
     return {
       prisma,
       kind: "postgres",
+      queueConnection: { url: options.databaseUrl },
       async isReady() {
         const readiness = pgExecutor(pool);
         try {
@@ -71,6 +74,7 @@ export async function openDatabase(options: { databaseUrl?: string; dataDir: str
   return {
     prisma,
     kind: "pglite",
+    queueConnection: { pglite },
     async isReady() {
       try {
         return (await pendingMigrations(pgliteExecutor(pglite), migrations)).length === 0;

@@ -9,6 +9,7 @@ import { createRequestContext } from "../trpc/requestContext.server.ts";
 import type { AppServices } from "../services.server.ts";
 import { originCheck } from "./originCheck.server.ts";
 import { restApi } from "./restApi.server.ts";
+import { batchRoutes } from "./batchRoutes.server.ts";
 import { REPO_ROOT } from "../repoPaths.ts";
 import { formatNumber, translate, type Lang } from "../i18n/messages.ts";
 
@@ -26,6 +27,9 @@ export function createHttpApp(services: AppServices, build: ServerBuild | null):
     const model = config.MODEL_ENABLED ? services.classifier !== null : true;
     res.status(database && model ? 200 : 503).json({ status: database && model ? "ready" : "not ready", database, model });
   });
+
+  // Batch upload, export and progress routes: before the app-wide body limit, since the upload has its own.
+  app.use("/api", batchRoutes(services, (req, res) => createRequestContext(services, requestFacts(req, res, "http"))));
 
   app.use((req, res, next) => {
     const length = Number(req.headers["content-length"] ?? 0);

@@ -4,6 +4,7 @@ import express from "express";
 import { createOpenApiExpressMiddleware, generateOpenApiDocument } from "trpc-to-openapi";
 import type { AppServices } from "../services.server.ts";
 import { appRouter } from "../trpc/root.server.ts";
+import { batchRoutesOpenApi } from "./batchRoutes.server.ts";
 import type { Context } from "../trpc/trpc.server.ts";
 
 export function openApiDocument(baseUrl: string) {
@@ -13,6 +14,7 @@ export function openApiDocument(baseUrl: string) {
     version: "1",
     baseUrl,
     securitySchemes: { bearerAuth: { type: "http", scheme: "bearer" } },
+    paths: { ...batchRoutesOpenApi },
   });
 }
 

@@ -1,5 +1,6 @@
 // The whole API: feature routers assembled into one. Its type is what typed clients import.
 import { authRouter } from "./routers/auth.server.ts";
+import { batchRouter } from "./routers/batch.server.ts";
 import { historyRouter } from "./routers/history.server.ts";
 import { insightsRouter } from "./routers/insights.server.ts";
 import { predictRouter } from "./routers/predict.server.ts";
@@ -10,6 +11,7 @@ export const appRouter = router({
   predict: predictRouter,
   history: historyRouter,
   insights: insightsRouter,
+  batch: batchRouter,
 });
 
 export type AppRouter = typeof appRouter;

@@ -1,0 +1,111 @@
+// Processing one chunk of a batch, and finishing the batch when its last chunk is stored. Called by the
+// queue's worker (server/jobs); safe to call twice for the same chunk: the second call stores nothing.
+import type { PrismaClient } from "../db/generated/client.ts";
+import type { Classification, Classifier } from "../inference/classifier.server.ts";
+import type { TermCounter, TermCount } from "../insights/termCounter.server.ts";
+import { foldForSearch } from "../text/searchFold.ts";
+import { statusesBefore } from "./batchStore.server.ts";
+
+export type ChunkJob = { batchId: string; index: number };
+
+export type ProcessingDeps = {
+  prisma: PrismaClient;
+  classifier: Pick<Classifier, "classify">;
+  terms: TermCounter;
+  /** Texts per classify() call: single predictions wait behind at most one such slice. */
+  inferenceSlice: number;
+  wordCloudTerms: number;
+  wordCloudMaxTexts: number;
+  /** Called with the number of rows stored (metrics). */
+  onRowsStored?: (rows: number) => void;
+};
+
+/** Classifies texts a slice at a time, so interactive requests queued meanwhile get the next turn. */
+export async function classifyInSlices(classifier: Pick<Classifier, "classify">, texts: string[], slice: number, signal?: AbortSignal): Promise<Classification[]> {
+  const results: Classification[] = [];
+  for (let start = 0; start < texts.length; start += slice) {
+    signal?.throwIfAborted();
+    results.push(...(await classifier.classify(texts.slice(start, start + slice))));
+  }
+  return results;
+}
+
+/** Returns "skipped" when the batch is gone, stopped or the chunk was already stored, "stored" otherwise. */
+export async function processChunk(deps: ProcessingDeps, job: ChunkJob, signal?: AbortSignal): Promise<"stored" | "skipped"> {
+  const { prisma } = deps;
+  const batch = await prisma.batch.findUnique({ where: { id: job.batchId }, select: { status: true, chunkSize: true, userId: true } });
+  if (!batch || (batch.status !== "queued" && batch.status !== "running")) return "skipped";
+  const chunk = await prisma.batchChunk.findUnique({ where: { batchId_index: { batchId: job.batchId, index: job.index } }, select: { done: true } });
+  if (!chunk) return "skipped";
+  let outcome: "stored" | "skipped" = "skipped";
+  if (!chunk.done) {
+    await prisma.batch.updateMany({ where: { id: job.batchId, status: "queued" }, data: { status: "running", startedAt: new Date() } });
+    const start = job.index * batch.chunkSize;
+    const rows = await prisma.batchRow.findMany({
+      where: { batchId: job.batchId, position: { gte: start, lt: start + batch.chunkSize } },
+      orderBy: { position: "asc" },
+      select: { rowNumber: true, text: true },
+    });
+    const results = await classifyInSlices(deps.classifier, rows.map((r) => r.text), deps.inferenceSlice, signal);
+    outcome = await prisma.$transaction(
+      async (tx) => {
+        // The done mark is the guard: a retried or duplicated job finds it set and stores nothing.
+        const marked = await tx.batchChunk.updateMany({ where: { batchId: job.batchId, index: job.index, done: false }, data: { done: true, doneAt: new Date() } });
+        if (marked.count === 0) return "skipped" as const;
+        const now = new Date();
+        await tx.prediction.createMany({
+          data: rows.map((row, i) => {
+            const r = results[i]!;
+            return {
+              userId: batch.userId, batchId: job.batchId, rowNumber: row.rowNumber, text: row.text, searchText: foldForSearch(row.text),
+              label: r.label, confidence: r.confidence, probabilities: r.probabilities, tokenCount: r.tokenCount, windowed: r.windowed,
+              modelId: r.modelId, modelVersion: r.modelVersion, source: "batch" as const, createdAt: now,
+            };
+          }),
+        });
+        await tx.batch.update({
+          where: { id: job.batchId },
+          data: { processedRows: { increment: rows.length }, modelId: results[0]?.modelId, modelVersion: results[0]?.modelVersion },
+        });
+        return "stored" as const;
+      },
+      { timeout: 60_000, maxWait: 30_000 },
+    );
+    if (outcome === "stored") deps.onRowsStored?.(rows.length);
+  }
+  await finishIfDone(deps, job.batchId);
+  return outcome;
+}
+
+/**
+ * When every chunk is stored: counts per label, average confidence and each label's word-cloud terms,
+ * then status completed. Runs after every chunk (also a retried one), so a crash between the last chunk's
+ * commit and this step is repaired by the retry.
+ */
+export async function finishIfDone(deps: ProcessingDeps, batchId: string): Promise<boolean> {
+  const { prisma } = deps;
+  const open = await prisma.batchChunk.count({ where: { batchId, done: false } });
+  if (open > 0) return false;
+  const batch = await prisma.batch.findUnique({ where: { id: batchId }, select: { status: true } });
+  if (!batch || (batch.status !== "queued" && batch.status !== "running")) return false;
+  const [groups, average] = await Promise.all([
+    prisma.prediction.groupBy({ by: ["label"], where: { batchId }, _count: { _all: true } }),
+    prisma.prediction.aggregate({ where: { batchId }, _avg: { confidence: true } }),
+  ]);
+  const labelCounts = Object.fromEntries(groups.map((g) => [g.label, g._count._all]));
+  const terms: Record<string, TermCount[]> = {};
+  for (const label of Object.keys(labelCounts)) {
+    const texts = await prisma.prediction.findMany({ where: { batchId, label }, orderBy: { rowNumber: "asc" }, take: deps.wordCloudMaxTexts, select: { text: true } });
+    terms[label] = await deps.terms.top(texts.map((t) => t.text), deps.wordCloudTerms);
+  }
+  const moved = await prisma.batch.updateMany({
+    where: { id: batchId, status: { in: statusesBefore("completed") } },
+    data: { status: "completed", finishedAt: new Date(), labelCounts, averageConfidence: average._avg.confidence, terms },
+  });
+  return moved.count > 0;
+}
+
+/** Marks a batch failed (a chunk failed on every retry); the rows stored so far stay. */
+export async function failBatch(prisma: PrismaClient, batchId: string, message: string): Promise<void> {
+  await prisma.batch.updateMany({ where: { id: batchId, status: { in: statusesBefore("failed") } }, data: { status: "failed", error: message, finishedAt: new Date() } });
+}
