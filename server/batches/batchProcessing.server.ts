@@ -4,7 +4,10 @@ import type { PrismaClient } from "../db/generated/client.ts";
 import type { Classification, Classifier } from "../inference/classifier.server.ts";
 import type { TermCounter, TermCount } from "../insights/termCounter.server.ts";
 import { foldForSearch } from "../text/searchFold.ts";
+import { hostname } from "node:os";
 import { statusesBefore } from "./batchStore.server.ts";
+
+const INSTANCE = `${hostname()}:${process.pid}`;
 
 export type ChunkJob = { batchId: string; index: number };
 
@@ -20,14 +23,21 @@ export type ProcessingDeps = {
   onRowsStored?: (rows: number) => void;
 };
 
-/** Classifies texts a slice at a time, so interactive requests queued meanwhile get the next turn. */
+/** Slices in flight at once: the next one is tokenised while the model runs the current one. */
+const SLICES_IN_FLIGHT = 2;
+
+/** Classifies texts a slice at a time, so interactive requests queued meanwhile get a turn after at most two slices. */
 export async function classifyInSlices(classifier: Pick<Classifier, "classify">, texts: string[], slice: number, signal?: AbortSignal): Promise<Classification[]> {
-  const results: Classification[] = [];
+  const slices: Promise<Classification[]>[] = [];
   for (let start = 0; start < texts.length; start += slice) {
     signal?.throwIfAborted();
-    results.push(...(await classifier.classify(texts.slice(start, start + slice))));
+    if (slices.length >= SLICES_IN_FLIGHT) await slices[slices.length - SLICES_IN_FLIGHT];
+    const next = classifier.classify(texts.slice(start, start + slice));
+    // awaited below; this only keeps an early exit (abort) from leaving an unhandled rejection behind
+    next.catch(() => undefined);
+    slices.push(next);
   }
-  return results;
+  return (await Promise.all(slices)).flat();
 }
 
 /** Returns "skipped" when the batch is gone, stopped or the chunk was already stored, "stored" otherwise. */
@@ -50,7 +60,7 @@ export async function processChunk(deps: ProcessingDeps, job: ChunkJob, signal?:
     outcome = await prisma.$transaction(
       async (tx) => {
         // The done mark is the guard: a retried or duplicated job finds it set and stores nothing.
-        const marked = await tx.batchChunk.updateMany({ where: { batchId: job.batchId, index: job.index, done: false }, data: { done: true, doneAt: new Date() } });
+        const marked = await tx.batchChunk.updateMany({ where: { batchId: job.batchId, index: job.index, done: false }, data: { done: true, doneAt: new Date(), doneBy: INSTANCE } });
         if (marked.count === 0) return "skipped" as const;
         const now = new Date();
         await tx.prediction.createMany({

@@ -117,6 +117,11 @@ export async function storeUpload(
   }
 }
 
+/** Uploads cut off by a crash (still "uploading" from before `startedBefore`) are deleted with their rows. */
+export async function deleteAbandonedUploads(prisma: PrismaClient, startedBefore: Date): Promise<number> {
+  return (await prisma.batch.deleteMany({ where: { status: "uploading", createdAt: { lt: startedBefore } } })).count;
+}
+
 const SUMMARY_SELECT = {
   id: true, fileName: true, textColumn: true, columns: true, fileFormat: true, status: true, totalRows: true, processedRows: true,
   skippedRows: true, skipped: true, chunkCount: true, labelCounts: true, averageConfidence: true, terms: true, modelId: true,

@@ -4,11 +4,13 @@
 import { PgBoss, fromPglite } from "pg-boss";
 import type { Config } from "../config.server.ts";
 import type { Database } from "../db/client.server.ts";
+import { deleteAbandonedUploads } from "../batches/batchStore.server.ts";
 import { failBatch, finishIfDone, processChunk, type ChunkJob, type ProcessingDeps } from "../batches/batchProcessing.server.ts";
 
 export const CHUNK_QUEUE = "batch-chunk";
 /** A chunk that fails this many retries fails its batch. */
 const RETRY_LIMIT = 5;
+const ABANDONED_UPLOAD_MS = 3_600_000;
 
 export type BatchQueueStats = { rowsStored: number; chunksStored: number; chunksFailed: number };
 
@@ -43,7 +45,14 @@ export class BatchQueue {
       });
     }
     this.boss = boss;
-    if (options.work && this.deps()) await this.work(boss);
+    // The embedded database has one process, so any upload still "uploading" died with the last one; on a
+    // shared PostgreSQL another instance may be receiving one right now, so only old ones go.
+    const abandonedBefore = "pglite" in connection ? new Date() : new Date(Date.now() - ABANDONED_UPLOAD_MS);
+    await deleteAbandonedUploads(this.db.prisma, abandonedBefore);
+    if (options.work && this.deps()) {
+      await this.repairFinished();
+      await this.work(boss);
+    }
   }
 
   private async work(boss: PgBoss): Promise<void> {

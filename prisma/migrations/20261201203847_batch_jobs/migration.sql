@@ -39,6 +39,7 @@ CREATE TABLE "batch_chunks" (
     "row_count" INTEGER NOT NULL,
     "done" BOOLEAN NOT NULL DEFAULT false,
     "done_at" TIMESTAMP(3),
+    "done_by" TEXT,
 
     CONSTRAINT "batch_chunks_pkey" PRIMARY KEY ("batch_id","index")
 );
