@@ -12,6 +12,9 @@ declare module "@remix-run/node" {
       minPasswordLength: number;
       searchMaxChars: number;
       historyMaxPageSize: number;
+      batchMaxBytes: number;
+      batchMaxRows: number;
+      batchLowConfidence: number;
     };
   }
 }

@@ -88,6 +88,9 @@ export function createHttpApp(services: AppServices, build: ServerBuild | null):
               minPasswordLength: config.MIN_PASSWORD_LENGTH,
               searchMaxChars: config.SEARCH_MAX_CHARS,
               historyMaxPageSize: config.HISTORY_MAX_PAGE_SIZE,
+              batchMaxBytes: config.BATCH_MAX_BYTES,
+              batchMaxRows: config.BATCH_MAX_ROWS,
+              batchLowConfidence: config.BATCH_LOW_CONFIDENCE,
             },
           };
         },

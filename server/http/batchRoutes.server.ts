@@ -8,6 +8,7 @@ import type { ZodOpenApiParameterObject, ZodOpenApiPathsObject, ZodOpenApiRespon
 import { AppError } from "../errors.ts";
 import { getBatch, resultsOrder, resultsWhere, type ResultsQuery } from "../batches/batchStore.server.ts";
 import { progressOf, submitCsvUpload } from "../batches/batchSubmission.server.ts";
+import { openCsvUpload } from "../batches/csvUploadReader.server.ts";
 import type { AppServices } from "../services.server.ts";
 import type { Context } from "../trpc/trpc.server.ts";
 import { originCheck } from "./originCheck.server.ts";
@@ -20,6 +21,8 @@ const MULTIPART_ENVELOPE_BYTES = 65_536;
 /** Results read from the database per query while streaming an export. */
 const EXPORT_PAGE = 1_000;
 const EVENT_INTERVAL_MS = 1_000;
+/** What the page sends of a file for its preview (the reader decides the format on this much too). */
+const PREVIEW_BYTES = 65_536;
 const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
 
 function sendError(res: express.Response, error: unknown): void {
@@ -100,6 +103,39 @@ export function batchRoutes(services: AppServices, createContext: (req: express.
     } catch (error) {
       // A refused upload may still be arriving: answer now and close the connection instead of reading the rest.
       res.setHeader("Connection", "close");
+      sendError(res, error);
+    }
+  });
+
+  // The page sends the first 64 KB of a chosen file: the same reader shows columns, first rows and its guess.
+  api.post("/predict/batch/preview", originCheck, async (req, res) => {
+    try {
+      await requireUserId(req, res);
+      const preview = await new Promise<object>((resolve, reject) => {
+        let seenFile = false;
+        const parser = busboy({ headers: req.headers, limits: { files: 1, fileSize: PREVIEW_BYTES } });
+        parser.on("file", (name, stream) => {
+          if (name !== "file") return void stream.resume();
+          seenFile = true;
+          openCsvUpload(stream, { maxBytes: PREVIEW_BYTES, maxRows: config.BATCH_MAX_ROWS, maxCellChars: config.BATCH_MAX_CELL_CHARS }).then(
+            (csv) => {
+              stream.resume();
+              resolve({ columns: csv.columns, rows: csv.preview, guessedTextColumn: csv.guessedTextColumn, format: csv.format });
+            },
+            (error) => {
+              stream.resume();
+              reject(error);
+            },
+          );
+        });
+        parser.on("error", reject);
+        parser.on("close", () => {
+          if (!seenFile) reject(new AppError("BAD_REQUEST", "batch.noFile", "No file: send the CSV in a multipart field named \"file\"", "file"));
+        });
+        req.pipe(parser);
+      });
+      res.json(preview);
+    } catch (error) {
       sendError(res, error);
     }
   });

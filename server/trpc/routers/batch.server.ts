@@ -23,6 +23,8 @@ const BatchOutput = z.object({
   skippedRows: z.array(z.object({ row: z.number().int(), reason: z.string(), message: z.string() })).describe("the first skipped rows with why"),
   labelCounts: z.record(z.string(), z.number().int()),
   averageConfidence: z.number().nullable(),
+  lowConfidenceThreshold: z.number(),
+  lowConfidence: z.number().int().describe("rows whose confidence is below the threshold: worth a person's review"),
   terms: z.record(z.string(), TermList).nullable().describe("word-cloud terms per label, once completed"),
   rowsPerSecond: z.number().nullable(),
   etaSeconds: z.number().int().nullable(),
@@ -58,7 +60,10 @@ export const batchRouter = router({
     .output(BatchOutput)
     .query(async ({ ctx, input }) => {
       const b = await getBatch(ctx.services.db.prisma, ctx.user.id, input.id);
+      const threshold = ctx.services.config.BATCH_LOW_CONFIDENCE;
+      const lowConfidence = await ctx.services.db.prisma.prediction.count({ where: { batchId: b.id, confidence: { lt: threshold } } });
       return {
+        lowConfidenceThreshold: threshold, lowConfidence,
         id: b.id, fileName: b.fileName, textColumn: b.textColumn, columns: b.columns as string[], status: b.status,
         total: b.totalRows, processed: b.processedRows, skipped: b.skippedRows, skippedRows: b.skipped as { row: number; reason: string; message: string }[],
         labelCounts: b.labelCounts as Record<string, number>, averageConfidence: b.averageConfidence,
