@@ -49,6 +49,7 @@ async function singleLatencies(until: () => boolean, max = Infinity): Promise<nu
 }
 
 const idle = await singleLatencies(() => false, 50);
+const idleRss = rssMb();
 
 const form = new FormData();
 form.append("file", new Blob([csv], { type: "text/csv" }), "reviews.csv");
@@ -82,6 +83,7 @@ const report = {
   upload_s: round(uploadSeconds),
   end_to_end_s: round(seconds),
   rows_per_s: round(final.processed / seconds),
+  idle_server_rss_mb: Math.round(idleRss),
   peak_server_rss_mb: Math.round(peakRss),
   single_idle_p50_ms: round(percentile(idle, 50)),
   single_idle_p95_ms: round(percentile(idle, 95)),

@@ -1,6 +1,7 @@
 // The long-lived parts of the server, created once at start and closed at shutdown.
 import type { Config } from "./config.server.ts";
 import { BatchQueue } from "./jobs/batchQueue.server.ts";
+import { SliceGate, SLICES_IN_FLIGHT } from "./batches/batchProcessing.server.ts";
 import { AuthService } from "./auth/authService.server.ts";
 import { openDatabase, type Database } from "./db/client.server.ts";
 import type { Classifier } from "./inference/classifier.server.ts";
@@ -40,8 +41,9 @@ export async function createServices(
   });
   const anonymousPredictions = new SlidingWindowCounter(config.ANONYMOUS_PREDICTIONS_PER_MINUTE, 60_000);
   const terms = new TermCounter(loadWordDictionary(SEGMENTER_WORDS_PATH), loadStopwords(STOPWORDS_PATH));
+  const gate = new SliceGate(SLICES_IN_FLIGHT);
   const batchQueue = new BatchQueue(config, db, () =>
-    classifier ? { prisma: db.prisma, classifier, terms, inferenceSlice: config.BATCH_INFERENCE_SLICE, wordCloudTerms: config.WORDCLOUD_TERMS, wordCloudMaxTexts: config.BATCH_WORDCLOUD_MAX_TEXTS } : null,
+    classifier ? { prisma: db.prisma, classifier, terms, inferenceSlice: config.BATCH_INFERENCE_SLICE, gate, wordCloudTerms: config.WORDCLOUD_TERMS, wordCloudMaxTexts: config.BATCH_WORDCLOUD_MAX_TEXTS } : null,
   );
   return { config, db, auth, classifier, anonymousPredictions, terms, batchQueue };
 }

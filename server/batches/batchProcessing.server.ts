@@ -15,24 +15,50 @@ export type ProcessingDeps = {
   prisma: PrismaClient;
   classifier: Pick<Classifier, "classify">;
   terms: TermCounter;
-  /** Texts per classify() call: single predictions wait behind at most one such slice. */
+  /** Texts per classify() call, and the process-wide gate those calls pass. */
   inferenceSlice: number;
+  gate: SliceGate;
   wordCloudTerms: number;
   wordCloudMaxTexts: number;
   /** Called with the number of rows stored (metrics). */
   onRowsStored?: (rows: number) => void;
 };
 
-/** Slices in flight at once: the next one is tokenised while the model runs the current one. */
-const SLICES_IN_FLIGHT = 2;
+/** Slices in flight at once in a process: the next one is tokenised while the model runs the current one. */
+export const SLICES_IN_FLIGHT = 2;
 
-/** Classifies texts a slice at a time, so interactive requests queued meanwhile get a turn after at most two slices. */
-export async function classifyInSlices(classifier: Pick<Classifier, "classify">, texts: string[], slice: number, signal?: AbortSignal): Promise<Classification[]> {
+/** A counting semaphore: every chunk of a process shares one, so interactive requests wait behind at most its size in slices. */
+export class SliceGate {
+  private free: number;
+  private waiting: (() => void)[] = [];
+  constructor(size: number) {
+    this.free = size;
+  }
+  async run<T>(work: () => Promise<T>): Promise<T> {
+    if (this.free > 0) this.free--;
+    else await new Promise<void>((resolve) => this.waiting.push(resolve));
+    try {
+      return await work();
+    } finally {
+      const next = this.waiting.shift();
+      if (next) next();
+      else this.free++;
+    }
+  }
+}
+
+/**
+ * Classifies texts a slice at a time through the process's gate, so a single prediction queued meanwhile
+ * runs after at most SLICES_IN_FLIGHT slices, however many chunks are being worked on.
+ */
+export async function classifyInSlices(classifier: Pick<Classifier, "classify">, texts: string[], slice: number, gate: SliceGate, signal?: AbortSignal): Promise<Classification[]> {
   const slices: Promise<Classification[]>[] = [];
   for (let start = 0; start < texts.length; start += slice) {
     signal?.throwIfAborted();
+    // keep this chunk from queueing more than the gate's size ahead of itself
     if (slices.length >= SLICES_IN_FLIGHT) await slices[slices.length - SLICES_IN_FLIGHT];
-    const next = classifier.classify(texts.slice(start, start + slice));
+    const part = texts.slice(start, start + slice);
+    const next = gate.run(() => classifier.classify(part));
     // awaited below; this only keeps an early exit (abort) from leaving an unhandled rejection behind
     next.catch(() => undefined);
     slices.push(next);
@@ -56,7 +82,7 @@ export async function processChunk(deps: ProcessingDeps, job: ChunkJob, signal?:
       orderBy: { position: "asc" },
       select: { rowNumber: true, text: true },
     });
-    const results = await classifyInSlices(deps.classifier, rows.map((r) => r.text), deps.inferenceSlice, signal);
+    const results = await classifyInSlices(deps.classifier, rows.map((r) => r.text), deps.inferenceSlice, deps.gate, signal);
     outcome = await prisma.$transaction(
       async (tx) => {
         // The done mark is the guard: a retried or duplicated job finds it set and stores nothing.

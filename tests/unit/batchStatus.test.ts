@@ -1,6 +1,6 @@
 import { describe, expect, it } from "vitest";
 import { canMove, chunkRanges, statusesBefore, type BatchStatus } from "../../server/batches/batchStore.server.ts";
-import { classifyInSlices } from "../../server/batches/batchProcessing.server.ts";
+import { classifyInSlices, SliceGate } from "../../server/batches/batchProcessing.server.ts";
 import type { Classification } from "../../server/inference/classifier.server.ts";
 
 describe("batch chunks", () => {
@@ -33,10 +33,28 @@ describe("batch chunks", () => {
       },
     };
     const texts = Array.from({ length: 70 }, (_, i) => `t${i}`);
-    const results = await classifyInSlices(classifier, texts, 32);
+    const results = await classifyInSlices(classifier, texts, 32, new SliceGate(2));
     expect(calls).toEqual([32, 32, 6]);
     expect(most).toBe(2);
     expect(results.map((r) => r.label)).toEqual(texts);
+  });
+
+  it("share one gate across chunks: never more slices in flight than its size", async () => {
+    let inFlight = 0;
+    let most = 0;
+    const classifier = {
+      async classify(texts: string[]): Promise<Classification[]> {
+        most = Math.max(most, ++inFlight);
+        await new Promise((r) => setTimeout(r, 2));
+        inFlight--;
+        return texts.map((t) => ({ label: t, confidence: 1, probabilities: {}, tokenCount: 1, windowed: false, modelId: "m", modelVersion: "1" }));
+      },
+    };
+    const gate = new SliceGate(2);
+    const texts = Array.from({ length: 200 }, (_, i) => `t${i}`);
+    const [a, b, c] = await Promise.all([1, 2, 3].map(() => classifyInSlices(classifier, texts, 16, gate)));
+    expect(most).toBe(2);
+    for (const results of [a, b, c]) expect(results!.map((r) => r.label)).toEqual(texts);
   });
 });
 
