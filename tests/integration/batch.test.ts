@@ -5,7 +5,7 @@ import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { DATABASES, startTestServer, trpcGet, trpcPost, type TestServer } from "../support/testServer.ts";
 import { reviewCsv, uploadCsv, waitForBatch } from "../support/batchFiles.ts";
 
-const ROWS = 2_001;
+const ROWS = 1_501;
 
 describe.each(DATABASES)("batch analysis on %s", (database) => {
   let server: TestServer;
@@ -19,14 +19,13 @@ describe.each(DATABASES)("batch analysis on %s", (database) => {
     const token = async (email: string) => (await trpcPost(server.url, "auth.register", { email, password: "batch-password" })).json.result.data.token as string;
     alice = { authorization: `Bearer ${await token("alice@example.com")}` };
     bob = { authorization: `Bearer ${await token("bob@example.com")}` };
-    // row 1 starts with a formula, row 2 is ragged, then the 2,000 reviews (rows 3 to 2,002)
+    // row 1 starts with a formula, row 2 is ragged, then 1,500 reviews (rows 3 to 1,502)
     const csv = reviewCsv(ROWS - 1).replace("\r\n1,", '\r\n0,"=HYPERLINK(""http://x"")",1\r\nragged\r\n1,');
     const upload = await uploadCsv(server.url, csv, alice, { fileName: "đánh giá.csv" });
     expect(upload.status).toBe(202);
     batchId = upload.json.id;
     finished = await waitForBatch(server.url, batchId, alice);
-    console.log(`${database}: ${finished.total} rows at ${finished.rowsPerSecond} rows/s`);
-  });
+  }, 300_000);
   afterAll(async () => {
     await server?.close();
   });
