@@ -70,6 +70,8 @@ export async function classifyInSlices(classifier: Pick<Classifier, "classify">,
 export async function processChunk(deps: ProcessingDeps, job: ChunkJob, signal?: AbortSignal): Promise<"stored" | "skipped"> {
   const { prisma } = deps;
   const batch = await prisma.batch.findUnique({ where: { id: job.batchId }, select: { status: true, chunkSize: true, userId: true } });
+  // its jobs are sent just before it moves to queued: come back in a second (pg-boss retries a throw)
+  if (batch?.status === "uploading") throw new Error(`batch ${job.batchId} is still being stored`);
   if (!batch || (batch.status !== "queued" && batch.status !== "running")) return "skipped";
   const chunk = await prisma.batchChunk.findUnique({ where: { batchId_index: { batchId: job.batchId, index: job.index } }, select: { done: true } });
   if (!chunk) return "skipped";

@@ -61,12 +61,13 @@ async function checkActiveLimits(prisma: PrismaClient, userId: string, limits: B
 
 /**
  * Stores an upload: the batch (status uploading), its rows in chunk-sized inserts as they stream in, then
- * the chunk list, and moves it to queued. Any error deletes what was stored, so nothing half-stored stays.
+ * the chunk list; queues the chunks' jobs and moves it to queued. Any error deletes what was stored, so nothing half-stored stays.
  */
 export async function storeUpload(
   prisma: PrismaClient,
   input: { userId: string; fileName: string; columns: string[]; textColumnIndex: number; format: CsvFormat | null; items: AsyncIterable<CsvItem> },
   limits: BatchLimits,
+  enqueue: (batchId: string, chunkCount: number) => Promise<void>,
 ): Promise<StoredUpload> {
   await checkActiveLimits(prisma, input.userId, limits);
   const batch = await prisma.batch.create({
@@ -105,6 +106,9 @@ export async function storeUpload(
     }
     const chunks = chunkRanges(position, limits.chunkRows);
     await prisma.batchChunk.createMany({ data: chunks.map((c) => ({ batchId: batch.id, index: c.index, rowCount: c.rowCount })) });
+    // Jobs first, then "queued": a crash in between leaves an "uploading" batch, deleted at the next start
+    // (its jobs then find nothing), never a queued batch without jobs.
+    await enqueue(batch.id, chunks.length);
     const moved = await prisma.batch.updateMany({
       where: { id: batch.id, status: { in: statusesBefore("queued") } },
       data: { status: "queued", totalRows: position, skippedRows, skipped, chunkCount: chunks.length },

@@ -27,8 +27,8 @@ export async function submitCsvUpload(
     services.db.prisma,
     { userId, fileName: upload.fileName, columns: csv.columns, textColumnIndex: csv.textColumnIndex, format: csv.format, items: csv.items() },
     batchLimits(services),
+    (id, chunks) => services.batchQueue.enqueue(id, chunks),
   );
-  await services.batchQueue.enqueue(stored.id, stored.chunkCount);
   return stored;
 }
 
@@ -47,9 +47,9 @@ export async function submitTexts(services: AppServices, userId: string, input: 
       else yield { kind: "row", rowNumber: row, cells: [text.normalize("NFC")] };
     }
   }
-  const stored = await storeUpload(services.db.prisma, { userId, fileName: input.name, columns: ["text"], textColumnIndex: 0, format: null, items: items() }, batchLimits(services));
-  await services.batchQueue.enqueue(stored.id, stored.chunkCount);
-  return stored;
+  return storeUpload(services.db.prisma, { userId, fileName: input.name, columns: ["text"], textColumnIndex: 0, format: null, items: items() }, batchLimits(services), (id, chunks) =>
+    services.batchQueue.enqueue(id, chunks),
+  );
 }
 
 /** Rows per second since the batch started, and the seconds left at that pace (null before a rate is known). */
