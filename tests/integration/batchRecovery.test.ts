@@ -12,7 +12,7 @@ import { reviewCsv, uploadCsv, waitForBatch } from "../support/batchFiles.ts";
 const ROWS = 1_200;
 const QUEUE_ENV = { BATCH_CHUNK_ROWS: "50", BATCH_SUPERVISE_SECONDS: "1", BATCH_CHUNK_HEARTBEAT_SECONDS: "10", BATCH_WORKER_CONCURRENCY: "1" };
 
-async function waitFor<T>(what: string, check: () => Promise<T | null>, timeoutMs = 120_000): Promise<T> {
+async function waitFor<T>(what: string, check: () => Promise<T | null>, timeoutMs = 240_000): Promise<T> {
   const deadline = Date.now() + timeoutMs;
   for (;;) {
     const value = await check();
@@ -73,7 +73,7 @@ describe.each(DATABASES)("batch recovery on %s", (database) => {
     expect(new Set(rows).size).toBe(ROWS);
     second.child.kill("SIGTERM");
     await second.exited;
-  }, 300_000);
+  }, 600_000);
 });
 
 describe.runIf(DATABASES.includes("postgres"))("two worker processes on one PostgreSQL", () => {
@@ -98,5 +98,5 @@ describe.runIf(DATABASES.includes("postgres"))("two worker processes on one Post
       c.child.kill("SIGTERM");
       await c.exited;
     }
-  }, 300_000);
+  }, 600_000);
 });

@@ -5,7 +5,7 @@ import { REPO_ROOT } from "../../server/repoPaths.ts";
 
 export type ChildServer = { url: string; child: ChildProcess; output: () => string; exited: Promise<number | null> };
 
-export function startChildServer(env: Record<string, string>, timeoutMs = 120_000): Promise<ChildServer> {
+export function startChildServer(env: Record<string, string>, timeoutMs = 240_000): Promise<ChildServer> {
   const child = spawn(TSX, ["tests/support/serverProcess.ts"], { cwd: REPO_ROOT, env: { ...process.env, NODE_ENV: "test", ...env }, stdio: ["ignore", "pipe", "pipe"] });
   let output = "";
   const exited = new Promise<number | null>((resolve) => child.once("exit", (code) => resolve(code)));
