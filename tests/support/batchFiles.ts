@@ -28,8 +28,15 @@ export async function uploadCsv(baseUrl: string, csv: string | Uint8Array, heade
 /** Polls GET /api/batches/{id} until the batch leaves queued/running (or the time is up). */
 export async function waitForBatch(baseUrl: string, id: string, headers: Record<string, string>, timeoutMs = 120_000): Promise<any> {
   const deadline = Date.now() + timeoutMs;
-  for (;;) {
-    const response = await fetch(`${baseUrl}/api/batches/${id}`, { headers });
+  for (let resets = 0; ; ) {
+    let response: Response;
+    try {
+      response = await fetch(`${baseUrl}/api/batches/${id}`, { headers });
+    } catch (error) {
+      // a keep-alive socket the server closed just as the poll reused it (seen on a heavily loaded machine)
+      if (++resets > 3) throw error;
+      continue;
+    }
     const body = (await response.json()) as any;
     if (response.status !== 200) throw new Error(`GET /api/batches/${id}: ${response.status} ${JSON.stringify(body)}`);
     if (!["uploading", "queued", "running"].includes(body.status)) return body;
