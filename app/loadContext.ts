@@ -15,6 +15,9 @@ declare module "@remix-run/node" {
       searchMaxChars: number;
       historyMaxPageSize: number;
       apiTokenMaxDays: number;
+      batchMaxBytes: number;
+      batchMaxRows: number;
+      batchLowConfidence: number;
     };
   }
 }

@@ -6,6 +6,12 @@ import { labelledSplitFiles, readLabelledCsv } from "../server/text/readLabelled
 import { normalizeText } from "../server/text/normalize.ts";
 import { loadWordDictionary, segmentWords } from "../server/text/segment.ts";
 
+// npm run bench -- --batch: the batch benchmark (scripts/benchBatch.ts) instead
+if (process.argv.includes("--batch")) {
+  await import("./benchBatch.ts");
+  process.exit(0);
+}
+
 const dataDir = process.env.BENCH_DATA ?? SHARED_DATA_DIR;
 const texts = labelledSplitFiles(dataDir, "dev")
   .flatMap(({ file }) => readLabelledCsv(file).map((r) => r.text))

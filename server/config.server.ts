@@ -75,12 +75,33 @@ const EnvSchema = z.object({
   TRPC_MAX_BATCH: positiveInt(10),
   SHUTDOWN_GRACE_SECONDS: positiveInt(10),
   DATABASE_RETRY_AFTER_SECONDS: positiveInt(5),
+  /** Batch analysis (server/batches, server/jobs): upload limits, chunking, the queue's timings. */
+  BATCH_MAX_BYTES: positiveInt(50_000_000),
+  BATCH_MAX_ROWS: positiveInt(200_000),
+  BATCH_MAX_CELL_CHARS: positiveInt(5_000),
+  BATCH_MAX_ACTIVE_PER_USER: positiveInt(2),
+  BATCH_MAX_ACTIVE_TOTAL: positiveInt(20),
+  BATCH_CHUNK_ROWS: positiveInt(500),
+  /** Texts per classify() call inside a chunk: small, so single predictions queue behind at most one of them. */
+  BATCH_INFERENCE_SLICE: positiveInt(32),
+  BATCH_WORKER_ENABLED: z.enum(["true", "false"]).default("true").transform((v) => v === "true"),
+  BATCH_WORKER_CONCURRENCY: positiveInt(2),
+  /** A chunk whose worker stops sending heartbeats (killed) is retried after this many seconds (pg-boss minimum 10). */
+  BATCH_CHUNK_HEARTBEAT_SECONDS: z.coerce.number().int().min(10).default(10),
+  BATCH_CHUNK_EXPIRE_SECONDS: positiveInt(600),
+  BATCH_SUPERVISE_SECONDS: positiveInt(2),
+  /** Texts per label read for a finished batch's word clouds. */
+  BATCH_WORDCLOUD_MAX_TEXTS: positiveInt(5_000),
+  BATCH_LOW_CONFIDENCE: z.coerce.number().min(0).max(1).default(0.6),
 }).superRefine((env, ctx) => {
   // A request within the text limits must fit the body limit: up to 3 UTF-8 bytes per character, plus room for the envelope.
   const largestTexts = 3 * env.MAX_TEXT_CHARS * env.MAX_TEXTS_PER_REQUEST + BODY_ENVELOPE_BYTES;
   if (env.MAX_BODY_BYTES < largestTexts) {
     ctx.addIssue({ code: "custom", path: ["MAX_BODY_BYTES"],
       message: `must be at least ${largestTexts} (3 bytes × MAX_TEXT_CHARS × MAX_TEXTS_PER_REQUEST + ${BODY_ENVELOPE_BYTES}), or the largest allowed request would be refused` });
+  }
+  if (env.BATCH_MAX_ACTIVE_PER_USER > env.BATCH_MAX_ACTIVE_TOTAL) {
+    ctx.addIssue({ code: "custom", path: ["BATCH_MAX_ACTIVE_PER_USER"], message: `must not exceed BATCH_MAX_ACTIVE_TOTAL (${env.BATCH_MAX_ACTIVE_TOTAL})` });
   }
   if (env.HISTORY_PAGE_SIZE > env.HISTORY_MAX_PAGE_SIZE) {
     ctx.addIssue({ code: "custom", path: ["HISTORY_PAGE_SIZE"], message: `must not exceed HISTORY_MAX_PAGE_SIZE (${env.HISTORY_MAX_PAGE_SIZE})` });

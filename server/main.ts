@@ -36,6 +36,7 @@ export type RunningServer = { server: Server; services: AppServices; url: string
 export async function startServer(config: Config, options: { withUi?: boolean } = {}): Promise<RunningServer> {
   const build = options.withUi === false ? null : await loadRemixBuild();
   const services = await createServices(config, loadClassifier);
+  await services.batchQueue.start({ work: config.BATCH_WORKER_ENABLED });
   const app = createHttpApp(services, build);
   const server = await new Promise<Server>((resolve, reject) => {
     const s = app.listen(config.PORT, config.HOST, () => resolve(s));
@@ -55,6 +56,8 @@ export async function startServer(config: Config, options: { withUi?: boolean } 
       clearInterval(sweep);
       const drainMs = Math.max(1_000, config.SHUTDOWN_GRACE_SECONDS * 1000 - 1_000);
       const { answeredDuringDrain, cutConnections } = await shutdown.drain(drainMs);
+      // Running batch chunks finish (or are handed back to the queue) before the model and database close.
+      await services.batchQueue.stop();
       await closeServices(services);
       if (config.NODE_ENV !== "test") console.log(`stopped: ${answeredDuringDrain} request(s) answered while stopping, ${cutConnections} connection(s) cut at the deadline`);
     })());

@@ -2,6 +2,8 @@
 import type { Config } from "./config.server.ts";
 import { AccountService } from "./auth/accountService.server.ts";
 import { ApiTokenService } from "./auth/apiTokens.server.ts";
+import { BatchQueue } from "./jobs/batchQueue.server.ts";
+import { SliceGate, SLICES_IN_FLIGHT } from "./batches/batchProcessing.server.ts";
 import { AuthService } from "./auth/authService.server.ts";
 import { openDatabase, type Database } from "./db/client.server.ts";
 import { DatabaseOutage } from "./db/databaseOutage.server.ts";
@@ -25,6 +27,8 @@ export type AppServices = {
   databaseOutage: DatabaseOutage;
   /** Word counts for the dashboard's word clouds. */
   terms: TermCounter;
+  /** The batch job queue (pg-boss); started and stopped by server/main.ts. */
+  batchQueue: BatchQueue;
 };
 
 export async function createServices(
@@ -43,7 +47,11 @@ export async function createServices(
   const account = new AccountService(db.prisma, auth, apiTokens);
   const terms = new TermCounter(loadWordDictionary(SEGMENTER_WORDS_PATH), loadStopwords(STOPWORDS_PATH));
   const databaseOutage = new DatabaseOutage(() => db.prisma.$queryRaw`SELECT 1`, config.DATABASE_RETRY_AFTER_SECONDS);
-  return { config, db, auth, apiTokens, account, classifier, limits, databaseOutage, terms };
+  const gate = new SliceGate(SLICES_IN_FLIGHT);
+  const batchQueue = new BatchQueue(config, db, () =>
+    classifier ? { prisma: db.prisma, classifier, terms, inferenceSlice: config.BATCH_INFERENCE_SLICE, gate, wordCloudTerms: config.WORDCLOUD_TERMS, wordCloudMaxTexts: config.BATCH_WORDCLOUD_MAX_TEXTS } : null,
+  );
+  return { config, db, auth, apiTokens, account, classifier, limits, databaseOutage, terms, batchQueue };
 }
 
 export async function closeServices(services: AppServices): Promise<void> {

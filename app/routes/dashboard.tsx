@@ -2,7 +2,8 @@ import type { LoaderFunctionArgs } from "@remix-run/node";
 import { json } from "@remix-run/node";
 import { Link, useLoaderData, useNavigate } from "@remix-run/react";
 import { Chart } from "../charts/Chart.tsx";
-import { labelHex, labelOrder, labelTextHexes } from "../labels.ts";
+import { wordCloudOption } from "../charts/wordCloudOption.ts";
+import { labelHex, labelOrder } from "../labels.ts";
 import { titleMeta } from "../pageMeta.ts";
 import { requireUser } from "../requireUser.server.ts";
 import { useLang } from "../useLang.ts";
@@ -60,23 +61,7 @@ export default function DashboardPage() {
     yAxis: { type: "value", minInterval: 1 },
     series: labels.map((l) => ({ type: "bar", stack: "all", name: name(l), itemStyle: { color: labelHex(l) }, data: insights.daily.map((d) => d.counts[l] ?? 0) })),
   };
-  const cloud = (label: string) => {
-    const shades = labelTextHexes(label);
-    return {
-      tooltip: { ...TOOLTIP, formatter: "{b}: {c}" },
-      series: [{
-        type: "wordCloud",
-        width: "100%",
-        height: "100%",
-        sizeRange: [12, 38],
-        rotationRange: [0, 0],
-        gridSize: 6,
-        layoutAnimation: false,
-        textStyle: { fontFamily: "system-ui, sans-serif", fontWeight: 600 },
-        data: (insights.terms[label] ?? []).map((term, i) => ({ name: term.term, value: term.count, textStyle: { color: shades[i % shades.length] } })),
-      }],
-    };
-  };
+  const cloud = (label: string) => wordCloudOption(label, insights.terms[label] ?? []);
 
   return (
     <section className="space-y-6">

@@ -17,7 +17,8 @@ export async function loader({ request, context }: LoaderFunctionArgs) {
   const params = new URL(request.url).searchParams;
   const filter = { search: params.get("q") ?? "", label: params.get("label") || null, cursor: params.get("cursor") || null };
   const modelLabels = (await context.caller.predict.model())?.labels ?? [];
-  const common = { ...filter, modelLabels, searchMaxChars: context.config.searchMaxChars };
+  const batches = (await context.caller.batch.list({ limit: 20 })).items;
+  const common = { ...filter, modelLabels, batches, searchMaxChars: context.config.searchMaxChars };
   try {
     const page = await context.caller.history.list(filter);
     return json({ ...common, page, error: null });
@@ -31,7 +32,8 @@ export async function action({ request, context }: ActionFunctionArgs) {
   requireUser(request, context);
   const form = await request.formData();
   try {
-    await context.caller.history.delete({ id: String(form.get("id") ?? "") });
+    if (form.get("intent") === "deleteBatch") await context.caller.batch.delete({ id: String(form.get("batchId") ?? "") });
+    else await context.caller.history.delete({ id: String(form.get("id") ?? "") });
     return json({ error: null });
   } catch (error) {
     const actionError = toActionError(error);
@@ -131,6 +133,27 @@ export default function HistoryPage() {
             </li>
           ))}
         </ol>
+      )}
+
+      {data.batches.length > 0 && (
+        <div className="space-y-2" data-testid="history-batches">
+          <h2 className="text-lg font-semibold">{t("batch.historyTitle")}</h2>
+          <ul className="divide-y rounded-lg border border-slate-200 bg-white">
+            {data.batches.map((b) => (
+              <li key={b.id} className="flex flex-wrap items-center gap-2 px-3 py-2 text-sm">
+                <Link to={`/batches/${b.id}`} className="break-all font-medium text-orange-700 hover:underline">{b.fileName}</Link>
+                <span className="text-slate-600">{t(`batch.status.${b.status}`)} · {t("batch.progress", { processed: b.processed, total: b.total })}</span>
+                <time dateTime={b.createdAt} className="text-xs text-slate-500">{formatVietnamTime(b.createdAt)}</time>
+                <Form method="post" className="ml-auto" onSubmit={(event) => {
+                  if (!window.confirm(t("batch.confirmDelete"))) event.preventDefault();
+                }}>
+                  <input type="hidden" name="batchId" value={b.id} />
+                  <button type="submit" name="intent" value="deleteBatch" className="rounded-md px-2 py-1 text-xs text-red-700 hover:bg-red-50">{t("batch.delete")}</button>
+                </Form>
+              </li>
+            ))}
+          </ul>
+        </div>
       )}
 
       {(data.cursor || data.page?.nextCursor) && (

@@ -18,6 +18,8 @@ export type Database = {
   kind: "postgres" | "pglite";
   /** The PostgreSQL connection pool (null on PGlite), for stores that speak pg directly (rate limits). */
   pool: pg.Pool | null;
+  /** Where the job queue (pg-boss) connects: the server's URL, or the embedded instance itself. */
+  queueConnection: { url: string } | { pglite: PGlite };
   /** True when the database answers and every migration is applied. */
   isReady(): Promise<boolean>;
   close(): Promise<void>;
@@ -50,6 +52,7 @@ export async function openDatabase(options: { databaseUrl?: string; dataDir: str
       prisma,
       kind: "postgres",
       pool,
+      queueConnection: { url: options.databaseUrl },
       async isReady() {
         const readiness = pgExecutor(pool);
         try {
@@ -75,6 +78,7 @@ export async function openDatabase(options: { databaseUrl?: string; dataDir: str
     prisma,
     kind: "pglite",
     pool: null,
+    queueConnection: { pglite },
     async isReady() {
       try {
         return (await pendingMigrations(pgliteExecutor(pglite), migrations)).length === 0;

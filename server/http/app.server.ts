@@ -12,6 +12,7 @@ import { cors } from "./cors.server.ts";
 import { originCheck } from "./originCheck.server.ts";
 import { restApi } from "./restApi.server.ts";
 import { swaggerUi } from "./swaggerUi.server.ts";
+import { batchRoutes } from "./batchRoutes.server.ts";
 import { REPO_ROOT } from "../repoPaths.ts";
 import { bodyLimit } from "./bodyLimit.server.ts";
 import { errorAnswers, remixCaller, retryAfterOn503 } from "./errorAnswers.server.ts";
@@ -26,6 +27,15 @@ export function createHttpApp(services: AppServices, build: ServerBuild | null):
   app.set("trust proxy", config.TRUST_PROXY);
   app.use(securityHeaders());
 
+  const requestFacts = (req: express.Request, res: express.Response, transport: "http" | "remix") => ({
+    authorization: req.headers.authorization,
+    cookie: req.headers.cookie,
+    clientIp: req.ip ?? req.socket.remoteAddress ?? "unknown",
+    secure: req.secure || config.NODE_ENV === "production",
+    transport,
+    setCookie: (cookie: string) => void res.append("Set-Cookie", cookie),
+  });
+
   app.get("/healthz", (_req, res) => {
     res.json({ status: "ok" });
   });
@@ -36,19 +46,12 @@ export function createHttpApp(services: AppServices, build: ServerBuild | null):
   });
 
   app.use("/api", cors(config.CORS_ORIGINS));
-  // Routes that take larger bodies mount their own bodyLimit(...) above this line.
-  app.use(bodyLimit(config.MAX_BODY_BYTES));
   app.use(retryAfterOn503(config.DATABASE_RETRY_AFTER_SECONDS));
   app.use(originCheck(config.CORS_ORIGINS));
-
-  const requestFacts = (req: express.Request, res: express.Response, transport: "http" | "remix") => ({
-    authorization: req.headers.authorization,
-    cookie: req.headers.cookie,
-    clientIp: req.ip ?? req.socket.remoteAddress ?? "unknown",
-    secure: req.secure || config.NODE_ENV === "production",
-    transport,
-    setCookie: (cookie: string) => void res.append("Set-Cookie", cookie),
-  });
+  // Batch upload, export and progress: the upload streams under its own limit (BATCH_MAX_BYTES).
+  app.use("/api", batchRoutes(services, (req, res) => createRequestContext(services, requestFacts(req, res, "http"))));
+  // Routes that take larger bodies mount their own limit above this line.
+  app.use(bodyLimit(config.MAX_BODY_BYTES));
 
   app.use(
     "/api/trpc",
@@ -90,6 +93,9 @@ export function createHttpApp(services: AppServices, build: ServerBuild | null):
               searchMaxChars: config.SEARCH_MAX_CHARS,
               historyMaxPageSize: config.HISTORY_MAX_PAGE_SIZE,
               apiTokenMaxDays: config.API_TOKEN_MAX_DAYS,
+              batchMaxBytes: config.BATCH_MAX_BYTES,
+              batchMaxRows: config.BATCH_MAX_ROWS,
+              batchLowConfidence: config.BATCH_LOW_CONFIDENCE,
             },
           };
         },

@@ -9,8 +9,9 @@
 //   };
 // then `...batchPaths` below. Paths are relative to /api, like the generated ones.
 import type { ZodOpenApiPathsObject, ZodOpenApiResponsesObject } from "zod-openapi";
+import { batchRoutesOpenApi } from "./batchRoutes.server.ts";
 
-export const handWrittenPaths: ZodOpenApiPathsObject = {};
+export const handWrittenPaths: ZodOpenApiPathsObject = { ...batchRoutesOpenApi };
 
 const STATUS_TEXT: Record<number, string> = {
   400: "Invalid input",

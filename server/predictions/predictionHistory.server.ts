@@ -79,7 +79,7 @@ function decodeCursor(cursor: string): { createdAt: Date; id: string } {
 }
 
 /** Prisma's `contains` is SQL LIKE and does not escape its pattern characters. */
-function escapeLike(term: string): string {
+export function escapeLike(term: string): string {
   return term.replace(/[\\%_]/g, "\\$&");
 }
 

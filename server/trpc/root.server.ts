@@ -1,6 +1,7 @@
 // The whole API: feature routers assembled into one. Its type is what typed clients import.
 import { accountRouter } from "./routers/account.server.ts";
 import { authRouter } from "./routers/auth.server.ts";
+import { batchRouter } from "./routers/batch.server.ts";
 import { historyRouter } from "./routers/history.server.ts";
 import { insightsRouter } from "./routers/insights.server.ts";
 import { predictRouter } from "./routers/predict.server.ts";
@@ -14,6 +15,7 @@ export const appRouter = router({
   insights: insightsRouter,
   tokens: tokensRouter,
   account: accountRouter,
+  batch: batchRouter,
 });
 
 export type AppRouter = typeof appRouter;

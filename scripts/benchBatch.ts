@@ -1,0 +1,96 @@
+// Batch benchmark (npm run bench -- --batch [--rows N]): a CSV of N reviews (default 100,000) from the shared
+// train files, uploaded through POST /api/predict/batch to a separate server process; reports rows/s end to
+// end (upload start to completed), the server's peak RSS, and predict.single p50/p95 idle and during the batch.
+// BENCH_DATABASE_URL runs it on PostgreSQL; otherwise a fresh embedded database.
+import { mkdtempSync, readFileSync, rmSync, writeFileSync } from "node:fs";
+import os from "node:os";
+import path from "node:path";
+import Papa from "papaparse";
+import { startChildServer } from "../tests/support/childServer.ts";
+import { SHARED_DATA_DIR } from "../server/repoPaths.ts";
+import { labelledSplitFiles, readLabelledCsv } from "../server/text/readLabelledCsv.ts";
+
+const rowsArg = process.argv.indexOf("--rows");
+const ROWS = rowsArg > 0 ? Number(process.argv[rowsArg + 1]) : 100_000;
+const texts = labelledSplitFiles(process.env.BENCH_DATA ?? SHARED_DATA_DIR, "train").flatMap(({ file }) => readLabelledCsv(file).map((r) => r.text));
+const dir = mkdtempSync(path.join(os.tmpdir(), "camxuc-bench-batch-"));
+const csvPath = path.join(dir, "reviews.csv");
+writeFileSync(csvPath, Papa.unparse([["id", "review"], ...Array.from({ length: ROWS }, (_, i) => [String(i + 1), texts[i % texts.length]!])], { newline: "\r\n" }));
+const csv = readFileSync(csvPath);
+
+const env: Record<string, string> = process.env.BENCH_DATABASE_URL ? { DATABASE_URL: process.env.BENCH_DATABASE_URL } : { DATA_DIR: path.join(dir, "data") };
+const server = await startChildServer({ ...env, NODE_ENV: "production", ANONYMOUS_PREDICTIONS_PER_MINUTE: "100000" }, 300_000);
+const pid = Number(JSON.parse(server.output().split("\n").find((l) => l.startsWith('{"url"'))!).pid);
+
+const rssMb = () => {
+  const status = readFileSync(`/proc/${pid}/status`, "utf8");
+  return Number(/VmRSS:\s+(\d+)/.exec(status)![1]) / 1024;
+};
+let peakRss = rssMb();
+const sampler = setInterval(() => (peakRss = Math.max(peakRss, rssMb())), 100);
+
+const post = (procedure: string, body: unknown, headers: Record<string, string> = {}) =>
+  fetch(`${server.url}/api/trpc/${procedure}`, { method: "POST", headers: { "content-type": "application/json", ...headers }, body: JSON.stringify(body) });
+const token = ((await (await post("auth.register", { email: "bench@example.com", password: "bench-password" })).json()) as any).result.data.token;
+const auth = { authorization: `Bearer ${token}` };
+
+const percentile = (values: number[], p: number) => [...values].sort((a, b) => a - b)[Math.min(values.length - 1, Math.floor((p / 100) * values.length))] ?? NaN;
+/** predict.single for a signed-in user, one request at a time with a pause, until `until` says stop. */
+async function singleLatencies(until: () => boolean, max = Infinity): Promise<number[]> {
+  const times: number[] = [];
+  for (let i = 0; !until() && i < max; i++) {
+    const t0 = performance.now();
+    const response = await post("predict.single", { text: texts[(i * 7919) % texts.length] }, auth);
+    await response.arrayBuffer();
+    times.push(performance.now() - t0);
+    await new Promise((r) => setTimeout(r, 100));
+  }
+  return times;
+}
+
+const idle = await singleLatencies(() => false, 50);
+const idleRss = rssMb();
+
+const form = new FormData();
+form.append("file", new Blob([csv], { type: "text/csv" }), "reviews.csv");
+const started = performance.now();
+const upload = await fetch(`${server.url}/api/predict/batch`, { method: "POST", body: form, headers: auth });
+const accepted = (await upload.json()) as any;
+if (upload.status !== 202) throw new Error(`upload refused: ${upload.status} ${JSON.stringify(accepted)}`);
+const uploadSeconds = (performance.now() - started) / 1000;
+
+let done = false;
+const during = singleLatencies(() => done);
+let final: any;
+while (!done) {
+  await new Promise((r) => setTimeout(r, 250));
+  final = await (await fetch(`${server.url}/api/batches/${accepted.id}`, { headers: auth })).json();
+  done = !["uploading", "queued", "running"].includes(final.status);
+}
+const seconds = (performance.now() - started) / 1000;
+const busy = await during;
+clearInterval(sampler);
+server.child.kill("SIGTERM");
+await server.exited;
+rmSync(dir, { recursive: true, force: true });
+
+const round = (n: number) => Math.round(n * 10) / 10;
+const report = {
+  rows: ROWS,
+  database: process.env.BENCH_DATABASE_URL ? "postgres" : "pglite",
+  status: final.status,
+  processed: final.processed,
+  upload_s: round(uploadSeconds),
+  end_to_end_s: round(seconds),
+  rows_per_s: round(final.processed / seconds),
+  idle_server_rss_mb: Math.round(idleRss),
+  peak_server_rss_mb: Math.round(peakRss),
+  single_idle_p50_ms: round(percentile(idle, 50)),
+  single_idle_p95_ms: round(percentile(idle, 95)),
+  single_during_batch_p50_ms: round(percentile(busy, 50)),
+  single_during_batch_p95_ms: round(percentile(busy, 95)),
+  single_during_batch_requests: busy.length,
+  cpus: os.cpus().length,
+  load_average_1m: round(os.loadavg()[0]!),
+};
+console.log(JSON.stringify(report, null, 2));

@@ -1,0 +1,209 @@
+// Batches in the database: stored uploads (rows and chunks), the status machine, owner-checked reads,
+// result pages, cancel and delete. The queue (server/jobs) works on what this module stores.
+import type { Prisma, PrismaClient } from "../db/generated/client.ts";
+import { AppError } from "../errors.ts";
+import { escapeLike } from "../predictions/predictionHistory.server.ts";
+import { searchTerms } from "../text/searchFold.ts";
+import type { CsvItem, CsvFormat, SkippedRow } from "./csvUploadReader.server.ts";
+
+export type BatchStatus = "uploading" | "queued" | "running" | "completed" | "failed" | "cancelled";
+export const ACTIVE_STATUSES: BatchStatus[] = ["uploading", "queued", "running"];
+/** Skipped rows kept with their reasons (the count covers all of them). */
+export const SKIPPED_DETAILS_KEPT = 1_000;
+
+/** Which status may follow which; anything else is refused (tests/unit/batchStatus.test.ts). */
+const TRANSITIONS: Record<BatchStatus, BatchStatus[]> = {
+  uploading: ["queued", "failed", "cancelled"],
+  queued: ["running", "completed", "failed", "cancelled"],
+  running: ["completed", "failed", "cancelled"],
+  completed: [],
+  failed: [],
+  cancelled: [],
+};
+
+export function canMove(from: BatchStatus, to: BatchStatus): boolean {
+  return TRANSITIONS[from].includes(to);
+}
+
+/** The statuses from which `to` may be reached: used as the WHERE of a conditional update, so two instances cannot both move a batch. */
+export function statusesBefore(to: BatchStatus): BatchStatus[] {
+  return (Object.keys(TRANSITIONS) as BatchStatus[]).filter((from) => canMove(from, to));
+}
+
+/** Chunk k holds the stored rows at positions [k*size, (k+1)*size). */
+export function chunkRanges(totalRows: number, chunkSize: number): { index: number; start: number; rowCount: number }[] {
+  const ranges = [];
+  for (let index = 0, start = 0; start < totalRows; index++, start += chunkSize) {
+    ranges.push({ index, start, rowCount: Math.min(chunkSize, totalRows - start) });
+  }
+  return ranges;
+}
+
+export type BatchLimits = { maxActivePerUser: number; maxActiveTotal: number; chunkRows: number };
+
+export type StoredUpload = { id: string; totalRows: number; skippedRows: number; chunkCount: number };
+
+const notFound = () => new AppError("NOT_FOUND", "batch.notFound", "No such batch (it may have been deleted)");
+
+/** Refuses a new batch while the user (or the whole server) already runs as many as allowed. */
+async function checkActiveLimits(prisma: PrismaClient, userId: string, limits: BatchLimits): Promise<void> {
+  const [mine, all] = await Promise.all([
+    prisma.batch.count({ where: { userId, status: { in: ACTIVE_STATUSES } } }),
+    prisma.batch.count({ where: { status: { in: ACTIVE_STATUSES } } }),
+  ]);
+  if (mine >= limits.maxActivePerUser) {
+    throw new AppError("TOO_MANY_REQUESTS", "batch.tooManyActive", `You already have ${mine} batches in progress (the limit is ${limits.maxActivePerUser}); wait for one to finish or cancel it`, undefined, 30);
+  }
+  if (all >= limits.maxActiveTotal) {
+    throw new AppError("TOO_MANY_REQUESTS", "batch.serverBusy", `The server is already running ${all} batches (the limit is ${limits.maxActiveTotal}); try again in a few minutes`, undefined, 60);
+  }
+}
+
+/**
+ * Stores an upload: the batch (status uploading), its rows in chunk-sized inserts as they stream in, then
+ * the chunk list; queues the chunks' jobs and moves it to queued. Any error deletes what was stored, so nothing half-stored stays.
+ */
+export async function storeUpload(
+  prisma: PrismaClient,
+  input: { userId: string; fileName: string; columns: string[]; textColumnIndex: number; format: CsvFormat | null; items: AsyncIterable<CsvItem> },
+  limits: BatchLimits,
+  enqueue: (batchId: string, chunkCount: number) => Promise<void>,
+): Promise<StoredUpload> {
+  await checkActiveLimits(prisma, input.userId, limits);
+  const batch = await prisma.batch.create({
+    data: {
+      userId: input.userId,
+      fileName: input.fileName,
+      textColumn: input.columns[input.textColumnIndex]!,
+      columns: input.columns,
+      fileFormat: input.format ?? {},
+      status: "uploading",
+      chunkSize: limits.chunkRows,
+    },
+    select: { id: true },
+  });
+  try {
+    let position = 0;
+    const skipped: SkippedRow[] = [];
+    let skippedRows = 0;
+    let pending: Prisma.BatchRowCreateManyInput[] = [];
+    const flush = async () => {
+      if (pending.length) await prisma.batchRow.createMany({ data: pending });
+      pending = [];
+    };
+    for await (const item of input.items) {
+      if (item.kind === "skipped") {
+        skippedRows++;
+        if (skipped.length < SKIPPED_DETAILS_KEPT) skipped.push({ row: item.row, reason: item.reason, message: item.message });
+        continue;
+      }
+      pending.push({ batchId: batch.id, position: position++, rowNumber: item.rowNumber, text: item.cells[input.textColumnIndex]!, cells: item.cells });
+      if (pending.length >= limits.chunkRows) await flush();
+    }
+    await flush();
+    if (position === 0) {
+      throw new AppError("BAD_REQUEST", "batch.noUsableRows", `No row of the file can be analysed: all ${skippedRows} rows were skipped (${skipped[0]?.message ?? "no rows"})`, "file");
+    }
+    const chunks = chunkRanges(position, limits.chunkRows);
+    await prisma.batchChunk.createMany({ data: chunks.map((c) => ({ batchId: batch.id, index: c.index, rowCount: c.rowCount })) });
+    // Jobs first, then "queued": a crash in between leaves an "uploading" batch, deleted at the next start
+    // (its jobs then find nothing), never a queued batch without jobs.
+    await enqueue(batch.id, chunks.length);
+    const moved = await prisma.batch.updateMany({
+      where: { id: batch.id, status: { in: statusesBefore("queued") } },
+      data: { status: "queued", totalRows: position, skippedRows, skipped, chunkCount: chunks.length },
+    });
+    if (moved.count === 0) throw notFound();
+    return { id: batch.id, totalRows: position, skippedRows, chunkCount: chunks.length };
+  } catch (error) {
+    await prisma.batch.deleteMany({ where: { id: batch.id } });
+    throw error;
+  }
+}
+
+/** Uploads cut off by a crash (still "uploading" from before `startedBefore`) are deleted with their rows. */
+export async function deleteAbandonedUploads(prisma: PrismaClient, startedBefore: Date): Promise<number> {
+  return (await prisma.batch.deleteMany({ where: { status: "uploading", createdAt: { lt: startedBefore } } })).count;
+}
+
+const SUMMARY_SELECT = {
+  id: true, fileName: true, textColumn: true, columns: true, fileFormat: true, status: true, totalRows: true, processedRows: true,
+  skippedRows: true, skipped: true, chunkCount: true, labelCounts: true, averageConfidence: true, terms: true, modelId: true,
+  modelVersion: true, error: true, createdAt: true, startedAt: true, finishedAt: true,
+} as const;
+
+export type BatchSummary = Prisma.BatchGetPayload<{ select: typeof SUMMARY_SELECT }>;
+
+/** The user's own batch; another user's batch is "not found", never "forbidden", so ids reveal nothing. */
+export async function getBatch(prisma: PrismaClient, userId: string, id: string): Promise<BatchSummary> {
+  const batch = await prisma.batch.findFirst({ where: { id, userId }, select: SUMMARY_SELECT });
+  if (!batch) throw notFound();
+  return batch;
+}
+
+export async function listBatches(prisma: PrismaClient, userId: string, limit: number) {
+  return prisma.batch.findMany({
+    where: { userId },
+    orderBy: [{ createdAt: "desc" }, { id: "desc" }],
+    take: limit,
+    select: { id: true, fileName: true, status: true, totalRows: true, processedRows: true, skippedRows: true, labelCounts: true, createdAt: true, finishedAt: true },
+  });
+}
+
+/** Stops a batch: chunks not yet stored are not processed; what was finished stays. */
+export async function cancelBatch(prisma: PrismaClient, userId: string, id: string): Promise<BatchStatus> {
+  const batch = await getBatch(prisma, userId, id);
+  const moved = await prisma.batch.updateMany({ where: { id, userId, status: { in: statusesBefore("cancelled") } }, data: { status: "cancelled", finishedAt: new Date() } });
+  if (moved.count === 0) {
+    throw new AppError("CONFLICT", "batch.notCancellable", `The batch is already ${batch.status}: it cannot be cancelled`);
+  }
+  return "cancelled";
+}
+
+/** Deletes the batch with its stored rows and results. */
+export async function deleteBatch(prisma: PrismaClient, userId: string, id: string): Promise<void> {
+  const deleted = await prisma.batch.deleteMany({ where: { id, userId } });
+  if (deleted.count === 0) throw notFound();
+}
+
+export type ResultsQuery = {
+  label: string | null;
+  search: string;
+  /** "row": file order; "confidence" / "-confidence": least / most sure first. */
+  sort: "row" | "confidence" | "-confidence";
+  page: number;
+  pageSize: number;
+};
+
+export function resultsWhere(batchId: string, query: Pick<ResultsQuery, "label" | "search">): Prisma.PredictionWhereInput {
+  const terms = searchTerms(query.search);
+  return {
+    batchId,
+    ...(query.label ? { label: query.label } : {}),
+    ...(terms.length ? { AND: terms.map((t) => ({ searchText: { contains: escapeLike(t) } })) } : {}),
+  };
+}
+
+export function resultsOrder(sort: ResultsQuery["sort"]): Prisma.PredictionOrderByWithRelationInput[] {
+  if (sort === "confidence") return [{ confidence: "asc" }, { rowNumber: "asc" }];
+  if (sort === "-confidence") return [{ confidence: "desc" }, { rowNumber: "asc" }];
+  return [{ rowNumber: "asc" }];
+}
+
+/** One page of a batch's results, filtered, with the match count. */
+export async function resultsPage(prisma: PrismaClient, userId: string, batchId: string, query: ResultsQuery) {
+  await getBatch(prisma, userId, batchId);
+  const where = resultsWhere(batchId, query);
+  const [total, rows] = await Promise.all([
+    prisma.prediction.count({ where }),
+    prisma.prediction.findMany({
+      where,
+      orderBy: resultsOrder(query.sort),
+      skip: (query.page - 1) * query.pageSize,
+      take: query.pageSize,
+      select: { rowNumber: true, text: true, label: true, confidence: true, probabilities: true },
+    }),
+  ]);
+  return { total, page: query.page, pageSize: query.pageSize, rows: rows.map((r) => ({ ...r, rowNumber: r.rowNumber ?? 0, probabilities: r.probabilities as Record<string, number> })) };
+}
+

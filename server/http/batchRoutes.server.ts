@@ -1,0 +1,304 @@
+// Hand-written batch routes tRPC cannot serve: the multipart CSV upload (its own body limit), the results
+// streamed as CSV or JSON, and live progress as server-sent events. Their OpenAPI path items are exported
+// for /api/openapi.json. Another user's batch is a 404 on each.
+import { TRPCError } from "@trpc/server";
+import busboy from "busboy";
+import express from "express";
+import Papa from "papaparse";
+import type { ZodOpenApiParameterObject, ZodOpenApiPathsObject, ZodOpenApiResponseObject } from "zod-openapi";
+import { AppError } from "../errors.ts";
+import { getBatch, resultsOrder, resultsWhere, type ResultsQuery } from "../batches/batchStore.server.ts";
+import { progressOf, submitCsvUpload } from "../batches/batchSubmission.server.ts";
+import { openCsvUpload } from "../batches/csvUploadReader.server.ts";
+import type { AppServices } from "../services.server.ts";
+import type { Context } from "../trpc/trpc.server.ts";
+
+const HTTP_STATUS: Record<AppError["code"], number> = {
+  BAD_REQUEST: 400, UNAUTHORIZED: 401, FORBIDDEN: 403, NOT_FOUND: 404, CONFLICT: 409, PAYLOAD_TOO_LARGE: 413, TOO_MANY_REQUESTS: 429, SERVICE_UNAVAILABLE: 503,
+};
+/** Room for the multipart envelope and the text_column field around the file. */
+const MULTIPART_ENVELOPE_BYTES = 65_536;
+/** Results read from the database per query while streaming an export. */
+const EXPORT_PAGE = 1_000;
+const EVENT_INTERVAL_MS = 1_000;
+/** What the page sends of a file for its preview (the reader decides the format on this much too). */
+const PREVIEW_BYTES = 65_536;
+const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
+
+/** Our errors (also when tRPC's context wrapped them) in the one API error shape; anything else to the app's last error handler (503 for an unreachable database, else 500). */
+function sendError(res: express.Response, error: unknown, next: express.NextFunction): void {
+  if (res.headersSent) {
+    res.destroy(error as Error);
+    return;
+  }
+  const appError = error instanceof AppError ? error : error instanceof TRPCError && error.cause instanceof AppError ? error.cause : null;
+  if (!appError) return next(error);
+  if (appError.retryAfterSeconds) res.setHeader("Retry-After", String(appError.retryAfterSeconds));
+  res.status(HTTP_STATUS[appError.code]).json({ error: { code: appError.code, message: appError.message, messageKey: appError.messageKey, field: appError.field ?? null } });
+}
+
+const notFound = () => new AppError("NOT_FOUND", "batch.notFound", "No such batch (it may have been deleted)");
+
+export function batchRoutes(services: AppServices, createContext: (req: express.Request, res: express.Response) => Promise<Context>): express.Router {
+  const { config } = services;
+  const api = express.Router();
+
+  async function requireUserId(req: express.Request, res: express.Response): Promise<string> {
+    const ctx = await createContext(req, res);
+    if (!ctx.user) throw new AppError("UNAUTHORIZED", "auth.loginRequired", "Log in (or send Authorization: Bearer <token>) to do this");
+    return ctx.user.id;
+  }
+
+  async function ownBatch(req: express.Request, res: express.Response) {
+    const userId = await requireUserId(req, res);
+    const id = String(req.params.id ?? "");
+    if (!UUID.test(id)) throw notFound();
+    return { userId, batch: await getBatch(services.db.prisma, userId, id) };
+  }
+
+  // Mounted before the app-wide body limit (the upload has its own), so the cross-site check is applied here.
+  api.post("/predict/batch", async (req, res, next) => {
+    try {
+      const length = Number(req.headers["content-length"] ?? 0);
+      if (length > config.BATCH_MAX_BYTES + MULTIPART_ENVELOPE_BYTES) {
+        throw new AppError("PAYLOAD_TOO_LARGE", "batch.fileTooLarge", `The file is too large: ${length} bytes sent, the limit is ${config.BATCH_MAX_BYTES} bytes (${Math.floor(config.BATCH_MAX_BYTES / 1_000_000)} MB)`, "file");
+      }
+      const userId = await requireUserId(req, res);
+      if (!(req.headers["content-type"] ?? "").startsWith("multipart/form-data")) {
+        throw new AppError("BAD_REQUEST", "batch.notMultipart", "Send the file as multipart/form-data in a field named \"file\" (curl -F file=@reviews.csv)", "file");
+      }
+      const stored = await new Promise<{ id: string }>((resolve, reject) => {
+        let textColumn = typeof req.query.text_column === "string" && req.query.text_column ? req.query.text_column : null;
+        let seenFile = false;
+        const parser = busboy({ headers: req.headers, limits: { files: 1, fields: 10, fieldSize: 1_000, fileSize: config.BATCH_MAX_BYTES + 1 } });
+        const fail = (error: unknown) => {
+          req.unpipe(parser);
+          reject(error);
+        };
+        parser.on("field", (name, value) => {
+          if (name !== "text_column") return;
+          if (seenFile) fail(new AppError("BAD_REQUEST", "batch.fieldOrder", "Send text_column before the file field (or as ?text_column=)", "text_column"));
+          else textColumn = value.trim() || null;
+        });
+        parser.on("file", (name, stream, info) => {
+          if (name !== "file") {
+            stream.resume();
+            return;
+          }
+          seenFile = true;
+          submitCsvUpload(services, userId, { fileName: info.filename || "upload.csv", stream, textColumn }).then(resolve, (error) => {
+            stream.resume();
+            fail(error);
+          });
+        });
+        parser.on("error", fail);
+        parser.on("close", () => {
+          if (!seenFile) reject(new AppError("BAD_REQUEST", "batch.noFile", "No file: send the CSV in a multipart field named \"file\"", "file"));
+        });
+        req.pipe(parser);
+      });
+      res.status(202).json({ id: stored.id, status: "queued", statusUrl: `/api/batches/${stored.id}`, resultsUrl: `/api/batches/${stored.id}/results.csv` });
+    } catch (error) {
+      // A refused upload may still be arriving: answer now and close the connection instead of reading the rest.
+      res.setHeader("Connection", "close");
+      sendError(res, error, next);
+    }
+  });
+
+  // The page sends the first 64 KB of a chosen file: the same reader shows columns, first rows and its guess.
+  api.post("/predict/batch/preview", async (req, res, next) => {
+    try {
+      await requireUserId(req, res);
+      const preview = await new Promise<object>((resolve, reject) => {
+        let seenFile = false;
+        const parser = busboy({ headers: req.headers, limits: { files: 1, fileSize: PREVIEW_BYTES } });
+        parser.on("file", (name, stream) => {
+          if (name !== "file") return void stream.resume();
+          seenFile = true;
+          openCsvUpload(stream, { maxBytes: PREVIEW_BYTES, maxRows: config.BATCH_MAX_ROWS, maxCellChars: config.BATCH_MAX_CELL_CHARS }).then(
+            (csv) => {
+              stream.resume();
+              resolve({ columns: csv.columns, rows: csv.preview, guessedTextColumn: csv.guessedTextColumn, format: csv.format });
+            },
+            (error) => {
+              stream.resume();
+              reject(error);
+            },
+          );
+        });
+        parser.on("error", reject);
+        parser.on("close", () => {
+          if (!seenFile) reject(new AppError("BAD_REQUEST", "batch.noFile", "No file: send the CSV in a multipart field named \"file\"", "file"));
+        });
+        req.pipe(parser);
+      });
+      res.json(preview);
+    } catch (error) {
+      sendError(res, error, next);
+    }
+  });
+
+  function exportQuery(req: express.Request): Pick<ResultsQuery, "label" | "search" | "sort"> {
+    const sort = String(req.query.sort ?? "row");
+    return {
+      label: typeof req.query.label === "string" && req.query.label ? req.query.label.slice(0, 64) : null,
+      search: typeof req.query.q === "string" ? req.query.q.slice(0, config.SEARCH_MAX_CHARS) : "",
+      sort: sort === "confidence" || sort === "-confidence" ? sort : "row",
+    };
+  }
+
+  /** The batch's results with their original cells, a page at a time, as the export writes them. */
+  async function* exportRows(batchId: string, query: Pick<ResultsQuery, "label" | "search" | "sort">) {
+    const prisma = services.db.prisma;
+    for (let skip = 0; ; skip += EXPORT_PAGE) {
+      const page = await prisma.prediction.findMany({
+        where: resultsWhere(batchId, query),
+        orderBy: resultsOrder(query.sort),
+        skip,
+        take: EXPORT_PAGE,
+        select: { rowNumber: true, label: true, confidence: true, probabilities: true },
+      });
+      if (page.length === 0) return;
+      const cells = await prisma.batchRow.findMany({ where: { batchId, rowNumber: { in: page.map((p) => p.rowNumber ?? 0) } }, select: { rowNumber: true, cells: true } });
+      const byRow = new Map(cells.map((c) => [c.rowNumber, c.cells as string[]]));
+      yield page.map((p) => ({ ...p, cells: byRow.get(p.rowNumber ?? 0) ?? [] }));
+      if (page.length < EXPORT_PAGE) return;
+    }
+  }
+
+  /** Writes and waits for the socket to drain, so a large export never piles up in memory. */
+  const write = (res: express.Response, text: string) => (res.write(text) ? Promise.resolve() : new Promise<void>((resolve) => res.once("drain", () => resolve())));
+
+  api.get("/batches/:id/results.csv", async (req, res, next) => {
+    try {
+      const { batch } = await ownBatch(req, res);
+      const labels = services.classifier?.labels ?? Object.keys(batch.labelCounts as Record<string, number>);
+      const columns = batch.columns as string[];
+      const header = [...columns, "row", "label", "confidence", ...labels.map((l) => `p_${l}`)];
+      const base = batch.fileName.replace(/\.[^.]*$/, "").replace(/[^\p{L}\p{N}_-]+/gu, "_") || "batch";
+      res.setHeader("Content-Type", "text/csv; charset=utf-8");
+      res.setHeader("Content-Disposition", `attachment; filename="${base.replace(/[^\x20-\x7e]/g, "_")}-results.csv"; filename*=UTF-8''${encodeURIComponent(base)}-results.csv`);
+      // Excel reads UTF-8 only with a byte-order mark; escapeFormulae prefixes cells starting with = + - @ with '
+      await write(res, "\uFEFF" + Papa.unparse([header], { newline: "\r\n", escapeFormulae: true }) + "\r\n");
+      for await (const page of exportRows(batch.id, exportQuery(req))) {
+        const rows = page.map((r) => [...r.cells, String(r.rowNumber), r.label, r.confidence.toFixed(4), ...labels.map((l) => ((r.probabilities as Record<string, number>)[l] ?? 0).toFixed(4))]);
+        await write(res, Papa.unparse(rows, { newline: "\r\n", escapeFormulae: true }) + "\r\n");
+      }
+      res.end();
+    } catch (error) {
+      sendError(res, error, next);
+    }
+  });
+
+  api.get("/batches/:id/results.json", async (req, res, next) => {
+    try {
+      const { batch } = await ownBatch(req, res);
+      const columns = batch.columns as string[];
+      res.setHeader("Content-Type", "application/json; charset=utf-8");
+      await write(res, "[");
+      let first = true;
+      for await (const page of exportRows(batch.id, exportQuery(req))) {
+        const text = page
+          .map((r) => JSON.stringify({ row: r.rowNumber, columns: Object.fromEntries(columns.map((c, i) => [c, r.cells[i] ?? ""])), label: r.label, confidence: r.confidence, probabilities: r.probabilities }))
+          .join(",");
+        await write(res, (first ? "" : ",") + text);
+        first = false;
+      }
+      res.end("]");
+    } catch (error) {
+      sendError(res, error, next);
+    }
+  });
+
+  api.get("/batches/:id/events", async (req, res, next) => {
+    try {
+      const { userId, batch } = await ownBatch(req, res);
+      res.writeHead(200, { "Content-Type": "text/event-stream; charset=utf-8", "Cache-Control": "no-cache, no-transform", Connection: "keep-alive", "X-Accel-Buffering": "no" });
+      let closed = false;
+      req.on("close", () => (closed = true));
+      let current = batch;
+      for (;;) {
+        const progress = { id: current.id, status: current.status, total: current.totalRows, processed: current.processedRows, skipped: current.skippedRows, ...progressOf(current) };
+        res.write(`event: progress\ndata: ${JSON.stringify(progress)}\n\n`);
+        if (!["uploading", "queued", "running"].includes(current.status)) break;
+        await new Promise((resolve) => setTimeout(resolve, EVENT_INTERVAL_MS));
+        if (closed) return;
+        try {
+          current = await getBatch(services.db.prisma, userId, current.id);
+        } catch {
+          res.write(`event: deleted\ndata: {}\n\n`);
+          break;
+        }
+      }
+      res.end();
+    } catch (error) {
+      sendError(res, error, next);
+    }
+  });
+
+  return api;
+}
+
+const errorResponse = (description: string): ZodOpenApiResponseObject => ({
+  description,
+  content: { "application/json": { schema: { type: "object", properties: { error: { type: "object", properties: { message: { type: "string" }, messageKey: { type: "string" }, field: { type: ["string", "null"] } } } } } } },
+});
+const idParameter: ZodOpenApiParameterObject = { name: "id", in: "path", required: true, schema: { type: "string", format: "uuid" } };
+const filterParameters: ZodOpenApiParameterObject[] = [
+  idParameter,
+  { name: "label", in: "query", required: false, schema: { type: "string" }, description: "only rows with this label" },
+  { name: "q", in: "query", required: false, schema: { type: "string" }, description: "words that must all occur in the text (accents and case ignored)" },
+  { name: "sort", in: "query", required: false, schema: { type: "string", enum: ["row", "confidence", "-confidence"] } },
+];
+
+/** OpenAPI path items of the routes above, merged into /api/openapi.json. */
+export const batchRoutesOpenApi: ZodOpenApiPathsObject = {
+  "/predict/batch": {
+    post: {
+      tags: ["batches"],
+      summary: "Upload a CSV file for batch analysis (multipart, field \"file\"; optional \"text_column\" before it)",
+      security: [{ bearerAuth: [] }],
+      requestBody: {
+        required: true,
+        content: { "multipart/form-data": { schema: { type: "object", required: ["file"], properties: { text_column: { type: "string" }, file: { type: "string", format: "binary" } } } } },
+      },
+      responses: {
+        "202": {
+          description: "Stored and queued",
+          content: { "application/json": { schema: { type: "object", properties: { id: { type: "string" }, status: { type: "string" }, statusUrl: { type: "string" }, resultsUrl: { type: "string" } } } } },
+        },
+        "400": errorResponse("Not a usable CSV file (the message says why)"),
+        "401": errorResponse("Not logged in"),
+        "413": errorResponse("Over the size or row limit"),
+        "429": errorResponse("Too many batches in progress"),
+      },
+    },
+  },
+  "/batches/{id}/results.csv": {
+    get: {
+      tags: ["batches"],
+      summary: "Results as CSV (UTF-8 with BOM): the original columns, row, label, confidence, one probability column per label",
+      security: [{ bearerAuth: [] }],
+      parameters: filterParameters,
+      responses: { "200": { description: "CSV", content: { "text/csv": { schema: { type: "string" } } } }, "404": errorResponse("No such batch") },
+    },
+  },
+  "/batches/{id}/results.json": {
+    get: {
+      tags: ["batches"],
+      summary: "Results as a JSON array",
+      security: [{ bearerAuth: [] }],
+      parameters: filterParameters,
+      responses: { "200": { description: "JSON", content: { "application/json": { schema: { type: "array", items: { type: "object" } } } } }, "404": errorResponse("No such batch") },
+    },
+  },
+  "/batches/{id}/events": {
+    get: {
+      tags: ["batches"],
+      summary: "Live progress as server-sent events (event: progress, every second until the batch ends)",
+      security: [{ bearerAuth: [] }],
+      parameters: [idParameter],
+      responses: { "200": { description: "text/event-stream", content: { "text/event-stream": { schema: { type: "string" } } } }, "404": errorResponse("No such batch") },
+    },
+  },
+};

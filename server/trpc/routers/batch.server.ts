@@ -1,0 +1,116 @@
+// Batch analysis: create (texts as JSON; files go through POST /api/predict/batch), read, list, results,
+// cancel and delete. Another user's batch is "not found" on every procedure.
+import { z } from "zod/v4";
+import { wrongType } from "../../validation.ts";
+import { cancelBatch, deleteBatch, getBatch, listBatches, resultsPage } from "../../batches/batchStore.server.ts";
+import { progressOf, submitTexts } from "../../batches/batchSubmission.server.ts";
+import { protectedProcedure, router } from "../trpc.server.ts";
+
+const IdInput = z.object({ id: z.string(wrongType("id must be a string")).uuid("id is not a batch id") });
+const Status = z.enum(["uploading", "queued", "running", "completed", "failed", "cancelled"]);
+const TermList = z.array(z.object({ term: z.string(), count: z.number().int() }));
+const PROTECT = true;
+
+const BatchOutput = z.object({
+  id: z.string(),
+  fileName: z.string(),
+  textColumn: z.string(),
+  columns: z.array(z.string()),
+  status: Status,
+  total: z.number().int().describe("rows stored for analysis (skipped rows excluded)"),
+  processed: z.number().int(),
+  skipped: z.number().int(),
+  skippedRows: z.array(z.object({ row: z.number().int(), reason: z.string(), message: z.string() })).describe("the first skipped rows with why"),
+  labelCounts: z.record(z.string(), z.number().int()),
+  averageConfidence: z.number().nullable(),
+  lowConfidenceThreshold: z.number(),
+  lowConfidence: z.number().int().describe("rows whose confidence is below the threshold: worth a person's review"),
+  terms: z.record(z.string(), TermList).nullable().describe("word-cloud terms per label, once completed"),
+  rowsPerSecond: z.number().nullable(),
+  etaSeconds: z.number().int().nullable(),
+  modelId: z.string().nullable(),
+  modelVersion: z.string().nullable(),
+  error: z.string().nullable(),
+  createdAt: z.string(),
+  startedAt: z.string().nullable(),
+  finishedAt: z.string().nullable(),
+});
+
+const ListItem = z.object({
+  id: z.string(), fileName: z.string(), status: Status, total: z.number().int(), processed: z.number().int(), skipped: z.number().int(),
+  labelCounts: z.record(z.string(), z.number().int()), createdAt: z.string(), finishedAt: z.string().nullable(),
+});
+
+const iso = (d: Date | null) => (d ? d.toISOString() : null);
+
+export const batchRouter = router({
+  create: protectedProcedure
+    .input(z.object({
+      name: z.string(wrongType("name must be a string")).trim().min(1, "Give the batch a name").max(200, "name is too long (200 characters at most)").default("texts.json"),
+      texts: z.array(z.string(wrongType("texts must be strings")), wrongType("texts must be an array of strings")).min(1, "Give at least one text"),
+    }))
+    .mutation(async ({ ctx, input }) => {
+      const stored = await submitTexts(ctx.services, ctx.user.id, input);
+      return { id: stored.id, status: "queued" as const, total: stored.totalRows, skipped: stored.skippedRows };
+    }),
+
+  get: protectedProcedure
+    .meta({ openapi: { method: "GET", path: "/batches/{id}", tags: ["batches"], summary: "A batch's status and progress (total, processed, skipped), and its figures once completed", protect: PROTECT } })
+    .input(IdInput)
+    .output(BatchOutput)
+    .query(async ({ ctx, input }) => {
+      const b = await getBatch(ctx.services.db.prisma, ctx.user.id, input.id);
+      const threshold = ctx.services.config.BATCH_LOW_CONFIDENCE;
+      const lowConfidence = await ctx.services.db.prisma.prediction.count({ where: { batchId: b.id, confidence: { lt: threshold } } });
+      return {
+        lowConfidenceThreshold: threshold, lowConfidence,
+        id: b.id, fileName: b.fileName, textColumn: b.textColumn, columns: b.columns as string[], status: b.status,
+        total: b.totalRows, processed: b.processedRows, skipped: b.skippedRows, skippedRows: b.skipped as { row: number; reason: string; message: string }[],
+        labelCounts: b.labelCounts as Record<string, number>, averageConfidence: b.averageConfidence,
+        terms: (b.terms as Record<string, { term: string; count: number }[]> | null) ?? null, ...progressOf(b),
+        modelId: b.modelId, modelVersion: b.modelVersion, error: b.error,
+        createdAt: b.createdAt.toISOString(), startedAt: iso(b.startedAt), finishedAt: iso(b.finishedAt),
+      };
+    }),
+
+  list: protectedProcedure
+    .meta({ openapi: { method: "GET", path: "/batches", tags: ["batches"], summary: "Your batches, newest first", protect: PROTECT } })
+    .input(z.object({ limit: z.number(wrongType("limit must be a number")).int().min(1).max(100, "limit must be at most 100").default(50) }).prefault({}))
+    .output(z.object({ items: z.array(ListItem) }))
+    .query(async ({ ctx, input }) => {
+      const rows = await listBatches(ctx.services.db.prisma, ctx.user.id, input.limit);
+      return {
+        items: rows.map((b) => ({
+          id: b.id, fileName: b.fileName, status: b.status, total: b.totalRows, processed: b.processedRows, skipped: b.skippedRows,
+          labelCounts: b.labelCounts as Record<string, number>, createdAt: b.createdAt.toISOString(), finishedAt: iso(b.finishedAt),
+        })),
+      };
+    }),
+
+  cancel: protectedProcedure
+    .meta({ openapi: { method: "POST", path: "/batches/{id}/cancel", tags: ["batches"], summary: "Cancel a batch; the rows already analysed stay", protect: PROTECT } })
+    .input(IdInput)
+    .output(z.object({ id: z.string(), status: Status }))
+    .mutation(async ({ ctx, input }) => ({ id: input.id, status: await cancelBatch(ctx.services.db.prisma, ctx.user.id, input.id) })),
+
+  delete: protectedProcedure
+    .meta({ openapi: { method: "DELETE", path: "/batches/{id}", tags: ["batches"], summary: "Delete a batch with its rows and results", protect: PROTECT } })
+    .input(IdInput)
+    .output(z.object({ deleted: z.string() }))
+    .mutation(async ({ ctx, input }) => {
+      await deleteBatch(ctx.services.db.prisma, ctx.user.id, input.id);
+      return { deleted: input.id };
+    }),
+
+  results: protectedProcedure
+    .input(IdInput.extend({
+      label: z.string(wrongType("label must be a string")).trim().max(64, "label is too long").nullish(),
+      search: z.string(wrongType("search must be a string")).max(200, "search is too long (200 characters at most)").default(""),
+      sort: z.enum(["row", "confidence", "-confidence"]).default("row"),
+      page: z.number(wrongType("page must be a number")).int().min(1, "page must be at least 1").default(1),
+      pageSize: z.number(wrongType("pageSize must be a number")).int().min(1).max(200, "pageSize must be at most 200").default(25),
+    }))
+    .query(({ ctx, input }) =>
+      resultsPage(ctx.services.db.prisma, ctx.user.id, input.id, { label: input.label || null, search: input.search, sort: input.sort, page: input.page, pageSize: input.pageSize }),
+    ),
+});

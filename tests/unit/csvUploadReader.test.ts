@@ -1,0 +1,184 @@
+import { describe, expect, it } from "vitest";
+import { AppError } from "../../server/errors.ts";
+import { openCsvUpload, type CsvItem, type CsvLimits } from "../../server/batches/csvUploadReader.server.ts";
+
+const LIMITS: CsvLimits = { maxBytes: 1_000_000, maxRows: 1_000, maxCellChars: 500 };
+
+/** The bytes in pieces of `size`, as a network upload arrives. */
+async function* chunked(bytes: Uint8Array, size = 7): AsyncGenerator<Uint8Array> {
+  for (let i = 0; i < bytes.length; i += size) yield bytes.subarray(i, i + size);
+}
+
+const utf8 = (text: string) => new TextEncoder().encode(text);
+
+function utf16(text: string, endian: "le" | "be", bom: boolean): Uint8Array {
+  const body = Buffer.from(text, "utf16le");
+  if (endian === "be") body.swap16();
+  const mark = endian === "le" ? [0xff, 0xfe] : [0xfe, 0xff];
+  return new Uint8Array([...(bom ? mark : []), ...body]);
+}
+
+/** Windows-1258 bytes, built from the decoder's own table: precomposed where the code page has it, else base + tone mark. */
+function windows1258(text: string): Uint8Array {
+  const decoder = new TextDecoder("windows-1258");
+  const table = new Map<string, number>();
+  for (let b = 0; b < 256; b++) table.set(decoder.decode(new Uint8Array([b])), b);
+  const out: number[] = [];
+  for (const ch of text.normalize("NFC")) {
+    if (table.has(ch)) {
+      out.push(table.get(ch)!);
+      continue;
+    }
+    const [base, ...marks] = [...ch.normalize("NFD")];
+    // the vowel mark (ă â ê ô ơ ư) is precomposed, the tone mark follows as a combining byte
+    const vowel = marks.find((m) => table.has((base! + m).normalize("NFC")));
+    if (vowel) out.push(table.get((base! + vowel).normalize("NFC"))!, ...marks.filter((m) => m !== vowel).map((m) => table.get(m)!));
+    else out.push(table.get(base!)!, ...marks.map((m) => table.get(m)!));
+  }
+  if (out.some((b) => b === undefined)) throw new Error("not encodable in windows-1258");
+  return new Uint8Array(out);
+}
+
+async function readAll(bytes: Uint8Array, textColumn?: string, limits = LIMITS) {
+  const upload = await openCsvUpload(chunked(bytes), limits, textColumn);
+  const items: CsvItem[] = [];
+  for await (const item of upload.items()) items.push(item);
+  const rows = items.filter((i) => i.kind === "row");
+  const skipped = items.filter((i) => i.kind === "skipped");
+  return { upload, rows, skipped };
+}
+
+async function refusal(bytes: Uint8Array, limits = LIMITS): Promise<AppError> {
+  try {
+    await readAll(bytes, undefined, limits);
+  } catch (error) {
+    expect(error).toBeInstanceOf(AppError);
+    return error as AppError;
+  }
+  throw new Error("the file was accepted");
+}
+
+const REVIEWS = "id,review,stars\n1,Sản phẩm rất tốt giao hàng nhanh,5\n2,Hàng kém chất lượng quá,1\n3,Bình thường không có gì đặc biệt,3\n";
+
+describe("reading an uploaded CSV", () => {
+  it("reads UTF-8 with a header and guesses the Vietnamese text column", async () => {
+    const { upload, rows, skipped } = await readAll(utf8(REVIEWS));
+    expect(upload.format).toEqual({ encoding: "utf-8", bom: false, delimiter: ",", hasHeader: true });
+    expect(upload.columns).toEqual(["id", "review", "stars"]);
+    expect(upload.guessedTextColumn).toBe("review");
+    expect(rows.map((r) => r.kind === "row" && r.rowNumber)).toEqual([1, 2, 3]);
+    expect(rows[1]).toMatchObject({ cells: ["2", "Hàng kém chất lượng quá", "1"] });
+    expect(skipped).toEqual([]);
+  });
+
+  it("drops a UTF-8 byte-order mark", async () => {
+    const { upload } = await readAll(new Uint8Array([0xef, 0xbb, 0xbf, ...utf8(REVIEWS)]));
+    expect(upload.format.bom).toBe(true);
+    expect(upload.columns[0]).toBe("id");
+  });
+
+  it.each([
+    ["le", true],
+    ["be", true],
+    ["le", false],
+    ["be", false],
+  ] as const)("reads UTF-16 %s (BOM %s)", async (endian, bom) => {
+    const { upload, rows } = await readAll(utf16(REVIEWS, endian, bom));
+    expect(upload.format.encoding).toBe(`utf-16${endian}`);
+    expect(upload.columns).toEqual(["id", "review", "stars"]);
+    expect(rows[0]).toMatchObject({ cells: ["1", "Sản phẩm rất tốt giao hàng nhanh", "5"] });
+  });
+
+  it("decodes Windows-1258 (tone marks as combining characters) into NFC text", async () => {
+    const bytes = windows1258(REVIEWS);
+    expect(() => new TextDecoder("utf-8", { fatal: true }).decode(bytes)).toThrow();
+    const { upload, rows } = await readAll(bytes);
+    expect(upload.format.encoding).toBe("windows-1258");
+    expect(rows[0]).toMatchObject({ cells: ["1", "Sản phẩm rất tốt giao hàng nhanh", "5"] });
+  });
+
+  it("detects semicolons and tabs", async () => {
+    for (const delimiter of [";", "\t"]) {
+      const { upload, rows } = await readAll(utf8(REVIEWS.replaceAll(",", delimiter)));
+      expect(upload.format.delimiter).toBe(delimiter);
+      expect(rows).toHaveLength(3);
+    }
+  });
+
+  it("keeps quoted newlines, quotes and delimiters inside a cell", async () => {
+    const { rows } = await readAll(utf8('id,review\n1,"Dòng một\nDòng hai, có ""trích dẫn"""\n2,Tốt lắm\n'));
+    expect(rows[0]).toMatchObject({ rowNumber: 1, cells: ["1", 'Dòng một\nDòng hai, có "trích dẫn"'] });
+    expect(rows[1]).toMatchObject({ rowNumber: 2 });
+  });
+
+  it("skips ragged rows, over-long cells and empty texts with their row numbers, and goes on", async () => {
+    const long = "dài ".repeat(200);
+    const { rows, skipped } = await readAll(utf8(`id,review\n1,Rất tốt\n2,thiếu,thừa,cột\n3,${long}\n4,\n5,Tệ quá\n6,Ổn,\n`));
+    expect(rows.map((r) => r.kind === "row" && r.rowNumber)).toEqual([1, 5, 6]);
+    expect(skipped).toMatchObject([
+      { row: 2, reason: "ragged" },
+      { row: 3, reason: "cellTooLong" },
+      { row: 4, reason: "emptyText" },
+    ]);
+    expect(skipped[1]!.kind === "skipped" && skipped[1]!.message).toContain("limit is 500");
+  });
+
+  it("reads a file without a header, naming its columns", async () => {
+    const { upload, rows } = await readAll(utf8("1,Sản phẩm rất tốt giao hàng nhanh chóng và đóng gói cẩn thận\n2,Hàng kém chất lượng và giao sai màu\n"));
+    expect(upload.format.hasHeader).toBe(false);
+    expect(upload.columns).toEqual(["column_1", "column_2"]);
+    expect(upload.guessedTextColumn).toBe("column_2");
+    expect(rows).toHaveLength(2);
+  });
+
+  it("takes the text column the caller names, and says which exist when it is missing", async () => {
+    const { upload } = await readAll(utf8(REVIEWS), "STARS");
+    expect(upload.columns[upload.textColumnIndex]).toBe("stars");
+    await expect(openCsvUpload(chunked(utf8(REVIEWS)), LIMITS, "comment")).rejects.toMatchObject({ messageKey: "batch.textColumnMissing", message: expect.stringContaining("id, review, stars") });
+  });
+
+  it("refuses empty, header-only and text-less files", async () => {
+    expect((await refusal(new Uint8Array())).messageKey).toBe("batch.fileEmpty");
+    expect((await refusal(utf8("\n\n  \n"))).messageKey).toBe("batch.fileEmpty");
+    expect((await refusal(utf8("id,review,stars\n"))).messageKey).toBe("batch.fileHeaderOnly");
+    expect((await refusal(utf8("id,amount\n1,20\n2,30\n"))).messageKey).toBe("batch.noTextColumn");
+  });
+
+  it("refuses xlsx/zip, old xls and other binaries with 'save as CSV'", async () => {
+    const zip = new Uint8Array([0x50, 0x4b, 0x03, 0x04, 20, 0, 6, 0, ...utf8("[Content_Types].xml")]);
+    const xlsError = await refusal(zip);
+    expect(xlsError.messageKey).toBe("batch.fileNotCsvSpreadsheet");
+    expect(xlsError.message).toContain("save it as CSV");
+    expect((await refusal(new Uint8Array([0xd0, 0xcf, 0x11, 0xe0, 0xa1, 0xb1, 0x1a, 0xe1]))).messageKey).toBe("batch.fileNotCsvSpreadsheet");
+    const random = new Uint8Array(2048).map((_, i) => (i * 7919) % 256);
+    expect((await refusal(random)).messageKey).toBe("batch.fileBinary");
+  });
+
+  it("refuses a file over the byte limit as soon as it is crossed, naming the limit", async () => {
+    const big = utf8("id,review\n" + "1,Sản phẩm tốt\n".repeat(100_000));
+    let pulled = 0;
+    async function* counting() {
+      for await (const chunk of chunked(big, 4096)) {
+        pulled += chunk.length;
+        yield chunk;
+      }
+    }
+    const limits = { ...LIMITS, maxBytes: 100_000, maxRows: 1_000_000 };
+    const error = await (async () => {
+      try {
+        const upload = await openCsvUpload(counting(), limits);
+        for await (const _ of upload.items());
+      } catch (e) {
+        return e as AppError;
+      }
+      return null;
+    })();
+    expect(error).toMatchObject({ code: "PAYLOAD_TOO_LARGE", messageKey: "batch.fileTooLarge", message: expect.stringContaining("100000 bytes") });
+    expect(pulled).toBeLessThan(100_000 + 4096 + 1);
+  });
+
+  it("refuses a file over the row limit, naming the limit", async () => {
+    const error = await refusal(utf8("id,review\n" + "1,Tốt\n".repeat(30)), { ...LIMITS, maxRows: 20 });
+    expect(error).toMatchObject({ messageKey: "batch.tooManyRows", message: expect.stringContaining("20") });
+  });
+});
