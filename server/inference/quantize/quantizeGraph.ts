@@ -107,6 +107,15 @@ export function quantizeModel(model: ModelProto, options: QuantizeOptions = DEFA
     return tensor;
   };
 
+  const largeEnoughWeight = (n: NodeProto, name: string | undefined) => {
+    const weight = constantFloat2d(name);
+    if (!weight) return null;
+    const [k, m] = tensorDims(weight) as [number, number];
+    if (k * m >= options.minWeightElements) return weight;
+    summary.skipped.push({ node: n.name || n.output![0]!, reason: `weight ${k}x${m} below ${options.minWeightElements} elements` });
+    return null;
+  };
+
   for (const n of graph.node ?? []) {
     const inputs = n.input ?? [];
     const output = n.output?.[0];
@@ -115,21 +124,15 @@ export function quantizeModel(model: ModelProto, options: QuantizeOptions = DEFA
       continue;
     }
     if (n.opType === "MatMul") {
-      const weight = constantFloat2d(inputs[1]);
+      const weight = largeEnoughWeight(n, inputs[1]);
       if (!weight) {
-        out.push(n);
-        continue;
-      }
-      const [k, m] = tensorDims(weight) as [number, number];
-      if (k * m < options.minWeightElements) {
-        summary.skipped.push({ node: n.name ?? output, reason: `weight ${k}x${m} below ${options.minWeightElements} elements` });
         out.push(n);
         continue;
       }
       emitIntegerMatMul(n, inputs[0]!, quantizedWeight(inputs[1]!, weight, false), output, null);
       summary.matmuls++;
     } else if (n.opType === "Gemm") {
-      const weight = constantFloat2d(inputs[1]);
+      const weight = largeEnoughWeight(n, inputs[1]);
       const alpha = attributeNumber(n, "alpha", 1);
       const beta = attributeNumber(n, "beta", 1);
       const transA = attributeNumber(n, "transA", 0);
