@@ -6,6 +6,15 @@ import { labelledSplitFiles, readLabelledCsv } from "../server/text/readLabelled
 import { normalizeText } from "../server/text/normalize.ts";
 import { loadWordDictionary, segmentWords } from "../server/text/segment.ts";
 
+if (process.argv.includes("--compare-torch")) {
+  await (await import("./benchCompareTorch.ts")).compareTorch(process.argv.slice(2));
+  process.exit(0);
+}
+if (process.argv.includes("--session-options")) {
+  await (await import("./benchSessionOptions.ts")).compareSessionOptions(process.argv.slice(2));
+  process.exit(0);
+}
+
 const dataDir = process.env.BENCH_DATA ?? SHARED_DATA_DIR;
 const texts = labelledSplitFiles(dataDir, "dev")
   .flatMap(({ file }) => readLabelledCsv(file).map((r) => r.text))

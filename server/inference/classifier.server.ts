@@ -40,6 +40,8 @@ export type ClassifierOptions = {
   /** Recent results kept, keyed by model version and normalised text; 0 turns the cache off. */
   cacheSize?: number;
   observer?: InferenceObserver;
+  /** Overrides of the measured ONNX Runtime session options (benchmarks compare them). */
+  sessionOptions?: ort.InferenceSession.SessionOptions;
 };
 
 type PendingWindow = { ids: number[]; resolve: (probabilities: number[]) => void; reject: (error: unknown) => void };
@@ -66,7 +68,7 @@ export class Classifier {
     const model = readModelFolder(dir);
     let session: ort.InferenceSession;
     try {
-      session = await ort.InferenceSession.create(model.modelPath, inferenceSessionOptions(options.threads));
+      session = await ort.InferenceSession.create(model.modelPath, { ...inferenceSessionOptions(options.threads), ...options.sessionOptions });
     } catch (error) {
       throw new ModelFolderError(`${model.modelPath}: ONNX Runtime cannot load it (${(error as Error).message.split("\n")[0]})`);
     }

@@ -31,6 +31,15 @@ describe("quantized bundled model", () => {
     expect(readFileSync(path.join(out, "tokenizer.json"))).toEqual(readFileSync(path.join(DEFAULT_MODEL_DIR, "tokenizer.json")));
   });
 
+  it("refuses to overwrite a folder without --force, and to quantize an int8 folder again", async () => {
+    const again = await runTsx(["scripts/quantize.ts", "--model", DEFAULT_MODEL_DIR, "--out", out, "--no-drift"]);
+    expect(again.code).toBe(1);
+    expect(again.stderr).toMatch(/is not empty \(pass --force to overwrite it\)/);
+    const twice = await runTsx(["scripts/quantize.ts", "--model", out, "--out", `${out}-twice`, "--no-drift"]);
+    expect(twice.code).toBe(1);
+    expect(twice.stderr).toMatch(/is already quantized/);
+  });
+
   it("is served by the app from MODEL_DIR", async () => {
     let server: TestServer | undefined;
     try {

@@ -20,10 +20,11 @@ export type QuantizationRecord = {
   tool: string;
 };
 
-export function quantizeModelFolder(sourceDir: string, outDir: string, options: QuantizeOptions = DEFAULT_QUANTIZE_OPTIONS): { summary: QuantizeSummary; record: QuantizationRecord } {
+export function quantizeModelFolder(sourceDir: string, outDir: string, options: QuantizeOptions & { overwrite?: boolean } = DEFAULT_QUANTIZE_OPTIONS): { summary: QuantizeSummary; record: QuantizationRecord } {
   const source = readModelFolder(sourceDir);
   const target = path.resolve(outDir);
   if (target === source.dir) throw new QuantizeError("--out must differ from --model (the fp32 folder is kept for comparison)");
+  if (!options.overwrite && existsSync(target) && readdirSync(target).length > 0) throw new QuantizeError(`${target} is not empty (pass --force to overwrite it)`);
   const config = JSON.parse(readFileSync(path.join(source.dir, "config.json"), "utf8")) as Record<string, unknown>;
   if (config.quantization) throw new QuantizeError(`${source.dir} is already quantized (config.json has "quantization")`);
   const sourceBytes = readFileSync(source.modelPath);
