@@ -26,12 +26,12 @@ type Measurement = { texts_per_second: number; p50_ms: number; p95_ms: number; c
 const percentile = (values: number[], p: number) => [...values].sort((a, b) => a - b)[Math.min(values.length - 1, Math.floor((p / 100) * values.length))]!;
 
 /** Worker: loads one model folder, classifies the texts one by one or in calls of BATCH_CALL, prints a Measurement. */
-async function worker(modelDir: string, textsFile: string, mode: "single" | "batched", ort: string | undefined) {
+async function worker(modelDir: string, textsFile: string, mode: "single" | "batched" | "all", ort: string | undefined) {
   const texts = JSON.parse(readFileSync(textsFile, "utf8")) as string[];
   const started = performance.now();
   const classifier = await Classifier.load(modelDir, { threads: 2, batchSize: 32, batchWaitMs: 0, cacheSize: 0, maxBatchTokens: 4096, sessionOptions: ort ? JSON.parse(ort) : undefined });
   const cold = (performance.now() - started) / 1000;
-  const step = mode === "single" ? 1 : BATCH_CALL;
+  const step = mode === "single" ? 1 : mode === "batched" ? BATCH_CALL : texts.length;
   const times: number[] = [];
   const t0 = performance.now();
   for (let i = 0; i < texts.length; i += step) {
@@ -93,10 +93,12 @@ function table(rows: [string, Measurement][], baseline: Measurement | null): str
 function ours(label: string, fp32Dir: string, int8Dir: string, textsFile: string, ort: string | undefined): [string, Measurement][] {
   const rows: [string, Measurement][] = [];
   for (const [precision, dir] of [["fp32", fp32Dir], ["int8", int8Dir]] as const) {
-    for (const mode of ["single", "batched"] as const) {
+    // "all": one classify() call with every text, as a CSV batch job makes (sorted by length across all of them).
+    for (const mode of precision === "int8" ? (["single", "batched", "all"] as const) : (["single", "batched"] as const)) {
       console.error(`${label} ${precision} ${mode} ...`);
       const args = ["scripts/benchCompareTorch.ts", "--worker", "--model", dir, "--texts-file", textsFile, "--mode", mode, ...(ort ? ["--ort", ort] : [])];
-      rows.push([`ours ${precision}, ${mode === "single" ? "one by one" : `batched (calls of ${BATCH_CALL})`}`, runJson(TSX, args)]);
+      const name = mode === "single" ? "one by one" : mode === "batched" ? `batched (calls of ${BATCH_CALL} texts)` : "batched (one call with all texts)";
+      rows.push([`ours ${precision}, ${name}`, runJson(TSX, args)]);
     }
   }
   return rows;
@@ -140,5 +142,5 @@ export async function compareTorch(argv: string[]) {
 const args = process.argv.slice(2);
 if (args.includes("--worker")) {
   const { values } = parseArgs({ args, options: { worker: { type: "boolean" }, model: { type: "string" }, "texts-file": { type: "string" }, mode: { type: "string" }, ort: { type: "string" } } });
-  await worker(values.model!, values["texts-file"]!, values.mode === "batched" ? "batched" : "single", values.ort);
+  await worker(values.model!, values["texts-file"]!, values.mode === "batched" || values.mode === "all" ? values.mode : "single", values.ort);
 }

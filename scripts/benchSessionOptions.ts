@@ -10,6 +10,7 @@ import { labelledSplitFiles, readLabelledCsv } from "../server/text/readLabelled
 const CANDIDATES: [string, InferenceSession.SessionOptions][] = [
   ["current (sessionOptions.ts)", {}],
   ["intraOpNumThreads 1", { intraOpNumThreads: 1 }],
+  ["intra-op spinning off", { extra: { session: { intra_op: { allow_spinning: "0" } } } }],
   ["interOpNumThreads 2, parallel", { interOpNumThreads: 2, executionMode: "parallel" }],
   ["enableCpuMemArena false", { enableCpuMemArena: false }],
   ["enableMemPattern false", { enableMemPattern: false }],
