@@ -1,4 +1,4 @@
-// `npm run bench -- --compare-torch [--texts N] [--ort JSON]`: one run, same real dev texts, PyTorch eager one
+// `npm run bench -- --compare-torch [--texts N] [--threads 2] [--ort JSON]`: one run, same real dev texts, PyTorch eager one
 // by one (the old FastAPI system's way) against our module one by one and batched, fp32 and int8, on a model with
 // PhoBERT-base's shape (random weights, built once with Debian's python3-torch into models/bench/) and on the
 // bundled model. Each measurement runs in its own process, one after another, so cold load and peak RSS are its own.
@@ -26,10 +26,10 @@ type Measurement = { texts_per_second: number; p50_ms: number; p95_ms: number; c
 const percentile = (values: number[], p: number) => [...values].sort((a, b) => a - b)[Math.min(values.length - 1, Math.floor((p / 100) * values.length))]!;
 
 /** Worker: loads one model folder, classifies the texts one by one or in calls of BATCH_CALL, prints a Measurement. */
-async function worker(modelDir: string, textsFile: string, mode: "single" | "batched" | "all", ort: string | undefined) {
+async function worker(modelDir: string, textsFile: string, mode: "single" | "batched" | "all", ort: string | undefined, threads: number) {
   const texts = JSON.parse(readFileSync(textsFile, "utf8")) as string[];
   const started = performance.now();
-  const classifier = await Classifier.load(modelDir, { threads: 2, batchSize: 32, batchWaitMs: 0, cacheSize: 0, maxBatchTokens: 4096, sessionOptions: ort ? JSON.parse(ort) : undefined });
+  const classifier = await Classifier.load(modelDir, { threads, batchSize: 32, batchWaitMs: 0, cacheSize: 0, maxBatchTokens: 4096, sessionOptions: ort ? JSON.parse(ort) : undefined });
   const cold = (performance.now() - started) / 1000;
   const step = mode === "single" ? 1 : mode === "batched" ? BATCH_CALL : texts.length;
   const times: number[] = [];
@@ -90,13 +90,13 @@ function table(rows: [string, Measurement][], baseline: Measurement | null): str
   ].join("\n");
 }
 
-function ours(label: string, fp32Dir: string, int8Dir: string, textsFile: string, ort: string | undefined): [string, Measurement][] {
+function ours(label: string, fp32Dir: string, int8Dir: string, textsFile: string, ort: string | undefined, threads: number): [string, Measurement][] {
   const rows: [string, Measurement][] = [];
   for (const [precision, dir] of [["fp32", fp32Dir], ["int8", int8Dir]] as const) {
     // "all": one classify() call with every text, as a CSV batch job makes (sorted by length across all of them).
     for (const mode of precision === "int8" ? (["single", "batched", "all"] as const) : (["single", "batched"] as const)) {
       console.error(`${label} ${precision} ${mode} ...`);
-      const args = ["scripts/benchCompareTorch.ts", "--worker", "--model", dir, "--texts-file", textsFile, "--mode", mode, ...(ort ? ["--ort", ort] : [])];
+      const args = ["scripts/benchCompareTorch.ts", "--worker", "--model", dir, "--texts-file", textsFile, "--mode", mode, "--threads", String(threads), ...(ort ? ["--ort", ort] : [])];
       const name = mode === "single" ? "one by one" : mode === "batched" ? `batched (calls of ${BATCH_CALL} texts)` : "batched (one call with all texts)";
       rows.push([`ours ${precision}, ${name}`, runJson(TSX, args)]);
     }
@@ -105,13 +105,14 @@ function ours(label: string, fp32Dir: string, int8Dir: string, textsFile: string
 }
 
 export async function compareTorch(argv: string[]) {
-  const { values } = parseArgs({ args: argv, options: { "compare-torch": { type: "boolean" }, texts: { type: "string" }, ort: { type: "string" } } });
+  const { values } = parseArgs({ args: argv, options: { "compare-torch": { type: "boolean" }, texts: { type: "string" }, ort: { type: "string" }, threads: { type: "string" } } });
   const count = Number(values.texts ?? 256);
+  const threads = Number(values.threads ?? 2);
   mkdirSync(BENCH_DIR, { recursive: true });
   const texts = devTexts(count);
   const textsFile = path.join(BENCH_DIR, "texts.json");
   writeFileSync(textsFile, JSON.stringify(texts));
-  const report: string[] = [`${texts.length} dev texts, 2 threads, ${new Date().toISOString()}${values.ort ? `, ORT options ${values.ort}` : ""}`];
+  const report: string[] = [`${texts.length} dev texts, ${threads} thread(s) for PyTorch and ONNX Runtime alike, ${new Date().toISOString()}${values.ort ? `, ORT options ${values.ort}` : ""}`];
 
   const noTorch = torchAvailable();
   if (noTorch) {
@@ -128,19 +129,19 @@ export async function compareTorch(argv: string[]) {
     const idsFile = path.join(BENCH_DIR, "ids.json");
     writeFileSync(idsFile, JSON.stringify(ids));
     console.error("PyTorch eager one by one ...");
-    const torch = runJson(PYTHON, [TORCH_SCRIPT, "bench", "--model", PHOBERT_DIR, "--ids", idsFile], PYTHON_ENV);
-    const rows = ours("PhoBERT-base shape", PHOBERT_DIR, `${PHOBERT_DIR}-int8`, textsFile, values.ort);
+    const torch = runJson(PYTHON, [TORCH_SCRIPT, "bench", "--model", PHOBERT_DIR, "--ids", idsFile, "--threads", String(threads)], PYTHON_ENV);
+    const rows = ours("PhoBERT-base shape", PHOBERT_DIR, `${PHOBERT_DIR}-int8`, textsFile, values.ort, threads);
     const meanTokens = ids.reduce((n, x) => n + x.length, 0) / ids.length;
     report.push(`\nPhoBERT-base shape (135M parameters, random weights), mean ${meanTokens.toFixed(1)} tokens per text:\n`, table([["PyTorch eager fp32, one by one", torch], ...rows], torch));
   }
   const bundledInt8 = path.join(BENCH_DIR, "default-int8");
   ensureQuantized(DEFAULT_MODEL_DIR, bundledInt8, null);
-  report.push(`\nBundled model (models/default, ${readModelFolder(DEFAULT_MODEL_DIR).modelId}):\n`, table(ours("bundled", DEFAULT_MODEL_DIR, bundledInt8, textsFile, values.ort), null));
+  report.push(`\nBundled model (models/default, ${readModelFolder(DEFAULT_MODEL_DIR).modelId}):\n`, table(ours("bundled", DEFAULT_MODEL_DIR, bundledInt8, textsFile, values.ort, threads), null));
   console.log(report.join("\n"));
 }
 
 const args = process.argv.slice(2);
 if (args.includes("--worker")) {
-  const { values } = parseArgs({ args, options: { worker: { type: "boolean" }, model: { type: "string" }, "texts-file": { type: "string" }, mode: { type: "string" }, ort: { type: "string" } } });
-  await worker(values.model!, values["texts-file"]!, values.mode === "batched" || values.mode === "all" ? values.mode : "single", values.ort);
+  const { values } = parseArgs({ args, options: { worker: { type: "boolean" }, model: { type: "string" }, "texts-file": { type: "string" }, mode: { type: "string" }, ort: { type: "string" }, threads: { type: "string" } } });
+  await worker(values.model!, values["texts-file"]!, values.mode === "batched" || values.mode === "all" ? values.mode : "single", values.ort, Number(values.threads ?? 2));
 }
