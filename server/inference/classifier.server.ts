@@ -84,7 +84,7 @@ export class Classifier {
     }
     const classifier = new Classifier(model, session, encoder, options);
     // Warm-up: the first run allocates and optimises; it also proves logits match the labels.
-    const [warm] = await classifier.classify(["Sản phẩm tốt, giao hàng nhanh."]);
+    const [warm] = await classifier.classifyUncached(["Sản phẩm tốt, giao hàng nhanh."]);
     if (!warm || Object.values(warm.probabilities).some((p) => !Number.isFinite(p))) {
       throw new ModelFolderError(`${model.modelPath}: warm-up produced no finite probabilities`);
     }
