@@ -11,6 +11,18 @@ if (process.argv.includes("--batch")) {
   await import("./benchBatch.ts");
   process.exit(0);
 }
+if (process.argv.includes("--compare-torch")) {
+  await (await import("./benchCompareTorch.ts")).compareTorch(process.argv.slice(2));
+  process.exit(0);
+}
+if (process.argv.includes("--cold-start")) {
+  await (await import("./benchColdStart.ts")).measureColdStart(process.argv.slice(2));
+  process.exit(0);
+}
+if (process.argv.includes("--session-options")) {
+  await (await import("./benchSessionOptions.ts")).compareSessionOptions(process.argv.slice(2));
+  process.exit(0);
+}
 
 const dataDir = process.env.BENCH_DATA ?? SHARED_DATA_DIR;
 const texts = labelledSplitFiles(dataDir, "dev")

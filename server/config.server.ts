@@ -53,6 +53,10 @@ const EnvSchema = z.object({
   INFERENCE_BATCH_SIZE: positiveInt(32),
   INFERENCE_BATCH_WAIT_MS: z.coerce.number().int().min(0).default(5),
   INFERENCE_THREADS: positiveInt(2),
+  /** Most padded tokens (rows x longest row) in one ONNX Runtime run: long reviews go in smaller batches. */
+  INFERENCE_MAX_BATCH_TOKENS: positiveInt(4_096),
+  /** Recent classifications kept in memory, keyed by model version and normalised text; 0 turns the cache off. */
+  INFERENCE_CACHE_SIZE: z.coerce.number().int().min(0).default(5_000),
   LOGIN_MAX_FAILURES_PER_IP: positiveInt(20),
   LOGIN_MAX_FAILURES_PER_ACCOUNT: positiveInt(5),
   LOGIN_FAILURE_WINDOW_MINUTES: positiveInt(15),

@@ -28,6 +28,8 @@ export async function loadClassifier(config: Config): Promise<Classifier | null>
     threads: config.INFERENCE_THREADS,
     batchSize: config.INFERENCE_BATCH_SIZE,
     batchWaitMs: config.INFERENCE_BATCH_WAIT_MS,
+    maxBatchTokens: config.INFERENCE_MAX_BATCH_TOKENS,
+    cacheSize: config.INFERENCE_CACHE_SIZE,
   });
 }
 

@@ -7,6 +7,10 @@ import { readModelFolder, ModelFolderError, type ModelFolder } from "./modelFold
 import { SEGMENTER_WORDS_PATH } from "../repoPaths.ts";
 import { TextEncoder } from "./textEncoder.ts";
 import { combineWindowProbabilities, softmax, splitIntoWindows } from "./windows.ts";
+import { planBatches } from "./batchPlanner.ts";
+import { classifyThroughCache, ResultCache } from "./resultCache.ts";
+import { inferenceSessionOptions } from "./sessionOptions.ts";
+import { normalizeText } from "../text/normalize.ts";
 
 export type Classification = {
   label: string;
@@ -18,7 +22,27 @@ export type Classification = {
   modelVersion: string;
 };
 
-export type ClassifierOptions = { threads: number; batchSize: number; batchWaitMs: number };
+/** What the classifier reports as it works (the app turns it into metrics; this module imports no metrics library). */
+export type InferenceObserver = {
+  /** After each classify(): how many of its texts came from the result cache and how many were computed. */
+  cacheLookups?(hits: number, misses: number): void;
+  /** After each ONNX Runtime run. */
+  batchRun?(batch: { rows: number; paddedTokens: number; seconds: number }): void;
+};
+
+export type ClassifierOptions = {
+  threads: number;
+  /** Most windows per ONNX Runtime run. */
+  batchSize: number;
+  batchWaitMs: number;
+  /** Most padded tokens (rows x widest row) per run; defaults to batchSize full-length windows. */
+  maxBatchTokens?: number;
+  /** Recent results kept, keyed by model version and normalised text; 0 turns the cache off. */
+  cacheSize?: number;
+  observer?: InferenceObserver;
+  /** Overrides of the measured ONNX Runtime session options (benchmarks compare them). */
+  sessionOptions?: ort.InferenceSession.SessionOptions;
+};
 
 type PendingWindow = { ids: number[]; resolve: (probabilities: number[]) => void; reject: (error: unknown) => void };
 
@@ -29,24 +53,22 @@ export class Classifier {
   private timer: NodeJS.Timeout | null = null;
   private running: Promise<void> = Promise.resolve();
   private closed = false;
+  private readonly cache: ResultCache<Classification>;
 
   private constructor(
     readonly model: ModelFolder,
     private readonly session: ort.InferenceSession,
     private readonly encoder: TextEncoder,
     private readonly options: ClassifierOptions,
-  ) {}
+  ) {
+    this.cache = new ResultCache(options.cacheSize ?? 0);
+  }
 
   static async load(dir: string, options: ClassifierOptions): Promise<Classifier> {
     const model = readModelFolder(dir);
     let session: ort.InferenceSession;
     try {
-      session = await ort.InferenceSession.create(model.modelPath, {
-        intraOpNumThreads: options.threads,
-        interOpNumThreads: 1,
-        executionMode: "sequential",
-        graphOptimizationLevel: "all",
-      });
+      session = await ort.InferenceSession.create(model.modelPath, { ...inferenceSessionOptions(options.threads), ...options.sessionOptions });
     } catch (error) {
       throw new ModelFolderError(`${model.modelPath}: ONNX Runtime cannot load it (${(error as Error).message.split("\n")[0]})`);
     }
@@ -62,7 +84,7 @@ export class Classifier {
     }
     const classifier = new Classifier(model, session, encoder, options);
     // Warm-up: the first run allocates and optimises; it also proves logits match the labels.
-    const [warm] = await classifier.classify(["Sản phẩm tốt, giao hàng nhanh."]);
+    const [warm] = await classifier.classifyUncached(["Sản phẩm tốt, giao hàng nhanh."]);
     if (!warm || Object.values(warm.probabilities).some((p) => !Number.isFinite(p))) {
       throw new ModelFolderError(`${model.modelPath}: warm-up produced no finite probabilities`);
     }
@@ -78,7 +100,22 @@ export class Classifier {
     return this.encoder.preprocess(text);
   }
 
+  /** Result-cache counters since load (the cache holds at most `cacheSize` entries). */
+  get cacheStats(): { size: number; hits: number; misses: number } {
+    return { size: this.cache.size, hits: this.cache.hits, misses: this.cache.misses };
+  }
+
   async classify(texts: string[]): Promise<Classification[]> {
+    if (this.cache.capacity <= 0) return this.classifyUncached(texts);
+    const [hits, misses] = [this.cache.hits, this.cache.misses];
+    const key = (text: string) => `${this.model.version}\u0000${normalizeText(text)}`;
+    const copy = (c: Classification): Classification => ({ ...c, probabilities: { ...c.probabilities } });
+    const results = await classifyThroughCache(this.cache, texts, key, (missing) => this.classifyUncached(missing), copy);
+    this.options.observer?.cacheLookups?.(this.cache.hits - hits, this.cache.misses - misses);
+    return results;
+  }
+
+  private async classifyUncached(texts: string[]): Promise<Classification[]> {
     const windowSize = this.model.maxLength - 2;
     const perText: Promise<{ probabilities: number[]; tokenCount: number; windowed: boolean }>[] = [];
     for (let start = 0; start < texts.length; start += TOKENIZE_CHUNK) {
@@ -129,8 +166,9 @@ export class Classifier {
       const pending = this.queue;
       this.queue = [];
       pending.sort((a, b) => a.ids.length - b.ids.length);
-      for (let i = 0; i < pending.length; i += this.options.batchSize) {
-        const batch = pending.slice(i, i + this.options.batchSize);
+      const maxTokens = this.options.maxBatchTokens ?? this.options.batchSize * this.model.maxLength;
+      for (const [start, end] of planBatches(pending.map((w) => w.ids.length), this.options.batchSize, maxTokens)) {
+        const batch = pending.slice(start, end);
         this.running = this.running.then(() => this.runBatch(batch));
       }
     }, delayMs);
@@ -155,7 +193,9 @@ export class Classifier {
       if (this.session.inputNames.includes("token_type_ids")) {
         feeds.token_type_ids = new ort.Tensor("int64", new BigInt64Array(batch.length * width), [batch.length, width]);
       }
+      const started = performance.now();
       const output = await this.session.run(feeds);
+      this.options.observer?.batchRun?.({ rows: batch.length, paddedTokens: batch.length * width, seconds: (performance.now() - started) / 1000 });
       const logits = output.logits!;
       const classes = logits.dims[logits.dims.length - 1]!;
       if (classes !== this.model.labels.length) {

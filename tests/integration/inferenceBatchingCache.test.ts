@@ -1,0 +1,40 @@
+// The classifier's token-capped batches and its result cache, with the bundled ONNX model.
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { Classifier } from "../../server/inference/classifier.server.ts";
+import { DEFAULT_MODEL_DIR } from "../../server/repoPaths.ts";
+
+describe("Classifier batching and cache", () => {
+  const runs: { rows: number; paddedTokens: number }[] = [];
+  const lookups: [number, number][] = [];
+  let classifier: Classifier;
+  beforeAll(async () => {
+    classifier = await Classifier.load(DEFAULT_MODEL_DIR, {
+      threads: 1, batchSize: 32, batchWaitMs: 2, maxBatchTokens: 2048, cacheSize: 100,
+      observer: { batchRun: (b) => runs.push(b), cacheLookups: (hits, misses) => lookups.push([hits, misses]) },
+    });
+  });
+  afterAll(async () => {
+    await classifier?.close();
+  });
+
+  it("runs one long review apart from the short ones instead of padding them all to its length", async () => {
+    runs.length = 0;
+    const short = Array.from({ length: 31 }, (_, i) => `Sản phẩm ${i} tốt`);
+    const long = "Giao hàng nhanh, đóng gói cẩn thận, sản phẩm dùng rất ổn. ".repeat(12);
+    await classifier.classify([...short, long]);
+    expect(runs.length).toBe(2);
+    for (const run of runs) expect(run.paddedTokens).toBeLessThanOrEqual(2048);
+    expect(runs.map((r) => r.rows).sort((a, b) => a - b)).toEqual([1, 31]);
+  });
+
+  it("answers a repeated review (after normalisation) from the cache with the same result", async () => {
+    runs.length = 0;
+    lookups.length = 0;
+    const [first] = await classifier.classify(["Hàng  kém chất lượng, không nên mua"]);
+    const [again] = await classifier.classify(["Hàng kém chất lượng,   không nên mua "]);
+    expect(again).toEqual(first);
+    expect(runs.length).toBe(1);
+    expect(lookups).toEqual([[0, 1], [1, 0]]);
+    expect(classifier.cacheStats.hits).toBeGreaterThanOrEqual(1);
+  });
+});
