@@ -103,12 +103,13 @@ console.log(`soak: ${CLIENTS} clients, ${SECONDS} s, ${DATABASE}, server on port
 
 const clients = await Promise.all(
   Array.from({ length: CLIENTS }, async (_, n) => {
-    const agent = new http.Agent({ keepAlive: true, maxSockets: 1 });
     const email = `soak-${n}@example.com`;
     const password = `soak-password-${n}-x`;
-    const reg = await request(agent, server.port, "POST", "/api/trpc/auth.register", { email, password, locale: "vi" });
+    // signed up on a connection of its own: a keep-alive connection left idle while the others sign up would
+    // be closed by the server's keep-alive timeout, racing the first request of the run
+    const reg = await request(new http.Agent(), server.port, "POST", "/api/trpc/auth.register", { email, password, locale: "vi" });
     if (reg.status !== 200) throw new Error(`sign-up failed: ${JSON.stringify(reg.json)}`);
-    return { agent, email, password, token: reg.json.result.data.token as string };
+    return { agent: new http.Agent({ keepAlive: true, maxSockets: 1 }), email, password, token: reg.json.result.data.token as string };
   }),
 );
 
