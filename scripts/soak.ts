@@ -75,11 +75,13 @@ function startServer(env: Record<string, string>) {
   return new Promise<{ port: number; stop(): Promise<number | null> }>((resolve, reject) => {
     const onData = (d: Buffer) => {
       output += d;
-      const match = output.match(/listening on http:\/\/localhost:(\d+)/);
+      const match = output.match(/listening on http:\/\/localhost:(\d+) \(pid (\d+)/);
       if (match) {
         resolve({
           port: Number(match[1]),
-          stop: () => new Promise((done) => (child.once("exit", (code) => done(code)), child.kill("SIGTERM"))),
+          // the app itself, as with `node` in production: tsx's CLI relays a signal only if the app acknowledges it
+          // within ~30 ms, and kills it otherwise (issue 15 moves the image off tsx)
+          stop: () => new Promise((done) => (child.once("exit", (code) => done(code)), process.kill(Number(match[2]), "SIGTERM"))),
         });
       }
     };
