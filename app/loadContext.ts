@@ -12,6 +12,8 @@ declare module "@remix-run/node" {
       minPasswordLength: number;
       searchMaxChars: number;
       historyMaxPageSize: number;
+      /** Production without DATABASE_URL: shown in the footer, since the data may not survive a restart. */
+      ephemeralDatabase: boolean;
     };
   }
 }

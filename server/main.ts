@@ -5,43 +5,55 @@ import type { Server } from "node:http";
 import path from "node:path";
 import { pathToFileURL } from "node:url";
 import type { ServerBuild } from "@remix-run/node";
+import express from "express";
 import { loadConfig, type Config } from "./config.server.ts";
 import { createHttpApp } from "./http/app.server.ts";
 import { Classifier } from "./inference/classifier.server.ts";
+import { createLogger, type Logger } from "./observability/logger.server.ts";
+import { metricsHandler, type InferenceObserver } from "./observability/metrics.server.ts";
+import { logStartup } from "./observability/startupSummary.server.ts";
 import { REPO_ROOT } from "./repoPaths.ts";
 import { closeServices, createServices, type AppServices } from "./services.server.ts";
 
 const BUILD_PATH = path.join(REPO_ROOT, "build", "index.js");
 
-async function loadRemixBuild(): Promise<ServerBuild> {
+async function loadRemixBuild(logger: Logger): Promise<ServerBuild> {
   if (!existsSync(BUILD_PATH)) {
-    console.log("No build found: building the web app first (npm run build)...");
+    logger.info("No build found: building the web app first (npm run build)...");
     execFileSync("npm", ["run", "build"], { cwd: REPO_ROOT, stdio: "inherit" });
   }
   return (await import(pathToFileURL(BUILD_PATH).href)) as ServerBuild;
 }
 
-export async function loadClassifier(config: Config): Promise<Classifier | null> {
+export async function loadClassifier(config: Config, observer?: InferenceObserver): Promise<Classifier | null> {
   if (!config.MODEL_ENABLED) return null;
   return Classifier.load(config.MODEL_DIR, {
     threads: config.INFERENCE_THREADS,
     batchSize: config.INFERENCE_BATCH_SIZE,
     batchWaitMs: config.INFERENCE_BATCH_WAIT_MS,
+    observer,
   });
 }
 
-export type RunningServer = { server: Server; services: AppServices; url: string; stop(): Promise<void> };
+export type RunningServer = { server: Server; services: AppServices; url: string; metricsUrl: string | null; stop(): Promise<void> };
 
-export async function startServer(config: Config, options: { withUi?: boolean } = {}): Promise<RunningServer> {
-  const build = options.withUi === false ? null : await loadRemixBuild();
-  const services = await createServices(config, loadClassifier);
-  const app = createHttpApp(services, build);
-  const server = await new Promise<Server>((resolve, reject) => {
-    const s = app.listen(config.PORT, config.HOST, () => resolve(s));
+function listen(app: express.Express, port: number, host: string): Promise<Server> {
+  return new Promise<Server>((resolve, reject) => {
+    const s = app.listen(port, host, () => resolve(s));
     s.once("error", reject);
   });
+}
+
+export async function startServer(config: Config, options: { withUi?: boolean; logger?: Logger } = {}): Promise<RunningServer> {
+  const logger = options.logger ?? createLogger({ level: config.LOG_LEVEL });
+  const build = options.withUi === false ? null : await loadRemixBuild(logger);
+  const services = await createServices(config, loadClassifier, { logger });
+  const app = createHttpApp(services, build);
+  const server = await listen(app, config.PORT, config.HOST);
+  const metricsServer = config.METRICS_PORT === undefined ? null
+    : await listen(express().get("/metrics", metricsHandler(services.metrics, config.METRICS_TOKEN)), config.METRICS_PORT, config.HOST);
   // Expired sessions stay harmless (validation refuses them) but would pile up: sweep them hourly.
-  const sweep = setInterval(() => void services.auth.deleteExpiredSessions().catch((e) => console.error("session sweep failed:", e)), 3_600_000);
+  const sweep = setInterval(() => void services.auth.deleteExpiredSessions().catch((err) => logger.error({ err }, "session sweep failed")), 3_600_000);
   sweep.unref();
   const address = server.address();
   const port = typeof address === "object" && address ? address.port : config.PORT;
@@ -53,11 +65,15 @@ export async function startServer(config: Config, options: { withUi?: boolean } 
       const closed = new Promise<void>((resolve) => server.close(() => resolve()));
       server.closeIdleConnections();
       const timeout = setTimeout(() => server.closeAllConnections(), 10_000);
+      metricsServer?.close();
+      metricsServer?.closeAllConnections();
       await closed;
       clearTimeout(timeout);
       await closeServices(services);
     })());
-  return { server, services, url: `http://localhost:${port}`, stop };
+  const metricsAddress = metricsServer?.address();
+  const metricsUrl = typeof metricsAddress === "object" && metricsAddress ? `http://localhost:${metricsAddress.port}/metrics` : null;
+  return { server, services, url: `http://localhost:${port}`, metricsUrl, stop };
 }
 
 async function main() {
@@ -65,24 +81,26 @@ async function main() {
   try {
     config = loadConfig();
   } catch (error) {
+    // No LOG_LEVEL to honour yet: a plain line a person reads at once.
     console.error((error as Error).message);
     process.exit(1);
   }
+  const logger = createLogger({ level: config.LOG_LEVEL });
   let running: RunningServer;
   try {
-    running = await startServer(config);
+    running = await startServer(config, { logger });
   } catch (error) {
-    console.error(`Cannot start: ${(error as Error).message}`);
+    logger.fatal({ err: error }, `Cannot start: ${(error as Error).message}`);
     process.exit(1);
   }
-  console.log(`Cảm xúc listening on ${running.url} (database: ${running.services.db.kind}, model: ${running.services.classifier?.model.modelId ?? "none"})`);
+  logStartup(logger, config, { url: running.url, model: running.services.classifier?.model ?? null });
   for (const signal of ["SIGTERM", "SIGINT"] as const) {
     process.once(signal, () => {
-      console.log(`${signal}: shutting down`);
+      logger.info(`${signal}: shutting down`);
       running.stop().then(
         () => process.exit(0),
         (error) => {
-          console.error(error);
+          logger.error({ err: error }, "shutdown failed");
           process.exit(1);
         },
       );

@@ -18,6 +18,8 @@ export type Database = {
   kind: "postgres" | "pglite";
   /** True when the database answers and every migration is applied. */
   isReady(): Promise<boolean>;
+  /** PostgreSQL only: the connection pool's state, for /metrics. */
+  poolStats?(): { total: number; idle: number; waiting: number };
   close(): Promise<void>;
 };
 
@@ -47,6 +49,7 @@ export async function openDatabase(options: { databaseUrl?: string; dataDir: str
     return {
       prisma,
       kind: "postgres",
+      poolStats: () => ({ total: pool.totalCount, idle: pool.idleCount, waiting: pool.waitingCount }),
       async isReady() {
         const readiness = pgExecutor(pool);
         try {

@@ -11,12 +11,17 @@ import { originCheck } from "./originCheck.server.ts";
 import { restApi } from "./restApi.server.ts";
 import { REPO_ROOT } from "../repoPaths.ts";
 import { formatNumber, translate, type Lang } from "../i18n/messages.ts";
+import { metricsHandler } from "../observability/metrics.server.ts";
+import { requestLogging, routeNamesOf } from "../observability/requestLogging.server.ts";
+import { usesEphemeralDatabase } from "../observability/startupSummary.server.ts";
 
 export function createHttpApp(services: AppServices, build: ServerBuild | null): express.Express {
   const { config } = services;
   const app = express();
   app.disable("x-powered-by");
   app.set("trust proxy", config.TRUST_PROXY);
+  app.use(requestLogging({ logger: services.logger, metrics: services.metrics, trustProxy: config.TRUST_PROXY, routeNames: routeNamesOf(appRouter, build) }));
+  if (config.METRICS_TOKEN && config.METRICS_PORT === undefined) app.get("/metrics", metricsHandler(services.metrics, config.METRICS_TOKEN));
 
   app.get("/healthz", (_req, res) => {
     res.json({ status: "ok" });
@@ -57,7 +62,7 @@ export function createHttpApp(services: AppServices, build: ServerBuild | null):
       maxBodySize: config.MAX_BODY_BYTES,
       createContext: ({ req, res }) => createRequestContext(services, requestFacts(req, res, "http")),
       onError: ({ error, path: procedure }) => {
-        if (error.code === "INTERNAL_SERVER_ERROR") console.error(`tRPC ${procedure ?? "?"} failed:`, error.cause ?? error);
+        if (error.code === "INTERNAL_SERVER_ERROR") services.logger.error({ err: error.cause ?? error, procedure }, "tRPC procedure failed");
       },
     }),
   );
@@ -84,6 +89,7 @@ export function createHttpApp(services: AppServices, build: ServerBuild | null):
               minPasswordLength: config.MIN_PASSWORD_LENGTH,
               searchMaxChars: config.SEARCH_MAX_CHARS,
               historyMaxPageSize: config.HISTORY_MAX_PAGE_SIZE,
+              ephemeralDatabase: usesEphemeralDatabase(config),
             },
           };
         },

@@ -116,6 +116,7 @@ const vi = {
   "page.settings": "Tài khoản và API token",
   "page.docs": "Tài liệu API",
   "footer.text": "Cảm xúc — phân tích cảm xúc tiếng Việt bằng mô hình kiến trúc PhoBERT",
+  "footer.ephemeralDatabase": "Lưu ý: máy chủ này chưa được nối với cơ sở dữ liệu bền vững, nên tài khoản và lịch sử có thể mất khi máy chủ khởi động lại.",
 };
 
 type Key = keyof typeof vi;
@@ -233,6 +234,7 @@ const en: Record<Key, string> = {
   "page.settings": "Account and API tokens",
   "page.docs": "API documentation",
   "footer.text": "Cảm xúc — Vietnamese sentiment analysis with a PhoBERT-architecture model",
+  "footer.ephemeralDatabase": "Note: this server has no lasting database yet, so accounts and history may be lost when it restarts.",
 };
 
 const MESSAGES: Record<Lang, Record<Key, string>> = { vi, en };

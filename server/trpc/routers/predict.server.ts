@@ -33,6 +33,7 @@ export const predictRouter = router({
       limiter.record(ctx.clientIp);
     }
     const [result] = await classifier.classify([text]);
+    ctx.services.metrics.recordPredictions([result!.label], ctx.transport);
     const id = ctx.user ? (await savePredictions(ctx.services.db.prisma, ctx.user.id, [{ text, result: result! }]))[0]! : null;
     return { id, text, ...result!, stored: id !== null };
   }),
@@ -47,6 +48,7 @@ export const predictRouter = router({
       const texts = input.texts.map((t, i) => checkText(t, maxChars, `texts.${i}`));
       const classifier = requireClassifier(ctx);
       const results = await classifier.classify(texts);
+      ctx.services.metrics.recordPredictions(results.map((r) => r.label), ctx.transport);
       const ids = await savePredictions(ctx.services.db.prisma, ctx.user.id, texts.map((text, i) => ({ text, result: results[i]! })));
       return { results: results.map((r, i) => ({ id: ids[i]!, text: texts[i]!, ...r })) };
     }),
