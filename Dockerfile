@@ -17,7 +17,8 @@ RUN npm run build \
 
 # ---- run: the base image's node, production files owned by root (read-only to the app), /data writable
 FROM node:24-bookworm-slim
-ENV NODE_ENV=production PORT=7860 HOST=0.0.0.0 DATA_DIR=/data TRUST_PROXY=true
+# ORT_DISABLE_TELEMETRY: ONNX Runtime would write a device id under ~/.cache and files in /tmp (the server sets it too).
+ENV NODE_ENV=production PORT=7860 HOST=0.0.0.0 DATA_DIR=/data TRUST_PROXY=true ORT_DISABLE_TELEMETRY=1
 WORKDIR /app
 COPY --from=build /app/package.json ./
 COPY --from=build /app/node_modules ./node_modules
