@@ -154,13 +154,16 @@ describe.each(DATABASES)("metrics and request ids on %s (in-process server)", (d
 });
 
 describe("metrics switched off", () => {
+  let server: TestServer;
+  beforeAll(async () => {
+    server = await startTestServer("pglite", { MODEL_ENABLED: "false" });
+  }, 240_000);
+  afterAll(async () => {
+    await server?.close();
+  });
+
   it("has no /metrics without METRICS_TOKEN or METRICS_PORT", async () => {
-    const server = await startTestServer("pglite", { MODEL_ENABLED: "false" });
-    try {
-      expect((await fetch(`${server.url}/metrics`)).status).toBe(404);
-      expect(server.metricsUrl).toBeNull();
-    } finally {
-      await server.close();
-    }
+    expect((await fetch(`${server.url}/metrics`)).status).toBe(404);
+    expect(server.metricsUrl).toBeNull();
   });
 });
