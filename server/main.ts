@@ -5,12 +5,11 @@ import type { Server } from "node:http";
 import path from "node:path";
 import { pathToFileURL } from "node:url";
 import type { ServerBuild } from "@remix-run/node";
-import express from "express";
 import { loadConfig, type Config } from "./config.server.ts";
 import { createHttpApp } from "./http/app.server.ts";
 import { Classifier } from "./inference/classifier.server.ts";
 import { createLogger, type Logger } from "./observability/logger.server.ts";
-import { metricsHandler, type InferenceObserver } from "./observability/metrics.server.ts";
+import { listenForMetrics, type InferenceObserver } from "./observability/metrics.server.ts";
 import { logStartup } from "./observability/startupSummary.server.ts";
 import { REPO_ROOT } from "./repoPaths.ts";
 import { closeServices, createServices, type AppServices } from "./services.server.ts";
@@ -37,21 +36,16 @@ export async function loadClassifier(config: Config, observer?: InferenceObserve
 
 export type RunningServer = { server: Server; services: AppServices; url: string; metricsUrl: string | null; stop(): Promise<void> };
 
-function listen(app: express.Express, port: number, host: string): Promise<Server> {
-  return new Promise<Server>((resolve, reject) => {
-    const s = app.listen(port, host, () => resolve(s));
-    s.once("error", reject);
-  });
-}
-
 export async function startServer(config: Config, options: { withUi?: boolean; logger?: Logger } = {}): Promise<RunningServer> {
   const logger = options.logger ?? createLogger({ level: config.LOG_LEVEL });
   const build = options.withUi === false ? null : await loadRemixBuild(logger);
   const services = await createServices(config, loadClassifier, { logger });
   const app = createHttpApp(services, build);
-  const server = await listen(app, config.PORT, config.HOST);
-  const metricsServer = config.METRICS_PORT === undefined ? null
-    : await listen(express().get("/metrics", metricsHandler(services.metrics, config.METRICS_TOKEN)), config.METRICS_PORT, config.HOST);
+  const server = await new Promise<Server>((resolve, reject) => {
+    const s = app.listen(config.PORT, config.HOST, () => resolve(s));
+    s.once("error", reject);
+  });
+  const metricsListener = await listenForMetrics(services.metrics, config);
   // Expired sessions stay harmless (validation refuses them) but would pile up: sweep them hourly.
   const sweep = setInterval(() => void services.auth.deleteExpiredSessions().catch((err) => logger.error({ err }, "session sweep failed")), 3_600_000);
   sweep.unref();
@@ -65,15 +59,12 @@ export async function startServer(config: Config, options: { withUi?: boolean; l
       const closed = new Promise<void>((resolve) => server.close(() => resolve()));
       server.closeIdleConnections();
       const timeout = setTimeout(() => server.closeAllConnections(), 10_000);
-      metricsServer?.close();
-      metricsServer?.closeAllConnections();
+      metricsListener?.close();
       await closed;
       clearTimeout(timeout);
       await closeServices(services);
     })());
-  const metricsAddress = metricsServer?.address();
-  const metricsUrl = typeof metricsAddress === "object" && metricsAddress ? `http://localhost:${metricsAddress.port}/metrics` : null;
-  return { server, services, url: `http://localhost:${port}`, metricsUrl, stop };
+  return { server, services, url: `http://localhost:${port}`, metricsUrl: metricsListener?.url ?? null, stop };
 }
 
 async function main() {

@@ -1,7 +1,8 @@
 // The Prometheus metrics of one server (its own prom-client registry): HTTP, predictions, inference, database
 // pool, and the batch queue; parts of the server report through the small recorders exported here.
 import { timingSafeEqual } from "node:crypto";
-import type { RequestHandler } from "express";
+import type { Server } from "node:http";
+import express, { type RequestHandler } from "express";
 import { Counter, Gauge, Histogram, Registry, collectDefaultMetrics } from "prom-client";
 
 /** What the inference module reports after each ONNX Runtime run (it never imports a metrics library). */
@@ -113,5 +114,27 @@ export function metricsHandler(metrics: AppMetrics, token: string | undefined): 
       }
     }
     res.set("Content-Type", metrics.registry.contentType).send(await metrics.registry.metrics());
+  };
+}
+
+/** With METRICS_PORT: a listener of its own serving only /metrics (bearer-protected too when METRICS_TOKEN is set). */
+export async function listenForMetrics(
+  metrics: AppMetrics,
+  config: { METRICS_PORT?: number; METRICS_TOKEN?: string; HOST: string },
+): Promise<{ url: string; close(): void } | null> {
+  const port = config.METRICS_PORT;
+  if (port === undefined) return null;
+  const app = express().disable("x-powered-by").get("/metrics", metricsHandler(metrics, config.METRICS_TOKEN));
+  const server = await new Promise<Server>((resolve, reject) => {
+    const s = app.listen(port, config.HOST, () => resolve(s));
+    s.once("error", reject);
+  });
+  const address = server.address();
+  return {
+    url: `http://localhost:${typeof address === "object" && address ? address.port : port}/metrics`,
+    close() {
+      server.close();
+      server.closeAllConnections();
+    },
   };
 }
