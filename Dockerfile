@@ -30,6 +30,6 @@ COPY --from=build /app/models/vi-resources ./models/vi-resources
 RUN mkdir -p /data && chown node:node /data && chmod 700 /data
 USER node
 EXPOSE 7860
-HEALTHCHECK --interval=30s --timeout=5s --start-period=90s --retries=3 \
+HEALTHCHECK --interval=30s --timeout=10s --start-period=90s --retries=3 \
   CMD ["node", "-e", "fetch(`http://127.0.0.1:${process.env.PORT || 7860}/healthz`).then((r) => process.exit(r.ok ? 0 : 1), () => process.exit(1))"]
 CMD ["node", "--enable-source-maps", "build/server/main.js"]
