@@ -18,6 +18,8 @@ declare module "@remix-run/node" {
       batchMaxBytes: number;
       batchMaxRows: number;
       batchLowConfidence: number;
+      /** Production without DATABASE_URL: shown in the footer, since the data may not survive a restart. */
+      ephemeralDatabase: boolean;
     };
   }
 }

@@ -15,7 +15,7 @@ export const meta = titleMeta();
 
 export async function loader({ request, context }: LoaderFunctionArgs) {
   const lang = langFromCookieHeader(request.headers.get("Cookie"));
-  return json({ lang, user: context.user ? { email: context.user.email } : null });
+  return json({ lang, user: context.user ? { email: context.user.email } : null, ephemeralDatabase: context.config.ephemeralDatabase });
 }
 
 const NAV = [
@@ -84,7 +84,12 @@ function Shell({ children }: { children: React.ReactNode }) {
         </div>
       </header>
       <main className="mx-auto w-full max-w-5xl flex-1 px-4 py-6">{children}</main>
-      <footer className="border-t border-slate-200 py-4 text-center text-xs text-slate-500">{t("footer.text")}</footer>
+      <footer className="border-t border-slate-200 py-4 text-center text-xs text-slate-500">
+        {data?.ephemeralDatabase ? (
+          <p role="note" data-testid="ephemeral-database" className="mx-4 mb-2 max-w-3xl rounded-md bg-amber-100 sm:mx-auto px-3 py-2 text-sm font-medium text-amber-900">{t("footer.ephemeralDatabase")}</p>
+        ) : null}
+        {t("footer.text")}
+      </footer>
     </div>
   );
 }

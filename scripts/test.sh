@@ -11,7 +11,7 @@ fi
 echo "== type check"
 npx tsc
 echo "== build"
-npx remix build
+npm run build
 echo "== tests"
 mkdir -p test-results
 status=0
@@ -19,5 +19,6 @@ npx vitest run --reporter=default --reporter=json --outputFile=test-results/vite
 node -e '
   const r = JSON.parse(require("fs").readFileSync("test-results/vitest.json", "utf8"));
   console.log(`${r.numPassedTests} passed, ${r.numFailedTests} failed` + (r.numPendingTests ? `, ${r.numPendingTests} skipped` : ""));
+  for (const file of r.testResults) for (const t of file.assertionResults) if (t.status === "pending" || t.status === "skipped") console.log(`skipped: ${t.title}`);
 ' || true
 exit $status

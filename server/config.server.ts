@@ -2,6 +2,7 @@
 import path from "node:path";
 import { z } from "zod/v4";
 import { DEFAULT_MODEL_DIR } from "./repoPaths.ts";
+import { LOG_LEVELS } from "./observability/logger.server.ts";
 
 const BODY_ENVELOPE_BYTES = 65_536;
 
@@ -97,6 +98,12 @@ const EnvSchema = z.object({
   /** Texts per label read for a finished batch's word clouds. */
   BATCH_WORDCLOUD_MAX_TEXTS: positiveInt(5_000),
   BATCH_LOW_CONFIDENCE: z.coerce.number().min(0).max(1).default(0.6),
+  LOG_LEVEL: z.enum(LOG_LEVELS).default("info"),
+  /** Serves /metrics on the main port to `Authorization: Bearer <METRICS_TOKEN>`; unset (and no METRICS_PORT): no metrics. */
+  METRICS_TOKEN: z.string().trim().optional().transform((v) => (v ? v : undefined))
+    .refine((v) => v === undefined || v.length >= 16, "must be at least 16 characters (a random secret)"),
+  /** Serves /metrics on this separate port (bind it where only the scraper reaches); 0 picks a free port. */
+  METRICS_PORT: z.coerce.number().int().min(0).max(65535).optional(),
 }).superRefine((env, ctx) => {
   // A request within the text limits must fit the body limit: up to 3 UTF-8 bytes per character, plus room for the envelope.
   const largestTexts = 3 * env.MAX_TEXT_CHARS * env.MAX_TEXTS_PER_REQUEST + BODY_ENVELOPE_BYTES;

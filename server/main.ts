@@ -9,20 +9,23 @@ import { loadConfig, type Config } from "./config.server.ts";
 import { createHttpApp } from "./http/app.server.ts";
 import { GracefulShutdown } from "./http/gracefulShutdown.server.ts";
 import { Classifier } from "./inference/classifier.server.ts";
+import { createLogger, type Logger } from "./observability/logger.server.ts";
+import { listenForMetrics, type InferenceObserver } from "./observability/metrics.server.ts";
+import { logStartup } from "./observability/startupSummary.server.ts";
 import { REPO_ROOT } from "./repoPaths.ts";
 import { closeServices, createServices, type AppServices } from "./services.server.ts";
 
 const BUILD_PATH = path.join(REPO_ROOT, "build", "index.js");
 
-async function loadRemixBuild(): Promise<ServerBuild> {
+async function loadRemixBuild(logger: Logger): Promise<ServerBuild> {
   if (!existsSync(BUILD_PATH)) {
-    console.log("No build found: building the web app first (npm run build)...");
+    logger.info("No build found: building the web app first (npm run build)...");
     execFileSync("npm", ["run", "build"], { cwd: REPO_ROOT, stdio: "inherit" });
   }
   return (await import(pathToFileURL(BUILD_PATH).href)) as ServerBuild;
 }
 
-export async function loadClassifier(config: Config): Promise<Classifier | null> {
+export async function loadClassifier(config: Config, observer?: InferenceObserver): Promise<Classifier | null> {
   if (!config.MODEL_ENABLED) return null;
   return Classifier.load(config.MODEL_DIR, {
     threads: config.INFERENCE_THREADS,
@@ -30,22 +33,25 @@ export async function loadClassifier(config: Config): Promise<Classifier | null>
     batchWaitMs: config.INFERENCE_BATCH_WAIT_MS,
     maxBatchTokens: config.INFERENCE_MAX_BATCH_TOKENS,
     cacheSize: config.INFERENCE_CACHE_SIZE,
+    observer,
   });
 }
 
-export type RunningServer = { server: Server; services: AppServices; url: string; stop(): Promise<void> };
+export type RunningServer = { server: Server; services: AppServices; url: string; metricsUrl: string | null; stop(): Promise<void> };
 
-export async function startServer(config: Config, options: { withUi?: boolean } = {}): Promise<RunningServer> {
-  const build = options.withUi === false ? null : await loadRemixBuild();
-  const services = await createServices(config, loadClassifier);
+export async function startServer(config: Config, options: { withUi?: boolean; logger?: Logger } = {}): Promise<RunningServer> {
+  const logger = options.logger ?? createLogger({ level: config.LOG_LEVEL });
+  const build = options.withUi === false ? null : await loadRemixBuild(logger);
+  const services = await createServices(config, loadClassifier, { logger });
   await services.batchQueue.start({ work: config.BATCH_WORKER_ENABLED });
   const app = createHttpApp(services, build);
   const server = await new Promise<Server>((resolve, reject) => {
     const s = app.listen(config.PORT, config.HOST, () => resolve(s));
     s.once("error", reject);
   });
+  const metricsListener = await listenForMetrics(services.metrics, config);
   // Expired sessions stay harmless (validation refuses them) but would pile up: sweep them hourly.
-  const sweep = setInterval(() => void services.auth.deleteExpiredSessions().catch((e) => console.error("session sweep failed:", e)), 3_600_000);
+  const sweep = setInterval(() => void services.auth.deleteExpiredSessions().catch((err) => logger.error({ err }, "session sweep failed")), 3_600_000);
   sweep.unref();
   const address = server.address();
   const port = typeof address === "object" && address ? address.port : config.PORT;
@@ -57,13 +63,14 @@ export async function startServer(config: Config, options: { withUi?: boolean } 
       // requests were still using). The connections get the grace period less a second for the closing.
       clearInterval(sweep);
       const drainMs = Math.max(1_000, config.SHUTDOWN_GRACE_SECONDS * 1000 - 1_000);
+      metricsListener?.close();
       const { answeredDuringDrain, cutConnections } = await shutdown.drain(drainMs);
       // Running batch chunks finish (or are handed back to the queue) before the model and database close.
       await services.batchQueue.stop();
       await closeServices(services);
-      if (config.NODE_ENV !== "test") console.log(`stopped: ${answeredDuringDrain} request(s) answered while stopping, ${cutConnections} connection(s) cut at the deadline`);
+      logger.info({ answeredDuringDrain, cutConnections }, `stopped: ${answeredDuringDrain} request(s) answered while stopping, ${cutConnections} connection(s) cut at the deadline`);
     })());
-  return { server, services, url: `http://localhost:${port}`, stop };
+  return { server, services, url: `http://localhost:${port}`, metricsUrl: metricsListener?.url ?? null, stop };
 }
 
 async function main() {
@@ -71,38 +78,40 @@ async function main() {
   try {
     config = loadConfig();
   } catch (error) {
+    // No LOG_LEVEL to honour yet: a plain line a person reads at once.
     console.error((error as Error).message);
     process.exit(1);
   }
+  const logger = createLogger({ level: config.LOG_LEVEL });
   let running: RunningServer;
   try {
-    running = await startServer(config);
+    running = await startServer(config, { logger });
   } catch (error) {
-    console.error(`Cannot start: ${(error as Error).message}`);
+    logger.fatal({ err: error }, `Cannot start: ${(error as Error).message}`);
     process.exit(1);
   }
-  console.log(`Cảm xúc listening on ${running.url} (pid ${process.pid}, database: ${running.services.db.kind}, model: ${running.services.classifier?.model.modelId ?? "none"})`);
-  onStopSignal(config.SHUTDOWN_GRACE_SECONDS, () => running.stop());
+  logStartup(logger, config, { url: running.url, model: running.services.classifier?.model ?? null });
+  onStopSignal(config.SHUTDOWN_GRACE_SECONDS, logger, () => running.stop());
 }
 
 /**
  * SIGTERM / SIGINT: one shutdown, exit 0 when it completes, exit 1 if it outlasts the grace period. Repeated
  * signals (a launcher relaying the same one) are ignored rather than left to Node's default, which kills at once.
  */
-function onStopSignal(graceSeconds: number, stop: () => Promise<void>): void {
+function onStopSignal(graceSeconds: number, logger: Logger, stop: () => Promise<void>): void {
   let started = false;
   const handler = (signal: NodeJS.Signals) => {
     if (started) return;
     started = true;
-    console.log(`${signal}: shutting down (grace ${graceSeconds} s)`);
+    logger.info(`${signal}: shutting down (grace ${graceSeconds} s)`);
     setTimeout(() => {
-      console.error(`shutdown took longer than SHUTDOWN_GRACE_SECONDS=${graceSeconds}: exiting anyway`);
+      logger.error(`shutdown took longer than SHUTDOWN_GRACE_SECONDS=${graceSeconds}: exiting anyway`);
       process.exit(1);
     }, graceSeconds * 1000).unref();
     stop().then(
       () => process.exit(0),
       (error: unknown) => {
-        console.error(error);
+        logger.error({ err: error }, "shutdown failed");
         process.exit(1);
       },
     );

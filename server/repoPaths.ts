@@ -1,8 +1,17 @@
 // Where things live in the repository (the server, scripts and tests all resolve paths from here).
+import { existsSync } from "node:fs";
 import { fileURLToPath } from "node:url";
 import path from "node:path";
 
-export const REPO_ROOT = path.resolve(path.dirname(fileURLToPath(import.meta.url)), "..");
+/** The nearest folder holding package.json above this module: server/ when run by tsx, build/server/ when compiled. */
+function findRepoRoot(from: string): string {
+  for (let dir = from; ; dir = path.dirname(dir)) {
+    if (existsSync(path.join(dir, "package.json"))) return dir;
+    if (path.dirname(dir) === dir) throw new Error(`no package.json above ${from}`);
+  }
+}
+
+export const REPO_ROOT = findRepoRoot(path.dirname(fileURLToPath(import.meta.url)));
 export const DEFAULT_MODEL_DIR = path.join(REPO_ROOT, "models", "default");
 /** The shared Vietnamese sentiment data (one folder per dataset with train.csv / dev.csv), beside the repo. */
 export const SHARED_DATA_DIR = path.resolve(REPO_ROOT, "..", "shared", "data");

@@ -8,6 +8,8 @@ import { AuthService } from "./auth/authService.server.ts";
 import { openDatabase, type Database } from "./db/client.server.ts";
 import { DatabaseOutage } from "./db/databaseOutage.server.ts";
 import type { Classifier } from "./inference/classifier.server.ts";
+import { createLogger, type Logger } from "./observability/logger.server.ts";
+import { createMetrics, type AppMetrics, type InferenceObserver } from "./observability/metrics.server.ts";
 import { loadStopwords, TermCounter } from "./insights/termCounter.server.ts";
 import { RateLimits } from "./rateLimit/rateLimits.server.ts";
 import { SEGMENTER_WORDS_PATH, STOPWORDS_PATH } from "./repoPaths.ts";
@@ -29,29 +31,36 @@ export type AppServices = {
   terms: TermCounter;
   /** The batch job queue (pg-boss); started and stopped by server/main.ts. */
   batchQueue: BatchQueue;
+  logger: Logger;
+  metrics: AppMetrics;
 };
 
 export async function createServices(
   config: Config,
-  loadClassifier: (config: Config) => Promise<Classifier | null>,
+  loadClassifier: (config: Config, observer: InferenceObserver) => Promise<Classifier | null>,
+  options: { logger?: Logger } = {},
 ): Promise<AppServices> {
+  const logger = options.logger ?? createLogger({ level: config.LOG_LEVEL });
+  let db: Database | null = null;
+  const metrics = createMetrics({ poolStats: () => db?.poolStats?.() ?? null });
   // Load the model first: a broken model folder should stop start-up before anything touches the database.
-  const classifier = await loadClassifier(config);
-  const db = await openDatabase({ databaseUrl: config.DATABASE_URL, dataDir: config.dataDir });
-  const limits = new RateLimits(config, db.pool);
-  const apiTokens = new ApiTokenService(db.prisma, { maxPerUser: config.API_TOKENS_PER_USER, maxDays: config.API_TOKEN_MAX_DAYS });
-  const auth = new AuthService(db.prisma, limits, {
+  const classifier = await loadClassifier(config, metrics.inferenceObserver);
+  const database = await openDatabase({ databaseUrl: config.DATABASE_URL, dataDir: config.dataDir });
+  db = database;
+  const limits = new RateLimits(config, database.pool);
+  const apiTokens = new ApiTokenService(database.prisma, { maxPerUser: config.API_TOKENS_PER_USER, maxDays: config.API_TOKEN_MAX_DAYS });
+  const auth = new AuthService(database.prisma, limits, {
     sessionTtlHours: config.SESSION_TTL_HOURS,
     minPasswordLength: config.MIN_PASSWORD_LENGTH,
   }, apiTokens);
-  const account = new AccountService(db.prisma, auth, apiTokens);
+  const account = new AccountService(database.prisma, auth, apiTokens);
   const terms = new TermCounter(loadWordDictionary(SEGMENTER_WORDS_PATH), loadStopwords(STOPWORDS_PATH));
-  const databaseOutage = new DatabaseOutage(() => db.prisma.$queryRaw`SELECT 1`, config.DATABASE_RETRY_AFTER_SECONDS);
+  const databaseOutage = new DatabaseOutage(() => database.prisma.$queryRaw`SELECT 1`, config.DATABASE_RETRY_AFTER_SECONDS);
   const gate = new SliceGate(SLICES_IN_FLIGHT);
-  const batchQueue = new BatchQueue(config, db, () =>
-    classifier ? { prisma: db.prisma, classifier, terms, inferenceSlice: config.BATCH_INFERENCE_SLICE, gate, wordCloudTerms: config.WORDCLOUD_TERMS, wordCloudMaxTexts: config.BATCH_WORDCLOUD_MAX_TEXTS } : null,
+  const batchQueue = new BatchQueue(config, database, () =>
+    classifier ? { prisma: database.prisma, classifier, terms, inferenceSlice: config.BATCH_INFERENCE_SLICE, gate, wordCloudTerms: config.WORDCLOUD_TERMS, wordCloudMaxTexts: config.BATCH_WORDCLOUD_MAX_TEXTS } : null,
   );
-  return { config, db, auth, apiTokens, account, classifier, limits, databaseOutage, terms, batchQueue };
+  return { config, db: database, auth, apiTokens, account, classifier, limits, databaseOutage, terms, batchQueue, logger, metrics };
 }
 
 export async function closeServices(services: AppServices): Promise<void> {

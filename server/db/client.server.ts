@@ -22,6 +22,8 @@ export type Database = {
   queueConnection: { url: string } | { pglite: PGlite };
   /** True when the database answers and every migration is applied. */
   isReady(): Promise<boolean>;
+  /** PostgreSQL only: the connection pool's state, for /metrics. */
+  poolStats?(): { total: number; idle: number; waiting: number };
   close(): Promise<void>;
 };
 
@@ -53,6 +55,7 @@ export async function openDatabase(options: { databaseUrl?: string; dataDir: str
       kind: "postgres",
       pool,
       queueConnection: { url: options.databaseUrl },
+      poolStats: () => ({ total: pool.totalCount, idle: pool.idleCount, waiting: pool.waitingCount }),
       async isReady() {
         const readiness = pgExecutor(pool);
         try {

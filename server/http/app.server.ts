@@ -18,6 +18,9 @@ import { bodyLimit } from "./bodyLimit.server.ts";
 import { errorAnswers, remixCaller, retryAfterOn503 } from "./errorAnswers.server.ts";
 import { securityHeaders } from "./securityHeaders.server.ts";
 import { trpcResponseMeta } from "./trpcResponseMeta.server.ts";
+import { metricsHandler } from "../observability/metrics.server.ts";
+import { requestLogging, routeNamesOf } from "../observability/requestLogging.server.ts";
+import { usesEphemeralDatabase } from "../observability/startupSummary.server.ts";
 
 export function createHttpApp(services: AppServices, build: ServerBuild | null): express.Express {
   const { config } = services;
@@ -25,7 +28,9 @@ export function createHttpApp(services: AppServices, build: ServerBuild | null):
   app.disable("x-powered-by");
   // a hop count: req.ip is the address the last trusted proxy saw, whatever a client put in X-Forwarded-For
   app.set("trust proxy", config.TRUST_PROXY);
+  app.use(requestLogging({ logger: services.logger, metrics: services.metrics, trustProxy: config.TRUST_PROXY > 0, routeNames: routeNamesOf(appRouter, build) }));
   app.use(securityHeaders());
+  if (config.METRICS_TOKEN && config.METRICS_PORT === undefined) app.get("/metrics", metricsHandler(services.metrics, config.METRICS_TOKEN));
 
   const requestFacts = (req: express.Request, res: express.Response, transport: "http" | "remix") => ({
     authorization: req.headers.authorization,
@@ -62,7 +67,7 @@ export function createHttpApp(services: AppServices, build: ServerBuild | null):
       responseMeta: trpcResponseMeta,
       createContext: ({ req, res }) => createRequestContext(services, requestFacts(req, res, "http")),
       onError: ({ error, path: procedure }) => {
-        if (error.code === "INTERNAL_SERVER_ERROR") console.error(`tRPC ${procedure ?? "?"} failed:`, error.cause ?? error);
+        if (error.code === "INTERNAL_SERVER_ERROR") services.logger.error({ err: error.cause ?? error, procedure }, "tRPC procedure failed");
       },
     }),
   );
@@ -96,6 +101,7 @@ export function createHttpApp(services: AppServices, build: ServerBuild | null):
               batchMaxBytes: config.BATCH_MAX_BYTES,
               batchMaxRows: config.BATCH_MAX_ROWS,
               batchLowConfidence: config.BATCH_LOW_CONFIDENCE,
+              ephemeralDatabase: usesEphemeralDatabase(config),
             },
           };
         },

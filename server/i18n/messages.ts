@@ -236,6 +236,7 @@ const vi = {
   "batch.none": "Bạn chưa có tác vụ phân tích tệp nào.",
   "batch.open": "Mở",
   "batch.historyTitle": "Tác vụ phân tích tệp",
+  "footer.ephemeralDatabase": "Lưu ý: máy chủ này chưa được nối với cơ sở dữ liệu bền vững, nên tài khoản và lịch sử có thể mất khi máy chủ khởi động lại.",
 };
 
 type Key = keyof typeof vi;
@@ -473,6 +474,7 @@ const en: Record<Key, string> = {
   "batch.none": "You have no file batches yet.",
   "batch.open": "Open",
   "batch.historyTitle": "File batches",
+  "footer.ephemeralDatabase": "Note: this server has no lasting database yet, so accounts and history may be lost when it restarts.",
 };
 
 const MESSAGES: Record<Lang, Record<Key, string>> = { vi, en };

@@ -66,6 +66,8 @@ export class Classifier {
 
   static async load(dir: string, options: ClassifierOptions): Promise<Classifier> {
     const model = readModelFolder(dir);
+    // ONNX Runtime otherwise keeps a device id under ~/.cache, files in /tmp, and uploads telemetry.
+    process.env.ORT_DISABLE_TELEMETRY ??= "1";
     let session: ort.InferenceSession;
     try {
       session = await ort.InferenceSession.create(model.modelPath, { ...inferenceSessionOptions(options.threads), ...options.sessionOptions });

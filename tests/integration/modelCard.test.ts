@@ -1,10 +1,11 @@
 // The bundled model card's dev figures are what `npm run eval` measures now, its baseline columns what
 // models/train/baseline_report.json holds, and the training helper that exports dev probabilities reads every split in row order.
-import { existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from "node:fs";
+import { mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from "node:fs";
 import { createHash } from "node:crypto";
 import os from "node:os";
 import path from "node:path";
 import { describe, expect, it } from "vitest";
+import { itWithDatasets } from "../support/datasets.ts";
 import { Classifier } from "../../server/inference/classifier.server.ts";
 import { DEFAULT_MODEL_DIR, REPO_ROOT, SHARED_DATA_DIR } from "../../server/repoPaths.ts";
 import { labelledSplitFiles } from "../../server/text/readLabelledCsv.ts";
@@ -27,8 +28,7 @@ function cardRows(): CardRow[] {
 }
 
 describe("bundled model card", () => {
-  it("lists every dev split, and npm run eval reproduces each row", async () => {
-    if (!existsSync(SHARED_DATA_DIR)) throw new Error(`this test reads the dev splits from ${SHARED_DATA_DIR}`);
+  itWithDatasets("lists every dev split, and npm run eval reproduces each row", async () => {
     const rows = cardRows();
     const baselinePath = path.join(REPO_ROOT, "models", "train", "baseline_report.json");
     expect(baselineDataProblem(baselinePath, SHARED_DATA_DIR)).toBeNull();

@@ -47,6 +47,7 @@ export async function startTestServer(
     PORT: "0",
     HOST: "127.0.0.1",
     DATA_DIR: dataDir,
+    LOG_LEVEL: "warn",
     ...(scratch ? { DATABASE_URL: scratch.url } : {}),
     ...env,
   });

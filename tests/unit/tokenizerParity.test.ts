@@ -1,5 +1,5 @@
 // tokenizer.json (run by the transformers.js tokenizer) must give PhoBERT's fastBPE ids exactly.
-import { existsSync, readFileSync } from "node:fs";
+import { readFileSync } from "node:fs";
 import path from "node:path";
 import { Tokenizer } from "@huggingface/tokenizers";
 import { describe, expect, it } from "vitest";
@@ -9,12 +9,12 @@ import { normalizeText } from "../../server/text/normalize.ts";
 import { labelledSplitFiles, readLabelledCsv } from "../../server/text/readLabelledCsv.ts";
 import { loadWordDictionary, segmentWords } from "../../server/text/segment.ts";
 import { FastBpeReference } from "../fastbpeReference.ts";
+import { itWithDatasets } from "../support/datasets.ts";
 
 const dictText = readFileSync(path.join(PHOBERT_VOCAB_DIR, "dict.txt"), "utf8");
 const codesText = readFileSync(path.join(PHOBERT_VOCAB_DIR, "bpe.codes"), "utf8");
 
 function sentences(): string[] {
-  if (!existsSync(SHARED_DATA_DIR)) throw new Error(`the parity test reads dev splits from ${SHARED_DATA_DIR}`);
   return labelledSplitFiles(SHARED_DATA_DIR, "dev").flatMap(({ file }) => readLabelledCsv(file).slice(0, 800).map((r) => r.text));
 }
 
@@ -32,7 +32,7 @@ describe("PhoBERT tokenizer parity", () => {
     expect(tokenizer.encode("Tôi là sinh_viên trường đại_học công_nghệ .").ids).toEqual([0, 218, 8, 649, 212, 956, 461, 5, 2]);
   });
 
-  it("gives the same ids as an independent fastBPE on thousands of real sentences", () => {
+  itWithDatasets("gives the same ids as an independent fastBPE on thousands of real sentences", () => {
     const tokenizer = new Tokenizer(buildPhobertTokenizerJson(dictText, codesText) as never, {} as never);
     const texts = sentences();
     expect(texts.length).toBeGreaterThan(3000);

@@ -46,6 +46,7 @@ export const predictRouter = router({
       ctx.budget.takeTexts(1, "text");
       await countPredictions(ctx, 1);
       const [result] = await classifier.classify([text]);
+      ctx.services.metrics.recordPredictions([result!.label], ctx.transport);
       const id = ctx.user ? (await savePredictions(ctx.services.db.prisma, ctx.user.id, [{ text, result: result! }]))[0]! : null;
       return { id, text, ...result!, stored: id !== null };
     }),
@@ -68,6 +69,7 @@ export const predictRouter = router({
       ctx.budget.takeTexts(texts.length);
       await countPredictions(ctx, texts.length);
       const results = await classifier.classify(texts);
+      ctx.services.metrics.recordPredictions(results.map((r) => r.label), ctx.transport);
       const ids = await savePredictions(ctx.services.db.prisma, ctx.user.id, texts.map((text, i) => ({ text, result: results[i]! })));
       return { results: results.map((r, i) => ({ id: ids[i]!, text: texts[i]!, ...r })) };
     }),
