@@ -2,10 +2,24 @@
 // dictionary word joined by "_", by longest match over RDRsegmenter's word list.
 import { readFileSync } from "node:fs";
 
-// Order matters: URLs, e-mails and numbers stay whole; a word is letters (with marks) and digits;
-// emoticons produced by normalizeText stay whole; anything else is one character per token.
-const TOKEN_PATTERN =
-  /https?:\/\/\S+|www\.\S+|[\p{L}\p{M}\d._%+-]+@[\p{L}\d.-]+\.\p{L}+|\d+(?:[.,:/-]\d+)*%?|[\p{L}\p{M}\d]+(?:[_'][\p{L}\p{M}\d]+)*|:'\(|:[()dvop3_@]|<3|>>|\.\.\.|v\.v|c#|\S/gu;
+// VnCoreNLP's tokenizer conventions (PhoBERT's own preprocessing), in order of precedence:
+// - URLs and e-mail addresses stay whole (sentence punctuation after a URL is split off);
+// - a word is a run of letters and digits, with inner joiners kept: . / - _ ' & + between any two of them
+//   (e.Thử, PC/laptop, S-pen, 25k/con, TP.HCM, v1.2.3), , and : only between digits (3,5 / 10:30 / 8/3/2019);
+//   so numbers with units or suffixes (6s, 16GB, 0.5s, 7tr, 950XL) and percentages (88%) are one token;
+// - the emoticons normalizeText produces, "..." and c# stay whole;
+// - anything else (sentence punctuation, quotes, brackets) is one character per token.
+const TOKEN_PATTERN = new RegExp(
+  [
+    String.raw`(?:https?:\/\/|www\.)\S+?(?=[.,!?;:)\]}"'”’»]*(?:\s|$))`,
+    String.raw`[\p{L}\p{M}\d._%+-]+@[\p{L}\p{M}\d-]+(?:\.[\p{L}\p{M}\d-]+)*\.\p{L}+`,
+    String.raw`c#(?![\p{L}\p{M}\d])`,
+    String.raw`[\p{L}\p{M}\d]+(?:(?:[./_'&+-]|(?<=\d)[,:](?=\d))[\p{L}\p{M}\d]+)*(?:(?<=\d)%)?`,
+    String.raw`:'\(|:[()dvop3_@]|<3|>>|\.\.\.`,
+    String.raw`\S`,
+  ].join("|"),
+  "gu",
+);
 const SYLLABLE = /^[\p{L}\p{M}]+$/u;
 
 export type WordDictionary = {
