@@ -6,7 +6,8 @@ import { loadWordDictionary } from "../text/segment.ts";
 import { readModelFolder, ModelFolderError, type ModelFolder } from "./modelFolder.server.ts";
 import { SEGMENTER_WORDS_PATH } from "../repoPaths.ts";
 import { TextEncoder } from "./textEncoder.ts";
-import { combineWindowProbabilities, softmax, splitIntoWindows } from "./windows.ts";
+import { calibratedProbabilities } from "./calibration.ts";
+import { combineWindowProbabilities, splitIntoWindows } from "./windows.ts";
 
 export type Classification = {
   label: string;
@@ -18,7 +19,13 @@ export type Classification = {
   modelVersion: string;
 };
 
-export type ClassifierOptions = { threads: number; batchSize: number; batchWaitMs: number };
+export type ClassifierOptions = {
+  threads: number;
+  batchSize: number;
+  batchWaitMs: number;
+  /** Plain softmax even when config.json has a calibration (to fit a new one on the raw outputs). */
+  ignoreCalibration?: boolean;
+};
 
 type PendingWindow = { ids: number[]; resolve: (probabilities: number[]) => void; reject: (error: unknown) => void };
 
@@ -56,7 +63,7 @@ export class Classifier {
     if (!session.outputNames.includes("logits")) throw new ModelFolderError(`${model.modelPath}: the graph has no output "logits" (outputs: ${session.outputNames.join(", ")})`);
     let encoder: TextEncoder;
     try {
-      encoder = new TextEncoder(model.tokenizerJson, model.wordSegmented ? loadWordDictionary(SEGMENTER_WORDS_PATH) : null);
+      encoder = new TextEncoder(model.tokenizerJson, model.wordSegmented ? loadWordDictionary(SEGMENTER_WORDS_PATH) : null, model.segmentation);
     } catch (error) {
       throw new ModelFolderError(`${model.dir}/tokenizer.json: cannot build a tokenizer from it (${(error as Error).message})`);
     }
@@ -162,7 +169,8 @@ export class Classifier {
         throw new ModelFolderError(`${this.model.modelPath}: logits have ${classes} classes but config.json names ${this.model.labels.length} labels`);
       }
       const data = logits.data as Float32Array;
-      batch.forEach((w, row) => w.resolve(softmax(data.subarray(row * classes, (row + 1) * classes))));
+      const calibration = this.options.ignoreCalibration ? null : this.model.calibration;
+      batch.forEach((w, row) => w.resolve(calibratedProbabilities(data.subarray(row * classes, (row + 1) * classes), calibration)));
     } catch (error) {
       for (const w of batch) w.reject(error);
     }

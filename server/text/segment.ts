@@ -20,6 +20,15 @@ const TOKEN_PATTERN = new RegExp(
   ].join("|"),
   "gu",
 );
+// The rules models up to 0.6.0 were trained with (numbers, URLs and e-mails whole; letters and digits split
+// apart; any other character alone). A model folder names them with "segmentation": "legacy-0.6" so a model
+// is always served the tokens it was trained on.
+const LEGACY_TOKEN_PATTERN =
+  /https?:\/\/\S+|www\.\S+|[\p{L}\p{M}\d._%+-]+@[\p{L}\d.-]+\.\p{L}+|\d+(?:[.,:/-]\d+)*%?|[\p{L}\p{M}\d]+(?:[_'][\p{L}\p{M}\d]+)*|:'\(|:[()dvop3_@]|<3|>>|\.\.\.|v\.v|c#|\S/gu;
+
+export const SEGMENTATION_RULES = ["vncorenlp", "legacy-0.6"] as const;
+export type SegmentationRules = (typeof SEGMENTATION_RULES)[number];
+
 const SYLLABLE = /^[\p{L}\p{M}]+$/u;
 
 export type WordDictionary = {
@@ -56,13 +65,13 @@ export function loadWordDictionary(path: string): WordDictionary {
   return dictionary;
 }
 
-export function splitTokens(text: string): string[] {
-  return text.match(TOKEN_PATTERN) ?? [];
+export function splitTokens(text: string, rules: SegmentationRules = "vncorenlp"): string[] {
+  return text.match(rules === "vncorenlp" ? TOKEN_PATTERN : LEGACY_TOKEN_PATTERN) ?? [];
 }
 
 /** Segments already-normalised text; returns the tokens PhoBERT's BPE is applied to. */
-export function segmentWords(text: string, dictionary: WordDictionary): string[] {
-  const tokens = splitTokens(text);
+export function segmentWords(text: string, dictionary: WordDictionary, rules: SegmentationRules = "vncorenlp"): string[] {
+  const tokens = splitTokens(text, rules);
   const lower = tokens.map((t) => t.toLowerCase());
   const out: string[] = [];
   let i = 0;
