@@ -37,6 +37,10 @@ const EnvSchema = z.object({
   INFERENCE_BATCH_SIZE: positiveInt(32),
   INFERENCE_BATCH_WAIT_MS: z.coerce.number().int().min(0).default(5),
   INFERENCE_THREADS: positiveInt(2),
+  /** A result whose (calibrated) top probability is below this is marked uncertain instead of a verdict. */
+  UNCERTAIN_BELOW: z.coerce.number().min(0).max(1).default(0.6),
+  /** Longest text (in segmented words) predict.single explains; each word is one more row in the explanation's batch. */
+  EXPLAIN_MAX_WORDS: positiveInt(200),
   LOGIN_MAX_FAILURES_PER_IP: positiveInt(20),
   LOGIN_MAX_FAILURES_PER_ACCOUNT: positiveInt(5),
   LOGIN_FAILURE_WINDOW_MINUTES: positiveInt(15),

@@ -8,6 +8,8 @@ import { SEGMENTER_WORDS_PATH } from "../repoPaths.ts";
 import { TextEncoder } from "./textEncoder.ts";
 import { calibratedProbabilities } from "./calibration.ts";
 import { combineWindowProbabilities, splitIntoWindows } from "./windows.ts";
+import { occlusionEffects, occlusionRows, type Explanation } from "./occlusion.ts";
+import { wordSpans } from "../text/wordSpans.ts";
 
 export type Classification = {
   label: string;
@@ -119,6 +121,22 @@ export class Classifier {
     });
   }
 
+  /**
+   * Occlusion explanation of one text: the text and each of its one-word-shorter variants in one ONNX run.
+   * Null when the text needs more than one window or has more than `maxWords` words.
+   */
+  async explain(text: string, maxWords: number): Promise<Explanation | null> {
+    const words = this.encoder.words(text);
+    if (words.length === 0 || words.length > maxWords) return null;
+    const rows = occlusionRows(words).map((variant) => this.encoder.encodeWords(variant));
+    if (rows[0]!.length > this.model.maxLength - 2) return null;
+    if (this.closed) throw new Error("the classifier is closed");
+    // queued behind the batches already waiting, as one more batch
+    const probabilities = this.running.then(() => this.runRows(rows));
+    this.running = probabilities.then(() => undefined, () => undefined);
+    return occlusionEffects(words, wordSpans(text, words), await probabilities, this.model.labels);
+  }
+
   private enqueue(ids: number[]): Promise<number[]> {
     if (this.closed) return Promise.reject(new Error("the classifier is closed"));
     return new Promise((resolve, reject) => {
@@ -145,35 +163,41 @@ export class Classifier {
 
   private async runBatch(batch: PendingWindow[]): Promise<void> {
     try {
-      const width = Math.max(...batch.map((w) => w.ids.length)) + 2;
-      const ids = new BigInt64Array(batch.length * width).fill(BigInt(this.model.padId));
-      const mask = new BigInt64Array(batch.length * width);
-      batch.forEach((w, row) => {
-        const full = [this.model.bosId, ...w.ids, this.model.eosId];
-        full.forEach((id, col) => {
-          ids[row * width + col] = BigInt(id);
-          mask[row * width + col] = 1n;
-        });
-      });
-      const feeds: Record<string, ort.Tensor> = {
-        input_ids: new ort.Tensor("int64", ids, [batch.length, width]),
-        attention_mask: new ort.Tensor("int64", mask, [batch.length, width]),
-      };
-      if (this.session.inputNames.includes("token_type_ids")) {
-        feeds.token_type_ids = new ort.Tensor("int64", new BigInt64Array(batch.length * width), [batch.length, width]);
-      }
-      const output = await this.session.run(feeds);
-      const logits = output.logits!;
-      const classes = logits.dims[logits.dims.length - 1]!;
-      if (classes !== this.model.labels.length) {
-        throw new ModelFolderError(`${this.model.modelPath}: logits have ${classes} classes but config.json names ${this.model.labels.length} labels`);
-      }
-      const data = logits.data as Float32Array;
-      const calibration = this.options.ignoreCalibration ? null : this.model.calibration;
-      batch.forEach((w, row) => w.resolve(calibratedProbabilities(data.subarray(row * classes, (row + 1) * classes), calibration)));
+      const probabilities = await this.runRows(batch.map((w) => w.ids));
+      batch.forEach((w, row) => w.resolve(probabilities[row]!));
     } catch (error) {
       for (const w of batch) w.reject(error);
     }
+  }
+
+  /** One ONNX run over rows of content ids (<s> and </s> added here); (calibrated) probabilities per row. */
+  private async runRows(rows: number[][]): Promise<number[][]> {
+    const width = Math.max(...rows.map((r) => r.length)) + 2;
+    const ids = new BigInt64Array(rows.length * width).fill(BigInt(this.model.padId));
+    const mask = new BigInt64Array(rows.length * width);
+    rows.forEach((content, row) => {
+      const full = [this.model.bosId, ...content, this.model.eosId];
+      full.forEach((id, col) => {
+        ids[row * width + col] = BigInt(id);
+        mask[row * width + col] = 1n;
+      });
+    });
+    const feeds: Record<string, ort.Tensor> = {
+      input_ids: new ort.Tensor("int64", ids, [rows.length, width]),
+      attention_mask: new ort.Tensor("int64", mask, [rows.length, width]),
+    };
+    if (this.session.inputNames.includes("token_type_ids")) {
+      feeds.token_type_ids = new ort.Tensor("int64", new BigInt64Array(rows.length * width), [rows.length, width]);
+    }
+    const output = await this.session.run(feeds);
+    const logits = output.logits!;
+    const classes = logits.dims[logits.dims.length - 1]!;
+    if (classes !== this.model.labels.length) {
+      throw new ModelFolderError(`${this.model.modelPath}: logits have ${classes} classes but config.json names ${this.model.labels.length} labels`);
+    }
+    const data = logits.data as Float32Array;
+    const calibration = this.options.ignoreCalibration ? null : this.model.calibration;
+    return rows.map((_, row) => calibratedProbabilities(data.subarray(row * classes, (row + 1) * classes), calibration));
   }
 
   async close(): Promise<void> {

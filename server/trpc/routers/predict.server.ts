@@ -22,8 +22,13 @@ function requireClassifier(ctx: Context) {
   return classifier;
 }
 
+/** Below the configured calibrated probability a result is not presented as a verdict. */
+function isUncertain(confidence: number, ctx: Context): boolean {
+  return confidence < ctx.services.config.UNCERTAIN_BELOW;
+}
+
 export const predictRouter = router({
-  single: publicProcedure.input(z.object({ text: TextSchema })).mutation(async ({ ctx, input }) => {
+  single: publicProcedure.input(z.object({ text: TextSchema, explain: z.boolean(wrongType("explain must be true or false")).optional() })).mutation(async ({ ctx, input }) => {
     const text = checkText(input.text, ctx.services.config.MAX_TEXT_CHARS, "text");
     const classifier = requireClassifier(ctx);
     if (!ctx.user) {
@@ -32,9 +37,12 @@ export const predictRouter = router({
       if (wait > 0) throw new AppError("TOO_MANY_REQUESTS", "predict.anonymousLimit", `Too many tries without an account; wait ${wait} s or log in`, undefined, wait);
       limiter.record(ctx.clientIp);
     }
-    const [result] = await classifier.classify([text]);
+    const [[result], explanation] = await Promise.all([
+      classifier.classify([text]),
+      input.explain ? classifier.explain(text, ctx.services.config.EXPLAIN_MAX_WORDS) : Promise.resolve(undefined),
+    ]);
     const id = ctx.user ? (await savePredictions(ctx.services.db.prisma, ctx.user.id, [{ text, result: result! }]))[0]! : null;
-    return { id, text, ...result!, stored: id !== null };
+    return { id, text, ...result!, uncertain: isUncertain(result!.confidence, ctx), stored: id !== null, ...(input.explain ? { explanation } : {}) };
   }),
 
   many: protectedProcedure
@@ -48,7 +56,7 @@ export const predictRouter = router({
       const classifier = requireClassifier(ctx);
       const results = await classifier.classify(texts);
       const ids = await savePredictions(ctx.services.db.prisma, ctx.user.id, texts.map((text, i) => ({ text, result: results[i]! })));
-      return { results: results.map((r, i) => ({ id: ids[i]!, text: texts[i]!, ...r })) };
+      return { results: results.map((r, i) => ({ id: ids[i]!, text: texts[i]!, ...r, uncertain: isUncertain(r.confidence, ctx) })) };
     }),
 
   model: publicProcedure
