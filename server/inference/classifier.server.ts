@@ -128,7 +128,8 @@ export class Classifier {
   async explain(text: string, maxWords: number): Promise<Explanation | null> {
     const words = this.encoder.words(text);
     if (words.length === 0 || words.length > maxWords) return null;
-    const rows = occlusionRows(words).map((variant) => this.encoder.encodeWords(variant));
+    // BPE works word by word, so each word is encoded once and the variants are concatenations
+    const rows = occlusionRows(words.map((word) => this.encoder.encodeWords([word]))).map((variant) => variant.flat());
     if (rows[0]!.length > this.model.maxLength - 2) return null;
     if (this.closed) throw new Error("the classifier is closed");
     // queued behind the batches already waiting, as one more batch

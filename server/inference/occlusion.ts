@@ -13,7 +13,7 @@ export type WordEffect = {
 export type Explanation = { label: string; method: "occlusion"; words: WordEffect[] };
 
 /** The rows to score: the whole text first, then the text without word i, for each i. */
-export function occlusionRows(words: readonly string[]): string[][] {
+export function occlusionRows<T>(words: readonly T[]): T[][] {
   return [words.slice(), ...words.map((_, i) => [...words.slice(0, i), ...words.slice(i + 1)])];
 }
 
