@@ -1,10 +1,12 @@
 // Inference benchmark: rows/s for 2,000 texts one by one vs through the module's batching (same run, same
 // machine), and p50/p95 latency of single requests at concurrency 1 and 8. Ratios, never assertions.
+// With --explain, also one occlusion explanation of a 100-word text (scripts/benchExplain.ts).
 import { Classifier } from "../server/inference/classifier.server.ts";
 import { DEFAULT_MODEL_DIR, SEGMENTER_WORDS_PATH, SHARED_DATA_DIR } from "../server/repoPaths.ts";
 import { labelledSplitFiles, readLabelledCsv } from "../server/text/readLabelledCsv.ts";
 import { normalizeText } from "../server/text/normalize.ts";
 import { loadWordDictionary, segmentWords } from "../server/text/segment.ts";
+import { benchExplain } from "./benchExplain.ts";
 
 // npm run bench -- --batch: the batch benchmark (scripts/benchBatch.ts) instead
 if (process.argv.includes("--batch")) {
@@ -80,5 +82,6 @@ console.log(
     single_latency_concurrency_1: c1,
     single_latency_concurrency_8: c8,
     normalize_and_segment_mb_per_second: Math.round(segmentMBps * 100) / 100,
+    ...(process.argv.includes("--explain") ? await benchExplain(modelDir, threads) : {}),
   }),
 );

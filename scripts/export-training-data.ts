@@ -1,20 +1,24 @@
 // Writes the token ids our TypeScript preprocessing produces for every train/dev row, for models/train/.
-// Usage: npm run train:export -- --data ../shared/data --out models/train/work
+// Usage: npm run train:export -- --data ../shared/data --out models/train/work [--segmentation vncorenlp|legacy-0.6]
+// (write the same "segmentation" into the trained model's config.json; models up to 0.6.0 used legacy-0.6)
 import { mkdirSync, writeFileSync, readFileSync } from "node:fs";
 import path from "node:path";
 import { parseArgs } from "node:util";
 import { TextEncoder } from "../server/inference/textEncoder.ts";
 import { buildPhobertTokenizerJson } from "../server/inference/phobertTokenizerJson.ts";
-import { loadWordDictionary } from "../server/text/segment.ts";
+import { loadWordDictionary, SEGMENTATION_RULES, type SegmentationRules } from "../server/text/segment.ts";
 import { labelledSplitFiles, readLabelledCsv } from "../server/text/readLabelledCsv.ts";
 import { PHOBERT_VOCAB_DIR, SEGMENTER_WORDS_PATH, SHARED_DATA_DIR } from "../server/repoPaths.ts";
 
-const { values } = parseArgs({ options: { data: { type: "string" }, out: { type: "string" } } });
+const { values } = parseArgs({ options: { data: { type: "string" }, out: { type: "string" }, segmentation: { type: "string" } } });
+const rules = (values.segmentation ?? "vncorenlp") as SegmentationRules;
+if (!SEGMENTATION_RULES.includes(rules)) throw new Error(`--segmentation: one of ${SEGMENTATION_RULES.join(", ")}`);
 const dataDir = values.data ?? SHARED_DATA_DIR;
 const outDir = values.out ?? "models/train/work";
 const encoder = new TextEncoder(
   buildPhobertTokenizerJson(readFileSync(path.join(PHOBERT_VOCAB_DIR, "dict.txt"), "utf8"), readFileSync(path.join(PHOBERT_VOCAB_DIR, "bpe.codes"), "utf8")),
   loadWordDictionary(SEGMENTER_WORDS_PATH),
+  rules,
 );
 const LABELS = ["negative", "neutral", "positive"];
 mkdirSync(outDir, { recursive: true });

@@ -5,6 +5,7 @@ import { useState } from "react";
 import { toActionError, type ActionError } from "../actionErrors.server.ts";
 import { LabelShareBar } from "../components/LabelShareBar.tsx";
 import { ProbabilityBars } from "../components/ProbabilityBars.tsx";
+import { WordHighlights } from "../components/WordHighlights.tsx";
 import { labelBadgeClass, labelOrder } from "../labels.ts";
 import { useLang } from "../useLang.ts";
 import { titleMeta } from "../pageMeta.ts";
@@ -41,7 +42,7 @@ export async function action({ request, context }: ActionFunctionArgs) {
   const fail = (error: ActionError) => json({ ok: false as const, error, text, byLine }, { status: error.status });
   if (!byLine) {
     try {
-      const result = await context.caller.predict.single({ text });
+      const result = await context.caller.predict.single({ text, explain: true });
       return json({ ok: true as const, text, byLine, result, results: null });
     } catch (error) {
       return fail(toActionError(error));
@@ -113,10 +114,22 @@ export default function AnalysePage() {
         {data?.ok && data.result && (
           <div className="rounded-lg border border-slate-200 bg-white p-4 shadow-sm" data-testid="predict-result">
             <h2 className="text-sm text-slate-500">{t("predict.result")}</h2>
-            <p className="mb-3 text-3xl font-bold" data-testid="predict-label" data-label={data.result.label}>
-              {t(`label.${data.result.label}`)} <span className="text-base font-normal text-slate-500">{percent(data.result.confidence)}</span>
-            </p>
+            {data.result.uncertain ? (
+              <>
+                <p className="text-3xl font-bold text-slate-600" data-testid="predict-uncertain" data-label={data.result.label}>{t("predict.uncertain")}</p>
+                <p className="mb-3 text-sm text-slate-600">{t("predict.uncertainHint", { label: t(`label.${data.result.label}`) })}</p>
+              </>
+            ) : (
+              <p className="mb-3 text-3xl font-bold" data-testid="predict-label" data-label={data.result.label}>
+                {t(`label.${data.result.label}`)} <span className="text-base font-normal text-slate-500">{percent(data.result.confidence)}</span>
+              </p>
+            )}
             <ProbabilityBars probabilities={data.result.probabilities} />
+            {data.result.explanation ? (
+              <WordHighlights text={data.result.text} label={data.result.explanation.label} words={data.result.explanation.words} />
+            ) : data.result.explanation === null ? (
+              <p className="mt-3 text-xs text-slate-500">{t("explain.unavailable")}</p>
+            ) : null}
             <p className="mt-3 text-xs text-slate-500">
               {t("predict.tokens", { count: data.result.tokenCount })}
               {data.result.windowed ? ` · ${t("predict.windowed")}` : ""} · {t("predict.model", { id: data.result.modelId, version: data.result.modelVersion })}
@@ -134,7 +147,7 @@ export default function AnalysePage() {
   );
 }
 
-type LineResult = { id: string; text: string; label: string; confidence: number };
+type LineResult = { id: string; text: string; label: string; confidence: number; uncertain: boolean };
 
 function LineResults({ results, modelLabels }: { results: LineResult[]; modelLabels: string[] }) {
   const { t, percent } = useLang();
@@ -151,9 +164,12 @@ function LineResults({ results, modelLabels }: { results: LineResult[]; modelLab
       <ol className="divide-y divide-slate-100 text-sm">
         {results.map((r) => (
           <li key={r.id} className="flex items-start gap-2 py-2" data-testid="predict-line" data-label={r.label}>
-            <span className={`shrink-0 rounded-full px-2 py-0.5 text-xs font-medium ${labelBadgeClass(r.label)}`}>{t(`label.${r.label}`)}</span>
+            <span className={`shrink-0 rounded-full px-2 py-0.5 text-xs font-medium ${labelBadgeClass(r.label)}`}>{t(`label.${r.label}`)}{r.uncertain ? "?" : ""}</span>
             <span className="min-w-0 flex-1 break-words">{r.text}</span>
-            <span className="shrink-0 tabular-nums text-slate-500">{percent(r.confidence, 0)}</span>
+            <span className="shrink-0 tabular-nums text-slate-500">
+              {r.uncertain && <span className="mr-1 text-xs" data-testid="predict-line-uncertain">{t("predict.uncertain")}</span>}
+              {percent(r.confidence, 0)}
+            </span>
           </li>
         ))}
       </ol>

@@ -1,9 +1,10 @@
 """Whether a model's lead or lag against the TF-IDF baseline on each dev split is more than the split's size can tell:
 both are scored row by row on the same rows (a two-label split as negative vs positive, as the model card does), then
 McNemar's exact test on the rows only one of them gets right, and a paired bootstrap (2,000 resamples, seed 13) of the
-accuracy difference. The baseline is fitted as baseline.py fits it. Usage (needs python3-sklearn):
+accuracy difference; then the same on the pooled rows of all splits (the project's bar: no split significantly worse,
+the pooled rows significantly better, p < 0.05). The baseline is fitted as baseline.py fits it. Usage (needs python3-sklearn):
   npm run model:dev-probabilities -- --model models/default --data ../shared/data --out /tmp/dev.json
-  /usr/bin/python3 models/train/paired_comparison.py --probabilities /tmp/dev.json [--data ../shared/data]"""
+  /usr/bin/python3 models/train/paired_comparison.py --probabilities /tmp/dev.json [--data ../shared/data] [--out FILE.json]"""
 import argparse, json, os, random
 
 from scipy.stats import binomtest
@@ -16,12 +17,14 @@ def main():
     p.add_argument("--probabilities", required=True, help="what `npm run model:dev-probabilities` wrote for the model")
     p.add_argument("--data", default="../shared/data")
     p.add_argument("--resamples", type=int, default=2000)
+    p.add_argument("--out", default="", help="also write the results as JSON (the model card reads models/default/paired_comparison.json)")
     args = p.parse_args()
     written = json.load(open(args.probabilities, encoding="utf8"))
     if written["labels"] != baseline.LABELS:
         raise SystemExit(f"--probabilities: labels {written['labels']}, the baseline's are {baseline.LABELS}")
     datasets, _, predict_proba = baseline.fit(args.data)
     rng = random.Random(13)
+    results, pooled_model, pooled_baseline = [], [], []
     for name in datasets:
         texts, gold = baseline.read(os.path.join(args.data, name, "dev.csv"))
         ours = written["probabilities"].get(name)
@@ -31,18 +34,29 @@ def main():
         pick = baseline.binary_prediction if two_label else (lambda proba: max(range(len(proba)), key=lambda c: proba[c]))
         model_right = [pick(proba) == g for proba, g in zip(ours, gold)]
         baseline_right = [pick(list(proba)) == g for proba, g in zip(predict_proba(texts), gold)]
-        only_model = sum(m and not b for m, b in zip(model_right, baseline_right))
-        only_baseline = sum(b and not m for m, b in zip(model_right, baseline_right))
-        p_value = binomtest(only_model, only_model + only_baseline, 0.5).pvalue if only_model + only_baseline else 1.0
-        n = len(gold)
-        differences = sorted(sum(model_right[i] - baseline_right[i] for i in (rng.randrange(n) for _ in range(n))) / n
-                             for _ in range(args.resamples))
-        low, high = differences[int(0.025 * args.resamples)], differences[int(0.975 * args.resamples) - 1]
-        print(json.dumps({"dataset": name, "n": n, "model_right": sum(model_right), "baseline_right": sum(baseline_right),
-                          "only_model_right": only_model, "only_baseline_right": only_baseline, "mcnemar_exact_p": round(p_value, 4),
-                          "accuracy_difference": round((sum(model_right) - sum(baseline_right)) / n, 4),
-                          "bootstrap_95": [round(low, 4), round(high, 4)]}), flush=True)
+        results.append(compare(name, model_right, baseline_right, rng, args.resamples))
+        pooled_model += model_right
+        pooled_baseline += baseline_right
+    results.append(compare("pooled", pooled_model, pooled_baseline, rng, args.resamples))
+    if args.out:
+        with open(args.out, "w", encoding="utf8") as f:
+            json.dump({"model": written["model"], "calibrated": written.get("calibrated", False), "results": results}, f, indent=1)
 
+
+def compare(name, model_right, baseline_right, rng, resamples):
+    only_model = sum(m and not b for m, b in zip(model_right, baseline_right))
+    only_baseline = sum(b and not m for m, b in zip(model_right, baseline_right))
+    p_value = binomtest(only_model, only_model + only_baseline, 0.5).pvalue if only_model + only_baseline else 1.0
+    n = len(model_right)
+    differences = sorted(sum(model_right[i] - baseline_right[i] for i in (rng.randrange(n) for _ in range(n))) / n
+                         for _ in range(resamples))
+    low, high = differences[int(0.025 * resamples)], differences[int(0.975 * resamples) - 1]
+    result = {"dataset": name, "n": n, "model_right": sum(model_right), "baseline_right": sum(baseline_right),
+              "only_model_right": only_model, "only_baseline_right": only_baseline, "mcnemar_exact_p": round(p_value, 6),
+              "accuracy_difference": round((sum(model_right) - sum(baseline_right)) / n, 4),
+              "bootstrap_95": [round(low, 4), round(high, 4)]}
+    print(json.dumps(result), flush=True)
+    return result
 
 if __name__ == "__main__":
     main()

@@ -6,11 +6,14 @@ import { loadWordDictionary } from "../text/segment.ts";
 import { readModelFolder, ModelFolderError, type ModelFolder } from "./modelFolder.server.ts";
 import { SEGMENTER_WORDS_PATH } from "../repoPaths.ts";
 import { TextEncoder } from "./textEncoder.ts";
-import { combineWindowProbabilities, softmax, splitIntoWindows } from "./windows.ts";
+import { calibratedProbabilities } from "./calibration.ts";
+import { combineWindowProbabilities, splitIntoWindows } from "./windows.ts";
+import { occlusionEffects, occlusionRows, type Explanation } from "./occlusion.ts";
 import { planBatches } from "./batchPlanner.ts";
 import { classifyThroughCache, ResultCache } from "./resultCache.ts";
 import { inferenceSessionOptions } from "./sessionOptions.ts";
 import { normalizeText } from "../text/normalize.ts";
+import { wordSpans } from "../text/wordSpans.ts";
 
 export type Classification = {
   label: string;
@@ -42,6 +45,8 @@ export type ClassifierOptions = {
   observer?: InferenceObserver;
   /** Overrides of the measured ONNX Runtime session options (benchmarks compare them). */
   sessionOptions?: ort.InferenceSession.SessionOptions;
+  /** Plain softmax even when config.json has a calibration (to fit a new one on the raw outputs). */
+  ignoreCalibration?: boolean;
 };
 
 type PendingWindow = { ids: number[]; resolve: (probabilities: number[]) => void; reject: (error: unknown) => void };
@@ -80,7 +85,7 @@ export class Classifier {
     if (!session.outputNames.includes("logits")) throw new ModelFolderError(`${model.modelPath}: the graph has no output "logits" (outputs: ${session.outputNames.join(", ")})`);
     let encoder: TextEncoder;
     try {
-      encoder = new TextEncoder(model.tokenizerJson, model.wordSegmented ? loadWordDictionary(SEGMENTER_WORDS_PATH) : null);
+      encoder = new TextEncoder(model.tokenizerJson, model.wordSegmented ? loadWordDictionary(SEGMENTER_WORDS_PATH) : null, model.segmentation);
     } catch (error) {
       throw new ModelFolderError(`${model.dir}/tokenizer.json: cannot build a tokenizer from it (${(error as Error).message})`);
     }
@@ -151,6 +156,23 @@ export class Classifier {
     });
   }
 
+  /**
+   * Occlusion explanation of one text: the text and each of its one-word-shorter variants in one ONNX run.
+   * Null when the text needs more than one window or has more than `maxWords` words.
+   */
+  async explain(text: string, maxWords: number): Promise<Explanation | null> {
+    const words = this.encoder.words(text);
+    if (words.length === 0 || words.length > maxWords) return null;
+    // BPE works word by word, so each word is encoded once and the variants are concatenations
+    const rows = occlusionRows(words.map((word) => this.encoder.encodeWords([word]))).map((variant) => variant.flat());
+    if (rows[0]!.length > this.model.maxLength - 2) return null;
+    if (this.closed) throw new Error("the classifier is closed");
+    // queued behind the batches already waiting, as one more batch
+    const probabilities = this.running.then(() => this.runRows(rows));
+    this.running = probabilities.then(() => undefined, () => undefined);
+    return occlusionEffects(words, wordSpans(text, words), await probabilities, this.model.labels);
+  }
+
   private enqueue(ids: number[]): Promise<number[]> {
     if (this.closed) return Promise.reject(new Error("the classifier is closed"));
     return new Promise((resolve, reject) => {
@@ -178,36 +200,43 @@ export class Classifier {
 
   private async runBatch(batch: PendingWindow[]): Promise<void> {
     try {
-      const width = Math.max(...batch.map((w) => w.ids.length)) + 2;
-      const ids = new BigInt64Array(batch.length * width).fill(BigInt(this.model.padId));
-      const mask = new BigInt64Array(batch.length * width);
-      batch.forEach((w, row) => {
-        const full = [this.model.bosId, ...w.ids, this.model.eosId];
-        full.forEach((id, col) => {
-          ids[row * width + col] = BigInt(id);
-          mask[row * width + col] = 1n;
-        });
-      });
-      const feeds: Record<string, ort.Tensor> = {
-        input_ids: new ort.Tensor("int64", ids, [batch.length, width]),
-        attention_mask: new ort.Tensor("int64", mask, [batch.length, width]),
-      };
-      if (this.session.inputNames.includes("token_type_ids")) {
-        feeds.token_type_ids = new ort.Tensor("int64", new BigInt64Array(batch.length * width), [batch.length, width]);
-      }
-      const started = performance.now();
-      const output = await this.session.run(feeds);
-      this.options.observer?.batchRun?.({ rows: batch.length, paddedTokens: batch.length * width, seconds: (performance.now() - started) / 1000 });
-      const logits = output.logits!;
-      const classes = logits.dims[logits.dims.length - 1]!;
-      if (classes !== this.model.labels.length) {
-        throw new ModelFolderError(`${this.model.modelPath}: logits have ${classes} classes but config.json names ${this.model.labels.length} labels`);
-      }
-      const data = logits.data as Float32Array;
-      batch.forEach((w, row) => w.resolve(softmax(data.subarray(row * classes, (row + 1) * classes))));
+      const probabilities = await this.runRows(batch.map((w) => w.ids));
+      batch.forEach((w, row) => w.resolve(probabilities[row]!));
     } catch (error) {
       for (const w of batch) w.reject(error);
     }
+  }
+
+  /** One ONNX run over rows of content ids (<s> and </s> added here); (calibrated) probabilities per row. */
+  private async runRows(rows: number[][]): Promise<number[][]> {
+    const width = Math.max(...rows.map((r) => r.length)) + 2;
+    const ids = new BigInt64Array(rows.length * width).fill(BigInt(this.model.padId));
+    const mask = new BigInt64Array(rows.length * width);
+    rows.forEach((content, row) => {
+      const full = [this.model.bosId, ...content, this.model.eosId];
+      full.forEach((id, col) => {
+        ids[row * width + col] = BigInt(id);
+        mask[row * width + col] = 1n;
+      });
+    });
+    const feeds: Record<string, ort.Tensor> = {
+      input_ids: new ort.Tensor("int64", ids, [rows.length, width]),
+      attention_mask: new ort.Tensor("int64", mask, [rows.length, width]),
+    };
+    if (this.session.inputNames.includes("token_type_ids")) {
+      feeds.token_type_ids = new ort.Tensor("int64", new BigInt64Array(rows.length * width), [rows.length, width]);
+    }
+    const started = performance.now();
+    const output = await this.session.run(feeds);
+    this.options.observer?.batchRun?.({ rows: rows.length, paddedTokens: rows.length * width, seconds: (performance.now() - started) / 1000 });
+    const logits = output.logits!;
+    const classes = logits.dims[logits.dims.length - 1]!;
+    if (classes !== this.model.labels.length) {
+      throw new ModelFolderError(`${this.model.modelPath}: logits have ${classes} classes but config.json names ${this.model.labels.length} labels`);
+    }
+    const data = logits.data as Float32Array;
+    const calibration = this.options.ignoreCalibration ? null : this.model.calibration;
+    return rows.map((_, row) => calibratedProbabilities(data.subarray(row * classes, (row + 1) * classes), calibration));
   }
 
   async close(): Promise<void> {

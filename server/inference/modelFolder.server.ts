@@ -3,6 +3,8 @@
 import { existsSync, readFileSync, statSync } from "node:fs";
 import path from "node:path";
 import { z } from "zod/v4";
+import { SEGMENTATION_RULES, type SegmentationRules } from "../text/segment.ts";
+import { calibrationFor, CalibrationConfigSchema, type Calibration } from "./calibration.ts";
 
 export class ModelFolderError extends Error {}
 
@@ -16,9 +18,11 @@ const ConfigSchema = z
     max_length: z.number().int().min(8).optional(),
     max_position_embeddings: z.number().int().optional(),
     word_segmented: z.boolean().optional(),
+    segmentation: z.enum(SEGMENTATION_RULES).optional(),
     pad_token_id: z.number().int().optional(),
     bos_token_id: z.number().int().optional(),
     eos_token_id: z.number().int().optional(),
+    calibration: CalibrationConfigSchema.optional(),
   })
   .loose();
 
@@ -32,9 +36,13 @@ export type ModelFolder = {
   /** Positions per window including <s> and </s>. */
   maxLength: number;
   wordSegmented: boolean;
+  /** Which tokenizer rules the model was trained with ("vncorenlp" unless config.json says otherwise). */
+  segmentation: SegmentationRules;
   padId: number;
   bosId: number;
   eosId: number;
+  /** From config.json's "calibration" (temperature, class_biases); null when the folder has none. */
+  calibration: Calibration | null;
 };
 
 function readJson(file: string): unknown {
@@ -68,6 +76,12 @@ export function readModelFolder(dir: string): ModelFolder {
   if (typeof tokenizerJson !== "object" || tokenizerJson === null || !("model" in tokenizerJson)) {
     throw new ModelFolderError(`${file("tokenizer.json")}: not a tokenizer.json (no "model" section)`);
   }
+  let calibration: Calibration | null = null;
+  try {
+    calibration = config.calibration ? calibrationFor(config.calibration, labels) : null;
+  } catch (error) {
+    throw new ModelFolderError(`${file("config.json")}: ${(error as Error).message}`);
+  }
   const maxLength = config.max_length ?? (config.max_position_embeddings ? config.max_position_embeddings - 2 : 256);
   return {
     dir: resolved,
@@ -78,8 +92,10 @@ export function readModelFolder(dir: string): ModelFolder {
     labels,
     maxLength,
     wordSegmented: config.word_segmented ?? true,
+    segmentation: config.segmentation ?? "vncorenlp",
     padId: config.pad_token_id ?? 1,
     bosId: config.bos_token_id ?? 0,
     eosId: config.eos_token_id ?? 2,
+    calibration,
   };
 }

@@ -2,10 +2,33 @@
 // dictionary word joined by "_", by longest match over RDRsegmenter's word list.
 import { readFileSync } from "node:fs";
 
-// Order matters: URLs, e-mails and numbers stay whole; a word is letters (with marks) and digits;
-// emoticons produced by normalizeText stay whole; anything else is one character per token.
-const TOKEN_PATTERN =
+// VnCoreNLP's tokenizer conventions (PhoBERT's own preprocessing), in order of precedence:
+// - URLs and e-mail addresses stay whole (sentence punctuation after a URL is split off);
+// - a word is a run of letters and digits, with inner joiners kept: . / - _ ' & + between any two of them
+//   (e.Thử, PC/laptop, S-pen, 25k/con, TP.HCM, v1.2.3), , and : only between digits (3,5 / 10:30 / 8/3/2019);
+//   so numbers with units or suffixes (6s, 16GB, 0.5s, 7tr, 950XL) and percentages (88%) are one token;
+// - the emoticons normalizeText produces, "..." and c# stay whole;
+// - anything else (sentence punctuation, quotes, brackets) is one character per token.
+const TOKEN_PATTERN = new RegExp(
+  [
+    String.raw`(?:https?:\/\/|www\.)\S+?(?=[.,!?;:)\]}"'”’»]*(?:\s|$))`,
+    String.raw`[\p{L}\p{M}\d._%+-]+@[\p{L}\p{M}\d-]+(?:\.[\p{L}\p{M}\d-]+)*\.\p{L}+`,
+    String.raw`c#(?![\p{L}\p{M}\d])`,
+    String.raw`[\p{L}\p{M}\d]+(?:(?:[./_'&+-]|(?<=\d)[,:](?=\d))[\p{L}\p{M}\d]+)*(?:(?<=\d)%)?`,
+    String.raw`:'\(|:[()dvop3_@]|<3|>>|\.\.\.`,
+    String.raw`\S`,
+  ].join("|"),
+  "gu",
+);
+// The rules models up to 0.6.0 were trained with (numbers, URLs and e-mails whole; letters and digits split
+// apart; any other character alone). A model folder names them with "segmentation": "legacy-0.6" so a model
+// is always served the tokens it was trained on.
+const LEGACY_TOKEN_PATTERN =
   /https?:\/\/\S+|www\.\S+|[\p{L}\p{M}\d._%+-]+@[\p{L}\d.-]+\.\p{L}+|\d+(?:[.,:/-]\d+)*%?|[\p{L}\p{M}\d]+(?:[_'][\p{L}\p{M}\d]+)*|:'\(|:[()dvop3_@]|<3|>>|\.\.\.|v\.v|c#|\S/gu;
+
+export const SEGMENTATION_RULES = ["vncorenlp", "legacy-0.6"] as const;
+export type SegmentationRules = (typeof SEGMENTATION_RULES)[number];
+
 const SYLLABLE = /^[\p{L}\p{M}]+$/u;
 
 export type WordDictionary = {
@@ -42,13 +65,13 @@ export function loadWordDictionary(path: string): WordDictionary {
   return dictionary;
 }
 
-export function splitTokens(text: string): string[] {
-  return text.match(TOKEN_PATTERN) ?? [];
+export function splitTokens(text: string, rules: SegmentationRules = "vncorenlp"): string[] {
+  return text.match(rules === "vncorenlp" ? TOKEN_PATTERN : LEGACY_TOKEN_PATTERN) ?? [];
 }
 
 /** Segments already-normalised text; returns the tokens PhoBERT's BPE is applied to. */
-export function segmentWords(text: string, dictionary: WordDictionary): string[] {
-  const tokens = splitTokens(text);
+export function segmentWords(text: string, dictionary: WordDictionary, rules: SegmentationRules = "vncorenlp"): string[] {
+  const tokens = splitTokens(text, rules);
   const lower = tokens.map((t) => t.toLowerCase());
   const out: string[] = [];
   let i = 0;

@@ -27,6 +27,27 @@ export const ClassificationOutput = z.object({
 
 export const StoredPredictionOutput = ClassificationOutput.extend({ id: z.string(), text: z.string().meta({ examples: ["Sản phẩm rất tốt, giao hàng nhanh"] }) });
 
+const Uncertain = z.boolean().meta({ description: "The calibrated top probability is below the server's UNCERTAIN_BELOW: read the label as a lean, not a verdict" });
+
+/** A fresh prediction (not a stored one): says whether it is uncertain. */
+export const PredictionOutput = ClassificationOutput.extend({ uncertain: Uncertain });
+export const StoredFreshPredictionOutput = StoredPredictionOutput.extend({ uncertain: Uncertain });
+
+export const ExplanationOutput = z
+  .object({
+    label: z.string().meta({ description: "The label explained (the whole text's prediction)" }),
+    method: z.literal("occlusion"),
+    words: z.array(
+      z.object({
+        word: z.string(),
+        start: z.number().int().meta({ description: "Start of the word in the text sent (UTF-16 code units)" }),
+        end: z.number().int().meta({ description: "End (exclusive)" }),
+        effect: z.number().meta({ description: "p(label | text) − p(label | text without this word): above 0 pushed towards the label" }),
+      }),
+    ),
+  })
+  .meta({ description: "Which words decided the label (null when the text is too long to explain)" });
+
 export const HistoryPageOutput = z.object({
   items: z.array(StoredPredictionOutput.extend({ createdAt: isoDate("When it was analysed") })),
   nextCursor: z.string().nullable().meta({ description: "Pass as `cursor` for the next page; null on the last page" }),

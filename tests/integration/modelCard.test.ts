@@ -106,3 +106,22 @@ describe("npm run model:dev-probabilities", () => {
     rmSync(dir, { recursive: true, force: true });
   });
 });
+
+describe("the card's calibration and statistical-bar tables", () => {
+  it("repeat calibration_report.json and paired_comparison.json, and the bar's verdict follows from them", () => {
+    const card = readFileSync(path.join(DEFAULT_MODEL_DIR, "MODEL_CARD.md"), "utf8");
+    const calibration = JSON.parse(readFileSync(path.join(DEFAULT_MODEL_DIR, "calibration_report.json"), "utf8"));
+    const config = JSON.parse(readFileSync(path.join(DEFAULT_MODEL_DIR, "config.json"), "utf8"));
+    expect(config.calibration.temperature).toBeCloseTo(calibration.temperature, 4);
+    for (const d of calibration.datasets) {
+      expect(card).toContain(`| ${d.dataset} | ${d.n} | ${d.scored_as} | ${d.ece_before.toFixed(4)} | ${d.ece_after.toFixed(4)} |`);
+    }
+    const paired = JSON.parse(readFileSync(path.join(DEFAULT_MODEL_DIR, "paired_comparison.json"), "utf8"));
+    expect(paired.model).toBe(`${config.model_id}@${config.version}`);
+    const worse = paired.results.some((r: { dataset: string; mcnemar_exact_p: number; accuracy_difference: number }) => r.dataset !== "pooled" && r.mcnemar_exact_p < 0.05 && r.accuracy_difference < 0);
+    const pooled = paired.results.find((r: { dataset: string }) => r.dataset === "pooled");
+    const met = !worse && pooled.mcnemar_exact_p < 0.05 && pooled.accuracy_difference > 0;
+    expect(card.includes("It meets the project's statistical quality bar")).toBe(met);
+    for (const r of paired.results) expect(card).toContain(`| ${r.dataset} | ${r.n} | ${r.model_right} | ${r.baseline_right} | ${r.only_model_right} | ${r.only_baseline_right} |`);
+  });
+});

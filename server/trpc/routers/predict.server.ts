@@ -4,7 +4,7 @@ import { wrongType } from "../../validation.ts";
 import { AppError } from "../../errors.ts";
 import { savePredictions } from "../../predictions/predictionHistory.server.ts";
 import { hasVisibleCharacters } from "../../text/visibleText.ts";
-import { ClassificationOutput, StoredPredictionOutput } from "../outputSchemas.server.ts";
+import { ClassificationOutput, ExplanationOutput, PredictionOutput, StoredFreshPredictionOutput } from "../outputSchemas.server.ts";
 import type { Context } from "../trpc.server.ts";
 import { protectedProcedure, publicProcedure, router } from "../trpc.server.ts";
 
@@ -35,20 +35,42 @@ async function countPredictions(ctx: Context, texts: number): Promise<void> {
   await limits.consume("predictionsPerAccount", ctx.user.id, texts, ctx.budget.report);
 }
 
+/** Below the configured calibrated probability a result is not presented as a verdict. */
+function isUncertain(confidence: number, ctx: Context): boolean {
+  return confidence < ctx.services.config.UNCERTAIN_BELOW;
+}
+
 export const predictRouter = router({
   single: publicProcedure
     .meta({ openapi: { method: "POST", path: "/predict/single", tags: ["predict"], summary: "Analyse one text (Phân tích một văn bản); stored in your history when a token is given", protect: false, errorResponses: [400, 401, 413, 415, 429, 503] } })
-    .input(z.object({ text: TextSchema }).meta({ examples: [{ text: "Sản phẩm rất tốt, giao hàng nhanh" }] }))
-    .output(ClassificationOutput.extend({ id: z.string().nullable(), text: z.string(), stored: z.boolean().meta({ description: "false for anonymous calls: nothing is kept" }) }))
+    .input(
+      z
+        .object({
+          text: TextSchema,
+          explain: z.boolean(wrongType("explain must be true or false")).optional().meta({ description: "Also say which words decided the label (occlusion)" }),
+        })
+        .meta({ examples: [{ text: "Sản phẩm rất tốt, giao hàng nhanh", explain: true }] }),
+    )
+    .output(
+      PredictionOutput.extend({
+        id: z.string().nullable(),
+        text: z.string(),
+        stored: z.boolean().meta({ description: "false for anonymous calls: nothing is kept" }),
+        explanation: ExplanationOutput.nullable().optional(),
+      }),
+    )
     .mutation(async ({ ctx, input }) => {
       const text = checkText(input.text, ctx.services.config.MAX_TEXT_CHARS, "text");
       const classifier = requireClassifier(ctx);
       ctx.budget.takeTexts(1, "text");
       await countPredictions(ctx, 1);
-      const [result] = await classifier.classify([text]);
+      const [[result], explanation] = await Promise.all([
+        classifier.classify([text]),
+        input.explain ? classifier.explain(text, ctx.services.config.EXPLAIN_MAX_WORDS) : Promise.resolve(undefined),
+      ]);
       ctx.services.metrics.recordPredictions([result!.label], ctx.transport);
       const id = ctx.user ? (await savePredictions(ctx.services.db.prisma, ctx.user.id, [{ text, result: result! }]))[0]! : null;
-      return { id, text, ...result!, stored: id !== null };
+      return { id, text, ...result!, uncertain: isUncertain(result!.confidence, ctx), stored: id !== null, ...(input.explain ? { explanation } : {}) };
     }),
 
   many: protectedProcedure
@@ -58,7 +80,7 @@ export const predictRouter = router({
         .object({ texts: z.array(TextSchema, wrongType("texts must be an array of strings")).min(1, "Give at least one text") })
         .meta({ examples: [{ texts: ["Giao hàng nhanh, đóng gói cẩn thận", "Sản phẩm lỗi, không dùng được", "Bình thường"] }] }),
     )
-    .output(z.object({ results: z.array(StoredPredictionOutput) }))
+    .output(z.object({ results: z.array(StoredFreshPredictionOutput) }))
     .mutation(async ({ ctx, input }) => {
       const { MAX_TEXTS_PER_REQUEST: maxTexts, MAX_TEXT_CHARS: maxChars } = ctx.services.config;
       if (input.texts.length > maxTexts) {
@@ -71,7 +93,7 @@ export const predictRouter = router({
       const results = await classifier.classify(texts);
       ctx.services.metrics.recordPredictions(results.map((r) => r.label), ctx.transport);
       const ids = await savePredictions(ctx.services.db.prisma, ctx.user.id, texts.map((text, i) => ({ text, result: results[i]! })));
-      return { results: results.map((r, i) => ({ id: ids[i]!, text: texts[i]!, ...r })) };
+      return { results: results.map((r, i) => ({ id: ids[i]!, text: texts[i]!, ...r, uncertain: isUncertain(r.confidence, ctx) })) };
     }),
 
   model: publicProcedure
