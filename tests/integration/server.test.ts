@@ -14,7 +14,7 @@ describe.each(DATABASES)("server on %s", (database) => {
   let server: TestServer;
   beforeAll(async () => {
     server = await startTestServer(database);
-  });
+  }, 300_000);
   afterAll(async () => {
     await server?.close();
   });

@@ -23,7 +23,6 @@ export const accountRouter = router({
 
   signOutEverywhere: protectedProcedure
     .meta({ openapi: { method: "POST", path: "/account/sign-out-everywhere", tags: ["account"], summary: "End every session and revoke every API token, this one included (Đăng xuất khỏi mọi nơi)", errorResponses: [401] } })
-    .input(z.void())
     .output(OkOutput)
     .mutation(async ({ ctx }) => {
       await ctx.services.account.signOutEverywhere(ctx.user.id);

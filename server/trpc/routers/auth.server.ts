@@ -40,7 +40,6 @@ export const authRouter = router({
   /** Revokes the session or token the request was made with (a personal API token included). */
   logout: protectedProcedure
     .meta({ openapi: { method: "POST", path: "/auth/logout", tags: ["auth"], summary: "Revoke the token this request was made with (Đăng xuất)", errorResponses: [401] } })
-    .input(z.void())
     .output(OkOutput)
     .mutation(async ({ ctx }) => {
       if (ctx.session.kind === "apiToken") await ctx.services.apiTokens.revoke(ctx.user.id, ctx.session.id);
@@ -51,7 +50,6 @@ export const authRouter = router({
 
   me: protectedProcedure
     .meta({ openapi: { method: "GET", path: "/auth/me", tags: ["auth"], summary: "Who this token belongs to (Tài khoản hiện tại)", errorResponses: [401] } })
-    .input(z.void())
     .output(
       z.object({
         user: UserOutput,

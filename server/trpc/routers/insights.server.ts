@@ -1,13 +1,11 @@
 // The dashboard's figures about the signed-in user's own predictions.
 import { historyInsights } from "../../insights/historyInsights.server.ts";
-import { z } from "zod/v4";
 import { InsightsOutput } from "../outputSchemas.server.ts";
 import { protectedProcedure, router } from "../trpc.server.ts";
 
 export const insightsRouter = router({
   overview: protectedProcedure
     .meta({ openapi: { method: "GET", path: "/insights", tags: ["history"], summary: "Figures about your history (Tổng quan): label shares, per day, frequent words", errorResponses: [401] } })
-    .input(z.void())
     .output(InsightsOutput)
     .query(({ ctx }) => {
     const { DASHBOARD_DAYS, WORDCLOUD_MAX_TEXTS, WORDCLOUD_TERMS } = ctx.services.config;

@@ -21,7 +21,6 @@ const CreateInput = z
 export const tokensRouter = router({
   list: protectedProcedure
     .meta({ openapi: { method: "GET", path: "/tokens", tags: ["tokens"], summary: "Your API tokens (Danh sách API token), revoked and expired ones included", errorResponses: [401] } })
-    .input(z.void())
     .output(z.object({ tokens: z.array(ApiTokenOutput) }))
     .query(async ({ ctx }) => ({ tokens: await ctx.services.apiTokens.list(ctx.user.id) })),
 
