@@ -1,5 +1,9 @@
-// Splits length-sorted windows into micro-batches capped by padded tokens (rows x widest row) as well as rows,
-// so one long review does not pad thirty-one short ones to its length.
+// Splits length-sorted windows into micro-batches capped by padded tokens (rows x widest row) as well as rows, and
+// cut where padding would waste more than a set share of the work, so one long review does not pad thirty-one
+// short ones and lengths fall into buckets of similar size.
+
+/** Padded tokens may exceed real tokens by at most this factor within one batch. */
+export const MAX_PADDING_RATIO = 1.3;
 
 /**
  * `lengths` must be sorted ascending (content ids per window, without <s> and </s>). Returns [start, end) ranges.
@@ -10,7 +14,14 @@ export function planBatches(lengths: number[], maxRows: number, maxPaddedTokens:
   let start = 0;
   while (start < lengths.length) {
     let end = start + 1;
-    while (end < lengths.length && end - start < maxRows && (end - start + 1) * (lengths[end]! + specialTokens) <= maxPaddedTokens) end++;
+    let real = lengths[start]! + specialTokens;
+    while (end < lengths.length && end - start < maxRows) {
+      const width = lengths[end]! + specialTokens;
+      const padded = (end - start + 1) * width;
+      if (padded > maxPaddedTokens || padded > MAX_PADDING_RATIO * (real + width)) break;
+      real += width;
+      end++;
+    }
     batches.push([start, end]);
     start = end;
   }

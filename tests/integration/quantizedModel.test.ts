@@ -18,7 +18,7 @@ describe("quantized bundled model", () => {
     const result = await runTsx(["scripts/quantize.ts", "--model", DEFAULT_MODEL_DIR, "--out", out, "--no-drift"]);
     expect(result.code, result.stderr).toBe(0);
     expect(result.stderr).toMatch(/quantized 12 MatMul, 1 Gemm, 1 embedding table/);
-  }, 120_000);
+  }, 600_000);
   afterAll(() => rmSync(path.dirname(out), { recursive: true, force: true }));
 
   it("is marked as quantized in config.json and the model card, with a version of its own", () => {
@@ -49,7 +49,7 @@ describe("quantized bundled model", () => {
     } finally {
       await server?.close();
     }
-  });
+  }, 300_000);
 
   it.skipIf(!haveData)(`keeps dev accuracy within 0.5 point of fp32 on every dev set${haveData ? "" : ` (skipped: no dev data at ${SHARED_DATA_DIR}; REQUIRE_DATASETS=1 makes this fail)`}`, async () => {
     const rows = await measureDrift(DEFAULT_MODEL_DIR, out, SHARED_DATA_DIR, { threads: 2, batchSize: 32, batchWaitMs: 0 });

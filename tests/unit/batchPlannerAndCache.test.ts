@@ -47,3 +47,15 @@ describe("ResultCache", () => {
     expect((await classifyThroughCache(cache, ["b"], key, compute, (x) => ({ ...x })))[0]!.v).toBe("B");
   });
 });
+
+describe("planBatches length buckets", () => {
+  it("starts a new batch where padding would exceed 30% of the real tokens", () => {
+    const lengths = [10, 10, 11, 12, 30, 31, 33, 120];
+    const batches = planBatches(lengths, 32, 100_000);
+    expect(batches).toEqual([[0, 4], [4, 7], [7, 8]]);
+    for (const [s, e] of batches) {
+      const real = lengths.slice(s, e).reduce((n, l) => n + l + 2, 0);
+      expect((e - s) * (lengths[e - 1]! + 2)).toBeLessThanOrEqual(1.3 * real);
+    }
+  });
+});
