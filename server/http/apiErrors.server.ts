@@ -35,6 +35,7 @@ export function apiErrorHeaders(error: TRPCError): Record<string, string> {
 
 /** Errors thrown while building a request's context outside tRPC (a Remix page given a bad bearer token). */
 export function apiErrorHandler(error: unknown, _req: Request, res: Response, next: NextFunction): void {
-  if (!(error instanceof TRPCError) || error.code === "INTERNAL_SERVER_ERROR" || res.headersSent) return next(error);
+  // An unreachable database is errorAnswers' (a translated page for a browser, JSON otherwise).
+  if (!(error instanceof TRPCError) || error.code === "INTERNAL_SERVER_ERROR" || error.code === "SERVICE_UNAVAILABLE" || res.headersSent) return next(error);
   res.status(getHTTPStatusCodeFromError(error)).set(apiErrorHeaders(error)).json(apiErrorBody(error));
 }

@@ -22,6 +22,14 @@ const ROUTES = [
   "POST /account/sign-out-everywhere",
   "PUT /account/language",
   "POST /account/delete",
+  "POST /predict/batch",
+  "GET /batches",
+  "GET /batches/{id}",
+  "DELETE /batches/{id}",
+  "POST /batches/{id}/cancel",
+  "GET /batches/{id}/results.csv",
+  "GET /batches/{id}/results.json",
+  "GET /batches/{id}/events",
 ];
 
 type Operation = { security?: Record<string, string[]>[]; responses: Record<string, { content?: Record<string, { schema: unknown }> }>; requestBody?: any };
@@ -69,7 +77,7 @@ describe("OpenAPI document and Swagger UI", () => {
     expect(doc.info.description).toContain("Tiếng Việt");
     expect(doc.info.description).toContain("English");
     const example = ops.get("POST /predict/single")!.requestBody.content["application/json"].schema.examples;
-    expect(example).toEqual([{ text: "Sản phẩm rất tốt, giao hàng nhanh" }]);
+    expect(example).toEqual([{ text: "Sản phẩm rất tốt, giao hàng nhanh", explain: true }]);
   });
 
   it("merges hand-written path items (multipart uploads) given through `paths`", () => {
