@@ -42,7 +42,11 @@ export async function createServices(
 ): Promise<AppServices> {
   const logger = options.logger ?? createLogger({ level: config.LOG_LEVEL });
   let db: Database | null = null;
-  const metrics = createMetrics({ poolStats: () => db?.poolStats?.() ?? null });
+  let queue: BatchQueue | null = null;
+  const metrics = createMetrics({
+    poolStats: () => db?.poolStats?.() ?? null,
+    queueDepth: async () => (queue ? (await queue.depth()).queued : null),
+  });
   // Load the model first: a broken model folder should stop start-up before anything touches the database.
   const classifier = await loadClassifier(config, metrics.inferenceObserver);
   const database = await openDatabase({ databaseUrl: config.DATABASE_URL, dataDir: config.dataDir });
@@ -57,9 +61,17 @@ export async function createServices(
   const terms = new TermCounter(loadWordDictionary(SEGMENTER_WORDS_PATH), loadStopwords(STOPWORDS_PATH));
   const databaseOutage = new DatabaseOutage(() => database.prisma.$queryRaw`SELECT 1`, config.DATABASE_RETRY_AFTER_SECONDS);
   const gate = new SliceGate(SLICES_IN_FLIGHT);
-  const batchQueue = new BatchQueue(config, database, () =>
-    classifier ? { prisma: database.prisma, classifier, terms, inferenceSlice: config.BATCH_INFERENCE_SLICE, gate, wordCloudTerms: config.WORDCLOUD_TERMS, wordCloudMaxTexts: config.BATCH_WORDCLOUD_MAX_TEXTS } : null,
+  const batchQueue = new BatchQueue(
+    config,
+    database,
+    () => (classifier ? { prisma: database.prisma, classifier, terms, inferenceSlice: config.BATCH_INFERENCE_SLICE, gate, wordCloudTerms: config.WORDCLOUD_TERMS, wordCloudMaxTexts: config.BATCH_WORDCLOUD_MAX_TEXTS } : null),
+    {
+      // pg-boss polls through an outage: one line for the outage (databaseOutage), not one per poll.
+      error: (error) => void (databaseOutage.classify(error) ?? logger.error({ err: error }, "batch queue error")),
+      rowsStored: (rows) => metrics.addBatchRowsProcessed(rows, "ok"),
+    },
   );
+  queue = batchQueue;
   return { config, db: database, auth, apiTokens, account, classifier, limits, databaseOutage, terms, batchQueue, logger, metrics };
 }
 

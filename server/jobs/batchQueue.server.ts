@@ -14,6 +14,9 @@ const ABANDONED_UPLOAD_MS = 3_600_000;
 
 export type BatchQueueStats = { rowsStored: number; chunksStored: number; chunksFailed: number };
 
+/** What the queue reports: errors (the app tells database outages from the rest) and stored rows (for /metrics). */
+export type BatchQueueEvents = { error(error: unknown): void; rowsStored?(rows: number): void };
+
 export class BatchQueue {
   private boss: PgBoss | null = null;
   private working = false;
@@ -24,6 +27,7 @@ export class BatchQueue {
     private readonly config: Config,
     private readonly db: Database,
     private readonly deps: () => ProcessingDeps | null,
+    private readonly events: BatchQueueEvents = { error: (error) => console.error("batch queue:", error) },
   ) {}
 
   /** Connects (creating pg-boss's schema on first use); with `work`, this instance also processes chunks. */
@@ -34,7 +38,7 @@ export class BatchQueue {
     const boss = "pglite" in connection
       ? new PgBoss({ db: fromPglite(connection.pglite), backend: "pglite", ...common })
       : new PgBoss({ connectionString: connection.url, max: 4, ...common });
-    boss.on("error", (error) => console.error("batch queue:", error));
+    boss.on("error", (error) => this.events.error(error));
     await boss.start();
     if (!(await boss.getQueue(CHUNK_QUEUE))) {
       await boss.createQueue(CHUNK_QUEUE, {
@@ -64,7 +68,10 @@ export class BatchQueue {
         const deps = this.deps();
         if (!job || !deps) return;
         try {
-          const outcome = await processChunk({ ...deps, onRowsStored: (rows) => (this.stats.rowsStored += rows) }, job.data, job.signal);
+          const outcome = await processChunk({ ...deps, onRowsStored: (rows) => {
+            this.stats.rowsStored += rows;
+            this.events.rowsStored?.(rows);
+          } }, job.data, job.signal);
           if (outcome === "stored") this.stats.chunksStored++;
         } catch (error) {
           this.stats.chunksFailed++;

@@ -13,7 +13,7 @@ export type PoolStats = { total: number; idle: number; waiting: number };
 
 export type AppMetrics = ReturnType<typeof createMetrics>;
 
-export function createMetrics(options: { poolStats?: () => PoolStats | null } = {}) {
+export function createMetrics(options: { poolStats?: () => PoolStats | null; queueDepth?: () => Promise<number | null> } = {}) {
   const registry = new Registry();
   collectDefaultMetrics({ register: registry, prefix: "camxuc_" });
 
@@ -54,10 +54,15 @@ export function createMetrics(options: { poolStats?: () => PoolStats | null } = 
     labelNames: ["result"] as const,
     registers: [registry],
   });
+  const queueDepth = options.queueDepth;
   const batchQueueDepth = new Gauge({
     name: "camxuc_batch_queue_depth",
-    help: "Batch jobs waiting to be worked on",
+    help: "Batch chunk jobs waiting to be worked on (all instances)",
     registers: [registry],
+    async collect() {
+      const depth = await queueDepth?.().catch(() => null);
+      if (depth !== undefined && depth !== null) this.set(depth);
+    },
   });
   const batchRowsProcessed = new Counter({
     name: "camxuc_batch_rows_processed_total",
