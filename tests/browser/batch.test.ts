@@ -1,15 +1,15 @@
 // A real browser uploads a CSV on /batch, watches the bar reach 100 %, sees the chart and word clouds,
 // clicks a word to filter the table, and downloads the results CSV; also a 390 px phone screenshot.
-import { existsSync, mkdirSync, readFileSync, writeFileSync } from "node:fs";
+import { mkdirSync, readFileSync, writeFileSync } from "node:fs";
 import os from "node:os";
 import path from "node:path";
 import Papa from "papaparse";
-import { chromium, type Browser } from "playwright-core";
+import type { Browser } from "playwright-core";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { startTestServer, type TestServer } from "../support/testServer.ts";
+import { launchChromium } from "../support/chromium.ts";
 import { reviewCsv } from "../support/batchFiles.ts";
 
-const CHROMIUM = process.env.CHROMIUM_PATH ?? "/usr/bin/chromium";
 const ROWS = 300;
 
 describe("batch analysis in the browser", () => {
@@ -17,12 +17,8 @@ describe("batch analysis in the browser", () => {
   let browser: Browser;
 
   beforeAll(async () => {
-    if (!existsSync(CHROMIUM)) throw new Error(`${CHROMIUM} not found: install Debian's chromium (apt-get install chromium)`);
+    browser = await launchChromium();
     server = await startTestServer("pglite", { BATCH_CHUNK_ROWS: "100" }, { withUi: true });
-    browser = await chromium.launch({
-      executablePath: CHROMIUM,
-      args: ["--headless", "--no-sandbox", "--disable-gpu", "--disable-background-networking", "--disable-component-update", "--disable-sync", "--no-first-run"],
-    });
   });
   afterAll(async () => {
     await browser?.close();

@@ -1,23 +1,17 @@
 // A real browser on the home page: an analysed text comes back with its words highlighted (colour plus ▲/▼ and a
 // described list, so not colour alone) in Vietnamese and English, and a low-confidence result says "uncertain".
-import { existsSync } from "node:fs";
-import { chromium, type Browser } from "playwright-core";
+import type { Browser } from "playwright-core";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { startTestServer, type TestServer } from "../support/testServer.ts";
-
-const CHROMIUM = process.env.CHROMIUM_PATH ?? "/usr/bin/chromium";
+import { launchChromium } from "../support/chromium.ts";
 
 describe("why-this-label highlights in the browser", () => {
   let server: TestServer;
   let browser: Browser;
 
   beforeAll(async () => {
-    if (!existsSync(CHROMIUM)) throw new Error(`${CHROMIUM} not found: install Debian's chromium (apt-get install chromium)`);
+    browser = await launchChromium();
     server = await startTestServer("pglite", { UNCERTAIN_BELOW: "0.9" }, { withUi: true });
-    browser = await chromium.launch({
-      executablePath: CHROMIUM,
-      args: ["--headless", "--no-sandbox", "--disable-gpu", "--disable-background-networking", "--disable-component-update", "--disable-sync", "--no-first-run"],
-    });
   });
   afterAll(async () => {
     await browser?.close();

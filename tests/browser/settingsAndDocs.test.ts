@@ -1,18 +1,10 @@
 // A real browser (Debian's chromium) on /settings (API tokens, password, deleting the account) and on /docs (Swagger UI's "Try it out").
-import { existsSync } from "node:fs";
 import os from "node:os";
 import path from "node:path";
-import { chromium, type Browser, type Page } from "playwright-core";
+import type { Browser, Page } from "playwright-core";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { startTestServer, type TestServer } from "../support/testServer.ts";
-
-const CHROMIUM = process.env.CHROMIUM_PATH ?? "/usr/bin/chromium";
-
-async function submitCredentials(page: Page, email: string, password: string) {
-  await page.fill("#email", email);
-  await page.fill("#password", password);
-  await page.click("main button[type=submit]");
-}
+import { launchChromium, submitCredentials } from "../support/chromium.ts";
 
 describe("settings and API docs in a browser", () => {
   let server: TestServer;
@@ -21,12 +13,8 @@ describe("settings and API docs in a browser", () => {
   const me = (token: string) => fetch(`${server.url}/api/auth/me`, { headers: { authorization: `Bearer ${token}` } });
 
   beforeAll(async () => {
-    if (!existsSync(CHROMIUM)) throw new Error(`${CHROMIUM} not found: install Debian's chromium (apt-get install chromium)`);
+    browser = await launchChromium();
     server = await startTestServer("pglite", {}, { withUi: true });
-    browser = await chromium.launch({
-      executablePath: CHROMIUM,
-      args: ["--headless", "--no-sandbox", "--disable-gpu", "--disable-background-networking", "--disable-component-update", "--disable-sync", "--no-first-run"],
-    });
   }, 300_000);
   afterAll(async () => {
     await browser?.close();

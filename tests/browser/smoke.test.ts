@@ -1,13 +1,12 @@
 // A real browser (Debian's chromium via playwright-core) against the real server: accounts, language, analysis.
-import { existsSync, readFileSync } from "node:fs";
+import { readFileSync } from "node:fs";
 import os from "node:os";
 import path from "node:path";
 import Papa from "papaparse";
-import { chromium, type Browser, type Page } from "playwright-core";
+import type { Browser, Page } from "playwright-core";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { startTestServer, type TestServer } from "../support/testServer.ts";
-
-const CHROMIUM = process.env.CHROMIUM_PATH ?? "/usr/bin/chromium";
+import { launchChromium, submitCredentials } from "../support/chromium.ts";
 
 /** Clicks the history's download link and parses the CSV the browser saved. */
 async function downloadCsv(page: Page): Promise<string[][]> {
@@ -15,12 +14,6 @@ async function downloadCsv(page: Page): Promise<string[][]> {
   const text = readFileSync((await download.path())!, "utf8");
   expect(text.startsWith("\uFEFF")).toBe(true);
   return Papa.parse<string[]>(text.slice(1), { skipEmptyLines: true }).data;
-}
-
-async function submitCredentials(page: Page, email: string, password: string) {
-  await page.fill("#email", email);
-  await page.fill("#password", password);
-  await page.click("main button[type=submit]");
 }
 
 describe("browser smoke test", () => {
@@ -38,13 +31,9 @@ describe("browser smoke test", () => {
   };
 
   beforeAll(async () => {
-    if (!existsSync(CHROMIUM)) throw new Error(`${CHROMIUM} not found: install Debian's chromium (apt-get install chromium)`);
+    browser = await launchChromium();
     // Small history pages, so that the page links and the CSV export's paging are exercised.
     server = await startTestServer("pglite", { HISTORY_PAGE_SIZE: "3", HISTORY_MAX_PAGE_SIZE: "3" }, { withUi: true });
-    browser = await chromium.launch({
-      executablePath: CHROMIUM,
-      args: ["--headless", "--no-sandbox", "--disable-gpu", "--disable-background-networking", "--disable-component-update", "--disable-sync", "--no-first-run"],
-    });
   });
   afterAll(async () => {
     await browser?.close();
