@@ -2,9 +2,10 @@
 // Usage: npm run cli -- help
 import { readFileSync, writeFileSync } from "node:fs";
 import os from "node:os";
+import { basename } from "node:path";
 import { createInterface } from "node:readline/promises";
 import { parseArgs } from "node:util";
-import { ChunkedManyAnalyser, readTextColumn, resultsCsv, type CsvAnalyser, type RowResult } from "./cli/analyseCsv.ts";
+import { BatchJobAnalyser, ChunkedManyAnalyser, readTextColumn, resultsCsv, type CsvAnalyser, type RowResult } from "./cli/analyseCsv.ts";
 import { createApiClient, describeClientError } from "./cli/client.ts";
 import { forgetSettings, readSettings, resolveSettings, settingsFile, writeSettings } from "./cli/settings.ts";
 
@@ -12,7 +13,8 @@ const HELP = `Cảm xúc CLI — phân tích cảm xúc tiếng Việt / Vietnam
 
   npm run cli -- login --email you@example.com [--days 90]   log in; saves a personal API token
   npm run cli -- analyse "Sản phẩm rất tốt"                  analyse one text
-  npm run cli -- analyse-file reviews.csv [--column text] [--out results.csv] [--chunk 50]
+  npm run cli -- analyse-file reviews.csv [--column text] [--out results.csv] [--via batch|many] [--chunk 50]
+                                                             a batch job on the server (default), or predict.many in chunks
   npm run cli -- whoami                                      the account the token belongs to
   npm run cli -- logout                                      revoke the saved token and forget it
 
@@ -32,6 +34,7 @@ const { values: flags, positionals } = parseArgs({
     column: { type: "string", default: "text" },
     out: { type: "string" },
     chunk: { type: "string", default: "50" },
+    via: { type: "string", default: "batch" },
     json: { type: "boolean", default: false },
     help: { type: "boolean", short: "h", default: false },
   },
@@ -119,10 +122,13 @@ async function main(): Promise<void> {
     case "analyse-file": {
       const path = args[0];
       if (!path) throw new UsageError("analyse-file needs a CSV file: npm run cli -- analyse-file reviews.csv");
-      const texts = readTextColumn(readFileSync(path, "utf8"), flags.column, path);
-      const client = createApiClient(settings.url, requireToken());
-      const analyser: CsvAnalyser = new ChunkedManyAnalyser(client, positiveInt(flags.chunk, "chunk"));
-      const results = await analyser.analyse(texts, progressBar);
+      if (flags.via !== "batch" && flags.via !== "many") throw new UsageError("--via must be batch or many");
+      const content = readFileSync(path);
+      const texts = readTextColumn(content.toString("utf8"), flags.column, path);
+      const token = requireToken();
+      const client = createApiClient(settings.url, token);
+      const analyser: CsvAnalyser = flags.via === "many" ? new ChunkedManyAnalyser(client, positiveInt(flags.chunk, "chunk")) : new BatchJobAnalyser(client, settings.url, token);
+      const results = await analyser.analyse({ name: basename(path), content, column: flags.column, texts }, progressBar);
       if (flags.out) {
         const labels = (await client.predict.model.query())?.labels ?? Object.keys(results[0]?.probabilities ?? {});
         writeFileSync(flags.out, resultsCsv(results, labels));

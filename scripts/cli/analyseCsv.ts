@@ -1,12 +1,50 @@
-// Analyses the texts of a CSV file. Today through predict.many in chunks; a batch-job analyser can implement
-// the same interface (upload, poll progress, read results) and replace it without touching the command.
+// Analyses the texts of a CSV file: as a batch job (the file uploaded once, analysed in the background on the
+// server, progress polled, results read page by page), or through predict.many in chunks (--via many).
+import { setTimeout as sleep } from "node:timers/promises";
 import Papa from "papaparse";
 import type { ApiClient } from "./client.ts";
 
 export type RowResult = { row: number; text: string; label: string; confidence: number; probabilities: Record<string, number> };
 
+/** The file as read: its name and bytes, the column holding the texts, and those texts (already checked). */
+export type CsvInput = { name: string; content: Buffer; column: string; texts: string[] };
+
 export interface CsvAnalyser {
-  analyse(texts: string[], onProgress: (done: number, total: number) => void): Promise<RowResult[]>;
+  analyse(input: CsvInput, onProgress: (done: number, total: number) => void): Promise<RowResult[]>;
+}
+
+const RESULTS_PAGE = 200;
+
+export class BatchJobAnalyser implements CsvAnalyser {
+  constructor(
+    private readonly client: ApiClient,
+    private readonly baseUrl: string,
+    private readonly token: string,
+    private readonly pollMs = 1_000,
+  ) {}
+
+  async analyse(input: CsvInput, onProgress: (done: number, total: number) => void): Promise<RowResult[]> {
+    const form = new FormData();
+    form.append("text_column", input.column);
+    form.append("file", new Blob([new Uint8Array(input.content)], { type: "text/csv" }), input.name);
+    const response = await fetch(`${this.baseUrl.replace(/\/+$/, "")}/api/predict/batch`, { method: "POST", headers: { authorization: `Bearer ${this.token}` }, body: form });
+    const answer = (await response.json()) as { id?: string; error?: { code: string; message: string; messageKey: string | null } };
+    if (!response.ok || !answer.id) throw new Error(`${response.status} ${answer.error?.messageKey ?? ""}: ${answer.error?.message ?? "the upload was refused"}`);
+    const id = answer.id;
+    for (;;) {
+      const batch = await this.client.batch.get.query({ id });
+      onProgress(batch.processed, batch.total);
+      if (batch.status === "completed") break;
+      if (batch.status === "failed" || batch.status === "cancelled") throw new Error(`batch ${id} ${batch.status}${batch.error ? `: ${batch.error}` : ""}`);
+      await sleep(this.pollMs);
+    }
+    const results: RowResult[] = [];
+    for (let page = 1; ; page++) {
+      const { rows, total } = await this.client.batch.results.query({ id, page, pageSize: RESULTS_PAGE, sort: "row" });
+      for (const r of rows) results.push({ row: r.rowNumber, text: r.text, label: r.label, confidence: r.confidence, probabilities: r.probabilities });
+      if (page * RESULTS_PAGE >= total) return results;
+    }
+  }
 }
 
 export class ChunkedManyAnalyser implements CsvAnalyser {
@@ -15,7 +53,7 @@ export class ChunkedManyAnalyser implements CsvAnalyser {
     private readonly chunkSize: number,
   ) {}
 
-  async analyse(texts: string[], onProgress: (done: number, total: number) => void): Promise<RowResult[]> {
+  async analyse({ texts }: CsvInput, onProgress: (done: number, total: number) => void): Promise<RowResult[]> {
     const results: RowResult[] = [];
     onProgress(0, texts.length);
     for (let start = 0; start < texts.length; start += this.chunkSize) {

@@ -45,14 +45,16 @@ describe.each(DATABASES)("server on %s", (database) => {
     const texts = ["Giao hàng nhanh, đóng gói cẩn thận", "Sản phẩm lỗi, không dùng được", 'Có dấu phẩy, và "ngoặc kép"', "Bình thường", "Tuyệt vời"];
     writeFileSync(csv, `id,review\n${texts.map((t, i) => `${i + 1},"${t.replace(/"/g, '""')}"`).join("\n")}\n`);
     const out = path.join(dir, "results.csv");
-    const file = await cli("analyse-file", csv, "--column", "review", "--chunk", "2", "--out", out);
+    // By default the file goes up as a batch job (stored as the batch's rows); --via many sends predict.many chunks.
+    const file = await cli("analyse-file", csv, "--column", "review", "--out", out);
     expect(file.code).toBe(0);
     const rows = Papa.parse<string[]>(readFileSync(out, "utf8").replace(/^\uFEFF/, ""), { skipEmptyLines: true }).data;
     expect(rows[0]).toEqual(["row", "text", "label", "confidence", "negative", "neutral", "positive"]);
     expect(rows.slice(1).map((r) => r[1])).toEqual(texts);
     expect(rows[2]![2]).toBe("negative");
     expect(await server.services.db.prisma.prediction.count({ where: { userId: user.id } })).toBe(1 + texts.length);
-    const table = await cli("analyse-file", csv, "--column", "review", "--chunk", "3");
+    expect(await server.services.db.prisma.batch.count({ where: { userId: user.id, status: "completed" } })).toBe(1);
+    const table = await cli("analyse-file", csv, "--column", "review", "--via", "many", "--chunk", "3");
     expect(table.stdout.split("\n")[0]).toMatch(/^#\s+label\s+confidence\s+text$/);
     const wrongColumn = await cli("analyse-file", csv);
     expect(wrongColumn.code).toBe(1);
