@@ -194,11 +194,13 @@ describe.each(DATABASES)("REST routes on %s", (database) => {
     expectError(await rest("GET", "/khong-co-dau"), 404, "NOT_FOUND", "error.notFound");
   });
 
-  it("limits anonymous tries with 429 and Retry-After", async () => {
+  it("limits anonymous tries with 429, Retry-After and the RateLimit-* headers", async () => {
     // ANONYMOUS_PREDICTIONS_PER_MINUTE is 2 here; other tests of this file made no anonymous call that succeeded.
     const answers: Answer[] = [];
     for (let i = 0; i < 3; i++) answers.push(await rest("POST", "/predict/single", { body: { text: `thử ${i}` } }));
     expect(answers.slice(0, 2).map((a) => [a.status, a.json.stored])).toEqual([[200, false], [200, false]]);
+    expect(answers.map((a) => [a.headers.get("ratelimit-limit"), a.headers.get("ratelimit-remaining")])).toEqual([["2", "1"], ["2", "0"], ["2", "0"]]);
+    expect(Number(answers[0]!.headers.get("ratelimit-reset"))).toBeGreaterThan(0);
     expectError(answers[2]!, 429, "TOO_MANY_REQUESTS", "predict.anonymousLimit");
     expect(Number(answers[2]!.headers.get("retry-after"))).toBeGreaterThan(0);
   });
