@@ -63,10 +63,12 @@ export async function startServer(config: Config, options: { withUi?: boolean; l
       // requests were still using). The connections get the grace period less a second for the closing.
       clearInterval(sweep);
       const drainMs = Math.max(1_000, config.SHUTDOWN_GRACE_SECONDS * 1000 - 1_000);
+      const deadline = Date.now() + drainMs;
       metricsListener?.close();
       const { answeredDuringDrain, cutConnections } = await shutdown.drain(drainMs);
-      // Running batch chunks finish (or are handed back to the queue) before the model and database close.
-      await services.batchQueue.stop();
+      // Running batch chunks may finish in what is left of the grace period; one that does not is retried by the
+      // next instance (its rows and done mark are one transaction, so nothing is stored twice).
+      await services.batchQueue.stop(Math.max(500, deadline - Date.now()));
       await closeServices(services);
       logger.info({ answeredDuringDrain, cutConnections }, `stopped: ${answeredDuringDrain} request(s) answered while stopping, ${cutConnections} connection(s) cut at the deadline`);
     })());

@@ -22,7 +22,7 @@ export function errorAnswers(services: AppServices): ErrorRequestHandler {
       res.status(503).set("Retry-After", String(unavailable.retryAfterSeconds ?? services.config.DATABASE_RETRY_AFTER_SECONDS));
       return send(req, res, "SERVICE_UNAVAILABLE", unavailable.messageKey, unavailable.message);
     }
-    console.error(`${req.method} ${req.path} failed:`, error);
+    services.logger.error({ err: error, method: req.method, path: req.path }, "request failed");
     res.status(500);
     send(req, res, "INTERNAL_SERVER_ERROR", "error.internal", "Internal server error");
   };

@@ -82,7 +82,7 @@ export function restApi(services: AppServices, createContext: (req: express.Requ
     createContext: ({ req, res }) => createContext(req as express.Request, res as express.Response),
     onError: ({ error, req, path }) => {
       failures.set(req, error);
-      if (error.code === "INTERNAL_SERVER_ERROR") console.error(`REST ${path ?? req.url ?? "?"} failed:`, error.cause ?? error);
+      if (error.code === "INTERNAL_SERVER_ERROR") services.logger.error({ err: error.cause ?? error, path: path ?? req.url }, "REST route failed");
     },
     // RateLimit-* headers for every answer; a failed call also gets its status and Retry-After.
     responseMeta: (opts) => {
