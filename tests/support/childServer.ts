@@ -1,12 +1,12 @@
-// Starts tests/support/serverProcess.ts as a child process and waits for its URL.
+// Starts tests/support/serverProcess.ts as a child process and waits for its URL. The child is node itself with
+// tsx as a loader (not tsx's CLI, which runs the server as a grandchild): a SIGKILL must reach the server.
 import { spawn, type ChildProcess } from "node:child_process";
-import { TSX } from "./runTsx.ts";
 import { REPO_ROOT } from "../../server/repoPaths.ts";
 
 export type ChildServer = { url: string; child: ChildProcess; output: () => string; exited: Promise<number | null> };
 
 export function startChildServer(env: Record<string, string>, timeoutMs = 240_000): Promise<ChildServer> {
-  const child = spawn(TSX, ["tests/support/serverProcess.ts"], { cwd: REPO_ROOT, env: { ...process.env, NODE_ENV: "test", ...env }, stdio: ["ignore", "pipe", "pipe"] });
+  const child = spawn(process.execPath, ["--import", "tsx", "tests/support/serverProcess.ts"], { cwd: REPO_ROOT, env: { ...process.env, NODE_ENV: "test", ...env }, stdio: ["ignore", "pipe", "pipe"] });
   let output = "";
   const exited = new Promise<number | null>((resolve) => child.once("exit", (code) => resolve(code)));
   return new Promise((resolve, reject) => {
