@@ -12,6 +12,7 @@ import { parseArgs } from "node:util";
 import { PGlite } from "@electric-sql/pglite";
 import pg from "pg";
 import { REPO_ROOT } from "../server/repoPaths.ts";
+import { createScratchDatabase } from "../tests/support/testServer.ts";
 
 const { values } = parseArgs({
   options: { seconds: { type: "string", default: "60" }, clients: { type: "string", default: "50" }, database: { type: "string", default: "pglite" } },
@@ -48,26 +49,6 @@ function request(agent: http.Agent, port: number, method: "GET" | "POST", pathNa
   });
 }
 
-async function createScratch(): Promise<{ url: string; drop(): Promise<void> }> {
-  const base = process.env.TEST_DATABASE_URL ?? process.env.DATABASE_URL;
-  if (!base) throw new Error("--database postgres needs TEST_DATABASE_URL (or DATABASE_URL) pointing at a PostgreSQL server");
-  const name = `camxuc_soak_${process.pid}`;
-  const admin = new pg.Client({ connectionString: base });
-  await admin.connect();
-  await admin.query(`CREATE DATABASE ${name}`);
-  await admin.end();
-  const url = new URL(base);
-  url.pathname = `/${name}`;
-  return {
-    url: url.toString(),
-    async drop() {
-      const c = new pg.Client({ connectionString: base });
-      await c.connect();
-      await c.query(`DROP DATABASE IF EXISTS ${name} WITH (FORCE)`);
-      await c.end();
-    },
-  };
-}
 
 function startServer(env: Record<string, string>) {
   const child = spawn(path.join(REPO_ROOT, "node_modules", ".bin", "tsx"), ["server/main.ts"], { cwd: REPO_ROOT, env: { ...process.env, ...env }, stdio: ["ignore", "pipe", "pipe"] });
@@ -94,7 +75,7 @@ function startServer(env: Record<string, string>) {
 const percentile = (sorted: number[], p: number) => (sorted.length ? sorted[Math.min(sorted.length - 1, Math.floor((p / 100) * sorted.length))]! : NaN);
 
 const dataDir = mkdtempSync(path.join(os.tmpdir(), "camxuc-soak-"));
-const scratch = DATABASE === "postgres" ? await createScratch() : null;
+const scratch = DATABASE === "postgres" ? await createScratchDatabase() : null;
 // Every client is on 127.0.0.1: the per-IP limits would measure themselves, not the server.
 const server = await startServer({
   NODE_ENV: "production", PORT: "0", HOST: "127.0.0.1", DATA_DIR: dataDir, DATABASE_URL: scratch?.url ?? "",
