@@ -4,6 +4,7 @@ import { Link, useLoaderData, useNavigate } from "@remix-run/react";
 import { useRef, useState } from "react";
 import { titleMeta } from "../pageMeta.ts";
 import { requireUser } from "../requireUser.server.ts";
+import { formatNumber } from "../../server/i18n/messages.ts";
 import { useLang } from "../useLang.ts";
 
 export const meta = titleMeta("page.batch");
@@ -38,7 +39,8 @@ export default function BatchPage() {
   const [progress, setProgress] = useState(0);
   const [error, setError] = useState<string | null>(null);
   const [dragging, setDragging] = useState(false);
-  const limits = { mb: Math.floor(maxBytes / 1_000_000), rows: maxRows.toLocaleString(lang === "vi" ? "vi-VN" : "en-US") };
+  // the reader's notation, one decimal: "0,2 MB" rather than a rounded-down "0 MB"
+  const limits = { mb: formatNumber(lang, maxBytes / 1_000_000, 1), rows: formatNumber(lang, maxRows, 0) };
 
   async function choose(chosen: File | undefined) {
     if (!chosen) return;

@@ -86,8 +86,7 @@ async function* decodeText(source: AsyncIterable<Uint8Array>, maxBytes: number, 
   let head: Uint8Array[] = [];
   let headBytes = 0;
   let decoder: TextDecoder | null = null;
-  const tooLarge = () =>
-    new AppError("PAYLOAD_TOO_LARGE", "batch.fileTooLarge", `The file is too large: more than ${maxBytes} bytes (the limit is ${Math.floor(maxBytes / 1_000_000)} MB)`, "file");
+  const tooLarge = () => fileTooLarge(maxBytes);
   const start = (sample: Uint8Array) => {
     refuseBinary(sample);
     const sniffed = sniffEncoding(sample);
@@ -289,4 +288,10 @@ export async function openCsvUpload(source: AsyncIterable<Uint8Array>, limits: C
     preview: sampleRows.slice(0, PREVIEW_ROWS),
     items,
   };
+}
+
+/** The upload limit as a person reads it: megabytes with one decimal (a 200,000-byte limit is "0.2 MB", not "0 MB"). */
+export function fileTooLarge(maxBytes: number, sentBytes?: number): AppError {
+  const sent = sentBytes === undefined ? `more than ${maxBytes} bytes` : `${sentBytes} bytes`;
+  return new AppError("PAYLOAD_TOO_LARGE", "batch.fileTooLarge", `The file is too large (${sent}): the limit is ${(maxBytes / 1_000_000).toFixed(1)} MB (${maxBytes} bytes)`, "file");
 }

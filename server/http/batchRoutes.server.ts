@@ -9,7 +9,7 @@ import type { ZodOpenApiParameterObject, ZodOpenApiPathsObject, ZodOpenApiRespon
 import { AppError } from "../errors.ts";
 import { getBatch, resultsOrder, resultsWhere, type ResultsQuery } from "../batches/batchStore.server.ts";
 import { progressOf, submitCsvUpload } from "../batches/batchSubmission.server.ts";
-import { openCsvUpload } from "../batches/csvUploadReader.server.ts";
+import { fileTooLarge, openCsvUpload } from "../batches/csvUploadReader.server.ts";
 import type { AppServices } from "../services.server.ts";
 import type { Context } from "../trpc/trpc.server.ts";
 
@@ -61,7 +61,7 @@ export function batchRoutes(services: AppServices, createContext: (req: express.
     try {
       const length = Number(req.headers["content-length"] ?? 0);
       if (length > config.BATCH_MAX_BYTES + MULTIPART_ENVELOPE_BYTES) {
-        throw new AppError("PAYLOAD_TOO_LARGE", "batch.fileTooLarge", `The file is too large: ${length} bytes sent, the limit is ${config.BATCH_MAX_BYTES} bytes (${Math.floor(config.BATCH_MAX_BYTES / 1_000_000)} MB)`, "file");
+        throw fileTooLarge(config.BATCH_MAX_BYTES, length);
       }
       const userId = await requireUserId(req, res);
       if (!(req.headers["content-type"] ?? "").startsWith("multipart/form-data")) {
