@@ -1,12 +1,14 @@
 // Batch benchmark (npm run bench -- --batch [--rows N]): a CSV of N reviews (default 100,000) from the shared
 // train files, uploaded through POST /api/predict/batch to a separate server process; reports rows/s end to
 // end (upload start to completed), the server's peak RSS, and predict.single p50/p95 idle and during the batch.
-// BENCH_DATABASE_URL runs it on PostgreSQL; otherwise a fresh embedded database.
+// BENCH_DATABASE_URL runs it on PostgreSQL (in a scratch database created there and dropped after); otherwise a
+// fresh embedded database.
 import { mkdtempSync, readFileSync, rmSync, writeFileSync } from "node:fs";
 import os from "node:os";
 import path from "node:path";
 import Papa from "papaparse";
 import { startChildServer } from "../tests/support/childServer.ts";
+import { createScratchDatabase } from "../tests/support/testServer.ts";
 import { SHARED_DATA_DIR } from "../server/repoPaths.ts";
 import { labelledSplitFiles, readLabelledCsv } from "../server/text/readLabelledCsv.ts";
 
@@ -18,7 +20,8 @@ const csvPath = path.join(dir, "reviews.csv");
 writeFileSync(csvPath, Papa.unparse([["id", "review"], ...Array.from({ length: ROWS }, (_, i) => [String(i + 1), texts[i % texts.length]!])], { newline: "\r\n" }));
 const csv = readFileSync(csvPath);
 
-const env: Record<string, string> = process.env.BENCH_DATABASE_URL ? { DATABASE_URL: process.env.BENCH_DATABASE_URL } : { DATA_DIR: path.join(dir, "data") };
+const scratch = process.env.BENCH_DATABASE_URL ? await createScratchDatabase(process.env.BENCH_DATABASE_URL) : null;
+const env: Record<string, string> = scratch ? { DATABASE_URL: scratch.url } : { DATA_DIR: path.join(dir, "data") };
 const server = await startChildServer({ ...env, NODE_ENV: "production", ANONYMOUS_PREDICTIONS_PER_MINUTE: "100000" }, 300_000);
 const pid = Number(JSON.parse(server.output().split("\n").find((l) => l.startsWith('{"url"'))!).pid);
 
@@ -72,6 +75,7 @@ const busy = await during;
 clearInterval(sampler);
 server.child.kill("SIGTERM");
 await server.exited;
+await scratch?.drop();
 rmSync(dir, { recursive: true, force: true });
 
 const round = (n: number) => Math.round(n * 10) / 10;

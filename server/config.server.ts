@@ -28,6 +28,8 @@ const EnvSchema = z.object({
     .transform((v) => (v ? v : undefined))
     .refine((v) => v === undefined || /^postgres(ql)?:\/\//.test(v), "must start with postgres:// or postgresql://"),
   DATA_DIR: z.string().min(1).default("./data"),
+  /** shared_buffers of the embedded database (PGlite runs inside the server process, so this is the server's memory). */
+  EMBEDDED_DB_SHARED_BUFFERS_MB: positiveInt(16),
   SESSION_TTL_HOURS: positiveInt(24),
   MODEL_DIR: z.string().min(1).default(DEFAULT_MODEL_DIR),
   /** "false" skips loading the model (tests of the account system; never in production). */
@@ -91,8 +93,6 @@ const EnvSchema = z.object({
   BATCH_MAX_ACTIVE_PER_USER: positiveInt(2),
   BATCH_MAX_ACTIVE_TOTAL: positiveInt(20),
   BATCH_CHUNK_ROWS: positiveInt(500),
-  /** Texts per classify() call inside a chunk: small, so single predictions queue behind at most one of them. */
-  BATCH_INFERENCE_SLICE: positiveInt(32),
   BATCH_WORKER_ENABLED: z.enum(["true", "false"]).default("true").transform((v) => v === "true"),
   BATCH_WORKER_CONCURRENCY: positiveInt(2),
   /** A chunk whose worker stops sending heartbeats (killed) is retried after this many seconds (pg-boss minimum 10). */

@@ -3,7 +3,6 @@ import type { Config } from "./config.server.ts";
 import { AccountService } from "./auth/accountService.server.ts";
 import { ApiTokenService } from "./auth/apiTokens.server.ts";
 import { BatchQueue } from "./jobs/batchQueue.server.ts";
-import { SliceGate, SLICES_IN_FLIGHT } from "./batches/batchProcessing.server.ts";
 import { AuthService } from "./auth/authService.server.ts";
 import { openDatabase, type Database } from "./db/client.server.ts";
 import { DatabaseOutage } from "./db/databaseOutage.server.ts";
@@ -43,13 +42,16 @@ export async function createServices(
   const logger = options.logger ?? createLogger({ level: config.LOG_LEVEL });
   let db: Database | null = null;
   let queue: BatchQueue | null = null;
+  let loaded: Classifier | null = null;
   const metrics = createMetrics({
     poolStats: () => db?.poolStats?.() ?? null,
     queueDepth: async () => (queue ? (await queue.depth()).queued : null),
+    inferenceQueue: () => loaded?.queuedRuns ?? null,
   });
   // Load the model first: a broken model folder should stop start-up before anything touches the database.
   const classifier = await loadClassifier(config, metrics.inferenceObserver);
-  const database = await openDatabase({ databaseUrl: config.DATABASE_URL, dataDir: config.dataDir });
+  loaded = classifier;
+  const database = await openDatabase({ databaseUrl: config.DATABASE_URL, dataDir: config.dataDir, embeddedSharedBuffersMb: config.EMBEDDED_DB_SHARED_BUFFERS_MB });
   db = database;
   const limits = new RateLimits(config, database.pool);
   const apiTokens = new ApiTokenService(database.prisma, { maxPerUser: config.API_TOKENS_PER_USER, maxDays: config.API_TOKEN_MAX_DAYS });
@@ -60,11 +62,10 @@ export async function createServices(
   const account = new AccountService(database.prisma, auth, apiTokens);
   const terms = new TermCounter(loadWordDictionary(SEGMENTER_WORDS_PATH), loadStopwords(STOPWORDS_PATH));
   const databaseOutage = new DatabaseOutage(() => database.prisma.$queryRaw`SELECT 1`, config.DATABASE_RETRY_AFTER_SECONDS);
-  const gate = new SliceGate(SLICES_IN_FLIGHT);
   const batchQueue = new BatchQueue(
     config,
     database,
-    () => (classifier ? { prisma: database.prisma, classifier, terms, inferenceSlice: config.BATCH_INFERENCE_SLICE, gate, wordCloudTerms: config.WORDCLOUD_TERMS, wordCloudMaxTexts: config.BATCH_WORDCLOUD_MAX_TEXTS } : null),
+    () => (classifier ? { prisma: database.prisma, classifier, terms, wordCloudTerms: config.WORDCLOUD_TERMS, wordCloudMaxTexts: config.BATCH_WORDCLOUD_MAX_TEXTS } : null),
     {
       // pg-boss polls through an outage: one line for the outage (databaseOutage), not one per poll.
       error: (error) => void (databaseOutage.classify(error) ?? logger.error({ err: error }, "batch queue error")),

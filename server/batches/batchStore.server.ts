@@ -5,6 +5,7 @@ import { AppError } from "../errors.ts";
 import { escapeLike } from "../predictions/predictionHistory.server.ts";
 import { searchTerms } from "../text/searchFold.ts";
 import type { CsvItem, CsvFormat, SkippedRow } from "./csvUploadReader.server.ts";
+import { insertBatchRows, type StoredRow } from "./batchRowsSql.server.ts";
 
 export type BatchStatus = "uploading" | "queued" | "running" | "completed" | "failed" | "cancelled";
 export const ACTIVE_STATUSES: BatchStatus[] = ["uploading", "queued", "running"];
@@ -86,9 +87,9 @@ export async function storeUpload(
     let position = 0;
     const skipped: SkippedRow[] = [];
     let skippedRows = 0;
-    let pending: Prisma.BatchRowCreateManyInput[] = [];
+    let pending: StoredRow[] = [];
     const flush = async () => {
-      if (pending.length) await prisma.batchRow.createMany({ data: pending });
+      await insertBatchRows(prisma, batch.id, pending);
       pending = [];
     };
     for await (const item of input.items) {
@@ -97,7 +98,7 @@ export async function storeUpload(
         if (skipped.length < SKIPPED_DETAILS_KEPT) skipped.push({ row: item.row, reason: item.reason, message: item.message });
         continue;
       }
-      pending.push({ batchId: batch.id, position: position++, rowNumber: item.rowNumber, text: item.cells[input.textColumnIndex]!, cells: item.cells });
+      pending.push({ position: position++, rowNumber: item.rowNumber, text: item.cells[input.textColumnIndex]!, cells: item.cells });
       if (pending.length >= limits.chunkRows) await flush();
     }
     await flush();

@@ -1,8 +1,7 @@
 // Opens the database: PostgreSQL through @prisma/adapter-pg when DATABASE_URL is set, otherwise an
 // embedded PGlite database persisted under DATA_DIR. Migrations are applied before the client is returned.
-import { mkdirSync } from "node:fs";
 import path from "node:path";
-import { PGlite } from "@electric-sql/pglite";
+import type { PGlite } from "@electric-sql/pglite";
 import { PrismaPg } from "@prisma/adapter-pg";
 import { PrismaPGlite } from "pglite-prisma-adapter";
 import pg from "pg";
@@ -10,6 +9,7 @@ import { PrismaClient } from "./generated/client.ts";
 import { applyMigrations, pendingMigrations, readMigrations } from "./migrate.server.ts";
 import { pgExecutor, pgliteExecutor } from "./sqlExecutors.server.ts";
 import { REPO_ROOT } from "../repoPaths.ts";
+import { openEmbeddedPglite } from "./embeddedPglite.server.ts";
 
 export const MIGRATIONS_DIR = path.join(REPO_ROOT, "prisma", "migrations");
 
@@ -39,7 +39,7 @@ export function pgPoolConfig(databaseUrl: string): pg.PoolConfig {
   return { connectionString: url.toString(), ssl, max: 10 };
 }
 
-export async function openDatabase(options: { databaseUrl?: string; dataDir: string }): Promise<Database> {
+export async function openDatabase(options: { databaseUrl?: string; dataDir: string; embeddedSharedBuffersMb: number }): Promise<Database> {
   const migrations = readMigrations(MIGRATIONS_DIR);
   if (options.databaseUrl) {
     const pool = new pg.Pool(pgPoolConfig(options.databaseUrl));
@@ -72,9 +72,7 @@ export async function openDatabase(options: { databaseUrl?: string; dataDir: str
       },
     };
   }
-  const dir = path.join(options.dataDir, "pglite");
-  mkdirSync(dir, { recursive: true });
-  const pglite = await PGlite.create(dir);
+  const pglite = await openEmbeddedPglite(path.join(options.dataDir, "pglite"), options.embeddedSharedBuffersMb);
   await applyMigrations(pgliteExecutor(pglite), migrations);
   const prisma = new PrismaClient({ adapter: new PrismaPGlite(pglite) });
   return {

@@ -10,6 +10,7 @@ import { calibratedProbabilities } from "./calibration.ts";
 import { combineWindowProbabilities, splitIntoWindows } from "./windows.ts";
 import { occlusionEffects, occlusionRows, type Explanation } from "./occlusion.ts";
 import { planBatches } from "./batchPlanner.ts";
+import { PriorityRuns, type Lane } from "./priorityRuns.ts";
 import { classifyThroughCache, ResultCache } from "./resultCache.ts";
 import { inferenceSessionOptions } from "./sessionOptions.ts";
 import { normalizeText } from "../text/normalize.ts";
@@ -53,10 +54,13 @@ type PendingWindow = { ids: number[]; resolve: (probabilities: number[]) => void
 
 const TOKENIZE_CHUNK = 64;
 
+export type { Lane };
+
 export class Classifier {
+  /** Interactive windows collected during the batching wait. */
   private queue: PendingWindow[] = [];
   private timer: NodeJS.Timeout | null = null;
-  private running: Promise<void> = Promise.resolve();
+  private readonly runs: PriorityRuns<number[]>;
   private closed = false;
   private readonly cache: ResultCache<Classification>;
 
@@ -67,6 +71,8 @@ export class Classifier {
     private readonly options: ClassifierOptions,
   ) {
     this.cache = new ResultCache(options.cacheSize ?? 0);
+    // windows waiting out the batching wait go now when the session is free: the wait exists to fill a batch, not to idle
+    this.runs = new PriorityRuns((rows) => this.runRows(rows), () => this.queue.length > 0 && this.flush());
   }
 
   static async load(dir: string, options: ClassifierOptions): Promise<Classifier> {
@@ -91,7 +97,7 @@ export class Classifier {
     }
     const classifier = new Classifier(model, session, encoder, options);
     // Warm-up: the first run allocates and optimises; it also proves logits match the labels.
-    const [warm] = await classifier.classifyUncached(["Sản phẩm tốt, giao hàng nhanh."]);
+    const [warm] = await classifier.classifyUncached(["Sản phẩm tốt, giao hàng nhanh."], "interactive");
     if (!warm || Object.values(warm.probabilities).some((p) => !Number.isFinite(p))) {
       throw new ModelFolderError(`${model.modelPath}: warm-up produced no finite probabilities`);
     }
@@ -107,24 +113,35 @@ export class Classifier {
     return this.encoder.preprocess(text);
   }
 
+  /** ONNX runs waiting, per lane (for /metrics). */
+  get queuedRuns(): Record<Lane, number> {
+    return this.runs.queued;
+  }
+
   /** Result-cache counters since load (the cache holds at most `cacheSize` entries). */
   get cacheStats(): { size: number; hits: number; misses: number } {
     return { size: this.cache.size, hits: this.cache.hits, misses: this.cache.misses };
   }
 
-  async classify(texts: string[]): Promise<Classification[]> {
-    if (this.cache.capacity <= 0) return this.classifyUncached(texts);
+  /**
+   * Label and probabilities per text, in order. `background` work (batch jobs) runs only when no interactive
+   * work waits; its texts are sorted by length across the whole call, so hand it large calls (a chunk).
+   */
+  async classify(texts: string[], lane: Lane = "interactive"): Promise<Classification[]> {
+    if (this.cache.capacity <= 0) return this.classifyUncached(texts, lane);
     const [hits, misses] = [this.cache.hits, this.cache.misses];
     const key = (text: string) => `${this.model.version}\u0000${normalizeText(text)}`;
     const copy = (c: Classification): Classification => ({ ...c, probabilities: { ...c.probabilities } });
-    const results = await classifyThroughCache(this.cache, texts, key, (missing) => this.classifyUncached(missing), copy);
+    const results = await classifyThroughCache(this.cache, texts, key, (missing) => this.classifyUncached(missing, lane), copy);
     this.options.observer?.cacheLookups?.(this.cache.hits - hits, this.cache.misses - misses);
     return results;
   }
 
-  private async classifyUncached(texts: string[]): Promise<Classification[]> {
+  private async classifyUncached(texts: string[], lane: Lane): Promise<Classification[]> {
     const windowSize = this.model.maxLength - 2;
     const perText: Promise<{ probabilities: number[]; tokenCount: number; windowed: boolean }>[] = [];
+    const background: PendingWindow[] = [];
+    const enqueue = lane === "interactive" ? (ids: number[]) => this.enqueue(ids) : (ids: number[]) => this.hold(ids, background);
     for (let start = 0; start < texts.length; start += TOKENIZE_CHUNK) {
       // Tokenising thousands of texts is CPU work: yield between chunks so other requests keep flowing.
       if (start > 0) await yieldToEventLoop();
@@ -132,7 +149,7 @@ export class Classifier {
         const { ids } = this.encoder.encode(text);
         const windows = splitIntoWindows(ids, windowSize);
         perText.push(
-          Promise.all(windows.map((w) => this.enqueue(w))).then((probs) => ({
+          Promise.all(windows.map((w) => enqueue(w))).then((probs) => ({
             probabilities: probs.length === 1 ? probs[0]! : combineWindowProbabilities(probs.map((p, i) => ({ probabilities: p, tokens: windows[i]!.length }))),
             tokenCount: ids.length,
             windowed: windows.length > 1,
@@ -140,6 +157,7 @@ export class Classifier {
         );
       }
     }
+    if (background.length > 0) this.submit("background", background);
     const results = await Promise.all(perText);
     return results.map(({ probabilities, tokenCount, windowed }) => {
       let best = 0;
@@ -166,11 +184,9 @@ export class Classifier {
     // BPE works word by word, so each word is encoded once and the variants are concatenations
     const rows = occlusionRows(words.map((word) => this.encoder.encodeWords([word]))).map((variant) => variant.flat());
     if (rows[0]!.length > this.model.maxLength - 2) return null;
-    if (this.closed) throw new Error("the classifier is closed");
-    // queued behind the batches already waiting, as one more batch
-    const probabilities = this.running.then(() => this.runRows(rows));
-    this.running = probabilities.then(() => undefined, () => undefined);
-    return occlusionEffects(words, wordSpans(text, words), await probabilities, this.model.labels);
+    // one run of its own, in the interactive lane
+    const probabilities = await this.runs.add("interactive", rows);
+    return occlusionEffects(words, wordSpans(text, words), probabilities, this.model.labels);
   }
 
   private enqueue(ids: number[]): Promise<number[]> {
@@ -182,28 +198,36 @@ export class Classifier {
     });
   }
 
+  /** A background window waits in its call's list until the call is tokenised whole. */
+  private hold(ids: number[], into: PendingWindow[]): Promise<number[]> {
+    if (this.closed) return Promise.reject(new Error("the classifier is closed"));
+    return new Promise((resolve, reject) => into.push({ ids, resolve, reject }));
+  }
+
   private flushSoon(delayMs: number): void {
     if (this.timer && delayMs > 0) return;
     if (this.timer) clearTimeout(this.timer);
-    this.timer = setTimeout(() => {
-      this.timer = null;
-      const pending = this.queue;
-      this.queue = [];
-      pending.sort((a, b) => a.ids.length - b.ids.length);
-      const maxTokens = this.options.maxBatchTokens ?? this.options.batchSize * this.model.maxLength;
-      for (const [start, end] of planBatches(pending.map((w) => w.ids.length), this.options.batchSize, maxTokens)) {
-        const batch = pending.slice(start, end);
-        this.running = this.running.then(() => this.runBatch(batch));
-      }
-    }, delayMs);
+    this.timer = setTimeout(() => this.flush(), delayMs);
   }
 
-  private async runBatch(batch: PendingWindow[]): Promise<void> {
-    try {
-      const probabilities = await this.runRows(batch.map((w) => w.ids));
-      batch.forEach((w, row) => w.resolve(probabilities[row]!));
-    } catch (error) {
-      for (const w of batch) w.reject(error);
+  private flush(): void {
+    if (this.timer) clearTimeout(this.timer);
+    this.timer = null;
+    const pending = this.queue;
+    this.queue = [];
+    this.submit("interactive", pending);
+  }
+
+  /** Sorts windows by length, cuts them into micro-batches and queues each as one run in `lane`. */
+  private submit(lane: Lane, windows: PendingWindow[]): void {
+    windows.sort((a, b) => a.ids.length - b.ids.length);
+    const maxTokens = this.options.maxBatchTokens ?? this.options.batchSize * this.model.maxLength;
+    for (const [start, end] of planBatches(windows.map((w) => w.ids.length), this.options.batchSize, maxTokens)) {
+      const batch = windows.slice(start, end);
+      this.runs.add(lane, batch.map((w) => w.ids)).then(
+        (probabilities) => batch.forEach((w, row) => w.resolve(probabilities[row]!)),
+        (error: unknown) => batch.forEach((w) => w.reject(error)),
+      );
     }
   }
 
@@ -244,7 +268,7 @@ export class Classifier {
     if (this.timer) clearTimeout(this.timer);
     this.timer = null;
     for (const pending of this.queue.splice(0)) pending.reject(new Error("the classifier is closed"));
-    await this.running;
+    await this.runs.close(new Error("the classifier is closed"));
     await this.session.release();
   }
 }

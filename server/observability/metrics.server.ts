@@ -13,7 +13,9 @@ export type PoolStats = { total: number; idle: number; waiting: number };
 
 export type AppMetrics = ReturnType<typeof createMetrics>;
 
-export function createMetrics(options: { poolStats?: () => PoolStats | null; queueDepth?: () => Promise<number | null> } = {}) {
+export function createMetrics(
+  options: { poolStats?: () => PoolStats | null; queueDepth?: () => Promise<number | null>; inferenceQueue?: () => Record<"interactive" | "background", number> | null } = {},
+) {
   const registry = new Registry();
   collectDefaultMetrics({ register: registry, prefix: "camxuc_" });
 
@@ -62,6 +64,19 @@ export function createMetrics(options: { poolStats?: () => PoolStats | null; que
     async collect() {
       const depth = await queueDepth?.().catch(() => null);
       if (depth !== undefined && depth !== null) this.set(depth);
+    },
+  });
+  const inferenceQueue = options.inferenceQueue;
+  new Gauge({
+    name: "camxuc_inference_queued_runs",
+    help: "ONNX Runtime runs waiting in this instance, by lane (interactive runs go before background ones)",
+    labelNames: ["lane"] as const,
+    registers: [registry],
+    collect() {
+      const queued = inferenceQueue?.();
+      if (!queued) return;
+      this.set({ lane: "interactive" }, queued.interactive);
+      this.set({ lane: "background" }, queued.background);
     },
   });
   const batchRowsProcessed = new Counter({

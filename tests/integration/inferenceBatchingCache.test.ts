@@ -37,4 +37,30 @@ describe("Classifier batching and cache", () => {
     expect(lookups).toEqual([[0, 1], [1, 0]]);
     expect(classifier.cacheStats.hits).toBeGreaterThanOrEqual(1);
   });
+
+  it("runs a single prediction before the batch-job work queued ahead of it, with the same answers either way", async () => {
+    const reviews = Array.from({ length: 300 }, (_, i) => `Đơn hàng số ${i}: ${"giao hàng chậm, ".repeat(1 + (i % 9))}nhưng sản phẩm ổn`);
+    const batch = classifier.classify(reviews, "background");
+    // arrives when the whole batch is queued as runs ahead of it
+    for (const until = Date.now() + 10_000; classifier.queuedRuns.background < 3; await new Promise((r) => setTimeout(r, 1))) {
+      if (Date.now() > until) throw new Error(`the batch's texts never waited as background runs (queued: ${JSON.stringify(classifier.queuedRuns)})`);
+    }
+    const [singleResult] = await classifier.classify(["Nhân viên nhiệt tình, đồ ăn ngon"]);
+    // answered after at most the run that was in progress: the batch's other runs are still waiting
+    expect(classifier.queuedRuns.background).toBeGreaterThanOrEqual(1);
+    const batchResults = await batch;
+    expect(classifier.queuedRuns).toEqual({ interactive: 0, background: 0 });
+    // a fresh classifier without cache computes the same texts in the interactive lane
+    const plain = await Classifier.load(DEFAULT_MODEL_DIR, { threads: 1, batchSize: 32, batchWaitMs: 2, maxBatchTokens: 2048 });
+    try {
+      const again = await plain.classify(reviews.slice(0, 40));
+      again.forEach((r, i) => {
+        expect(r.label).toBe(batchResults[i]!.label);
+        expect(r.confidence).toBeCloseTo(batchResults[i]!.confidence, 5);
+      });
+      expect(singleResult!.label).toBe((await plain.classify(["Nhân viên nhiệt tình, đồ ăn ngon"]))[0]!.label);
+    } finally {
+      await plain.close();
+    }
+  });
 });

@@ -104,7 +104,7 @@ describe.runIf(process.env.TEST_DATABASE_URL)("migrations on PostgreSQL", () => 
   });
 
   it("openDatabase migrates a server database and reports ready; postgres:// is accepted", async () => {
-    const db = await openDatabase({ databaseUrl: scratch.url.replace(/^postgresql:/, "postgres:"), dataDir: "/nonexistent" });
+    const db = await openDatabase({ databaseUrl: scratch.url.replace(/^postgresql:/, "postgres:"), dataDir: "/nonexistent", embeddedSharedBuffersMb: 16 });
     expect(db.kind).toBe("postgres");
     expect(await db.isReady()).toBe(true);
     expect(await db.prisma.user.count()).toBe(0);

@@ -12,8 +12,7 @@ export type DatabaseKind = "pglite" | "postgres";
 export const DATABASES: DatabaseKind[] = process.env.TEST_DATABASE_URL ? ["pglite", "postgres"] : ["pglite"];
 
 /** Creates an empty database on the TEST_DATABASE_URL server; returns its URL and a function that drops it. */
-export async function createScratchDatabase(): Promise<{ url: string; drop(): Promise<void> }> {
-  const base = process.env.TEST_DATABASE_URL;
+export async function createScratchDatabase(base = process.env.TEST_DATABASE_URL): Promise<{ url: string; drop(): Promise<void> }> {
   if (!base) throw new Error("TEST_DATABASE_URL is not set: point it at a PostgreSQL server, e.g. postgresql://postgres@127.0.0.1:5432/postgres");
   const name = `camxuc_test_${process.pid}_${Math.random().toString(36).slice(2, 10)}`;
   const admin = new pg.Client({ connectionString: base });

@@ -1,0 +1,53 @@
+// A batch's rows and predictions move in thousands: one INSERT ... SELECT FROM unnest(arrays) per chunk
+// instead of Prisma's createMany, whose per-value parameters and query building cost more than the database
+// work itself (measured: docs/batch.md). Column names are the migrations' (prisma/schema.prisma @map).
+import { randomUUID } from "node:crypto";
+import type { Prisma, PrismaClient } from "../db/generated/client.ts";
+
+type Sql = Pick<PrismaClient, "$executeRaw" | "$queryRaw"> | Prisma.TransactionClient;
+
+export type StoredRow = { position: number; rowNumber: number; text: string; cells: string[] };
+
+export async function insertBatchRows(db: Sql, batchId: string, rows: StoredRow[]): Promise<void> {
+  if (rows.length === 0) return;
+  await db.$executeRaw`
+    INSERT INTO "batch_rows" ("batch_id", "position", "row_number", "text", "cells")
+    SELECT ${batchId}, r.position, r.row_number, r.text, r.cells
+    FROM unnest(${rows.map((r) => r.position)}::int[], ${rows.map((r) => r.rowNumber)}::int[], ${rows.map((r) => r.text)}::text[],
+                ${rows.map((r) => JSON.stringify(r.cells))}::jsonb[]) AS r(position, row_number, text, cells)`;
+}
+
+/** The rows at positions [start, end), in order. */
+export async function readBatchRows(db: Sql, batchId: string, start: number, end: number): Promise<{ rowNumber: number; text: string }[]> {
+  return db.$queryRaw<{ rowNumber: number; text: string }[]>`
+    SELECT "row_number" AS "rowNumber", "text" FROM "batch_rows"
+    WHERE "batch_id" = ${batchId} AND "position" >= ${start} AND "position" < ${end}
+    ORDER BY "position"`;
+}
+
+export type BatchPrediction = {
+  rowNumber: number;
+  text: string;
+  searchText: string;
+  label: string;
+  confidence: number;
+  probabilities: Record<string, number>;
+  tokenCount: number;
+  windowed: boolean;
+  modelId: string;
+  modelVersion: string;
+};
+
+export async function insertBatchPredictions(db: Sql, owner: { userId: string; batchId: string }, rows: BatchPrediction[], createdAt: Date): Promise<void> {
+  if (rows.length === 0) return;
+  await db.$executeRaw`
+    INSERT INTO "predictions" ("id", "user_id", "batch_id", "row_number", "text", "search_text", "label", "confidence", "probabilities",
+                               "token_count", "windowed", "model_id", "model_version", "source", "created_at")
+    SELECT r.id, ${owner.userId}, ${owner.batchId}, r.row_number, r.text, r.search_text, r.label, r.confidence, r.probabilities,
+           r.token_count, r.windowed, r.model_id, r.model_version, 'batch'::"PredictionSource", ${createdAt}
+    FROM unnest(${rows.map(() => randomUUID())}::text[], ${rows.map((r) => r.rowNumber)}::int[], ${rows.map((r) => r.text)}::text[],
+                ${rows.map((r) => r.searchText)}::text[], ${rows.map((r) => r.label)}::text[], ${rows.map((r) => r.confidence)}::float8[],
+                ${rows.map((r) => JSON.stringify(r.probabilities))}::jsonb[], ${rows.map((r) => r.tokenCount)}::int[],
+                ${rows.map((r) => r.windowed)}::boolean[], ${rows.map((r) => r.modelId)}::text[], ${rows.map((r) => r.modelVersion)}::text[])
+      AS r(id, row_number, text, search_text, label, confidence, probabilities, token_count, windowed, model_id, model_version)`;
+}

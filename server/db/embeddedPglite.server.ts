@@ -1,0 +1,17 @@
+// Opens the embedded PGlite database in a data folder, creating it on first use.
+import { existsSync, mkdirSync } from "node:fs";
+import path from "node:path";
+import { PGlite } from "@electric-sql/pglite";
+
+/**
+ * PGlite keeps the WebAssembly memory of its initdb run (about 500 MB) for the life of the instance that
+ * created the folder, so a new folder is initialised by a throwaway instance and then opened by the one the
+ * app keeps: the same server then idles at ~300 MB instead of ~800 MB. `sharedBuffersMb` is PostgreSQL's
+ * shared_buffers (its default, 128 MB, is sized for a server, not a database inside a web app's process).
+ */
+export async function openEmbeddedPglite(dir: string, sharedBuffersMb: number): Promise<PGlite> {
+  mkdirSync(dir, { recursive: true });
+  const options = { postgresqlconf: [`shared_buffers = ${sharedBuffersMb}MB`] };
+  if (!existsSync(path.join(dir, "PG_VERSION"))) await (await PGlite.create(dir, options)).close();
+  return PGlite.create(dir, options);
+}
