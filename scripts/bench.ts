@@ -21,6 +21,10 @@ if (process.argv.includes("--cold-start")) {
   await (await import("./benchColdStart.ts")).measureColdStart(process.argv.slice(2));
   process.exit(0);
 }
+if (process.argv.includes("--fused-attention")) {
+  await (await import("./benchFusedAttention.ts")).compareFusedAttention(process.argv.slice(2));
+  process.exit(0);
+}
 if (process.argv.includes("--session-options")) {
   await (await import("./benchSessionOptions.ts")).compareSessionOptions(process.argv.slice(2));
   process.exit(0);
