@@ -104,6 +104,11 @@ describe("the compiled server in production mode (node build/server/main.js)", (
     // Warm-up at start plus this prediction: at least two ONNX runs, each observed.
     expect(Number(family(families, "camxuc_inference_run_seconds")!.metrics[0]!.count)).toBeGreaterThanOrEqual(2);
     expect(Number(family(families, "camxuc_inference_batch_rows")!.metrics[0]!.count)).toBeGreaterThanOrEqual(2);
+    // nothing waits once the prediction is answered, in either lane
+    expect(family(families, "camxuc_inference_queued_runs")!.metrics).toEqual([
+      { labels: { lane: "interactive" }, value: "0" },
+      { labels: { lane: "background" }, value: "0" },
+    ]);
     for (const name of ["camxuc_batch_queue_depth", "camxuc_batch_rows_processed_total", "camxuc_process_cpu_seconds_total"]) {
       expect(family(families, name), name).toBeDefined();
     }
