@@ -4,7 +4,9 @@ McNemar's exact test on the rows only one of them gets right, and a paired boots
 accuracy difference; then the same on the pooled rows of all splits (the project's bar: no split significantly worse,
 the pooled rows significantly better, p < 0.05). The baseline is fitted as baseline.py fits it. Usage (needs python3-sklearn):
   npm run model:dev-probabilities -- --model models/default --data ../shared/data --out /tmp/dev.json
-  /usr/bin/python3 models/train/paired_comparison.py --probabilities /tmp/dev.json [--data ../shared/data] [--out FILE.json]"""
+  /usr/bin/python3 models/train/paired_comparison.py --probabilities /tmp/dev.json [--data ../shared/data] [--out FILE.json]
+With --against OTHER.json (another model's dev probabilities) the other model takes the baseline's place: is a
+candidate significantly better or worse than the model it would replace? (The other model's columns keep the baseline_ names.)"""
 import argparse, json, os, random
 
 from scipy.stats import binomtest
@@ -18,11 +20,20 @@ def main():
     p.add_argument("--data", default="../shared/data")
     p.add_argument("--resamples", type=int, default=2000)
     p.add_argument("--out", default="", help="also write the results as JSON (the model card reads models/default/paired_comparison.json)")
+    p.add_argument("--against", default="", help="another model's dev probabilities to compare with, instead of the baseline")
     args = p.parse_args()
     written = json.load(open(args.probabilities, encoding="utf8"))
     if written["labels"] != baseline.LABELS:
         raise SystemExit(f"--probabilities: labels {written['labels']}, the baseline's are {baseline.LABELS}")
-    datasets, _, predict_proba = baseline.fit(args.data)
+    if args.against:
+        other = json.load(open(args.against, encoding="utf8"))
+        if other["labels"] != written["labels"]:
+            raise SystemExit(f"--against: labels {other['labels']}, the model's are {written['labels']}")
+        datasets = sorted(written["probabilities"])
+        predict_for = lambda name, texts: other["probabilities"][name]
+    else:
+        datasets, _, predict_proba = baseline.fit(args.data)
+        predict_for = lambda name, texts: predict_proba(texts)
     rng = random.Random(13)
     results, pooled_model, pooled_baseline = [], [], []
     for name in datasets:
@@ -33,7 +44,7 @@ def main():
         two_label = set(gold) <= {0, 2}
         pick = baseline.binary_prediction if two_label else (lambda proba: max(range(len(proba)), key=lambda c: proba[c]))
         model_right = [pick(proba) == g for proba, g in zip(ours, gold)]
-        baseline_right = [pick(list(proba)) == g for proba, g in zip(predict_proba(texts), gold)]
+        baseline_right = [pick(list(proba)) == g for proba, g in zip(predict_for(name, texts), gold)]
         results.append(compare(name, model_right, baseline_right, rng, args.resamples))
         pooled_model += model_right
         pooled_baseline += baseline_right
