@@ -4,9 +4,9 @@ import path from "node:path";
 import { PGlite } from "@electric-sql/pglite";
 
 /**
- * PGlite keeps the WebAssembly memory of its initdb run (about 500 MB) for the life of the instance that
- * created the folder, so a new folder is initialised by a throwaway instance and then opened by the one the
- * app keeps: the same server then idles at ~300 MB instead of ~800 MB. `sharedBuffersMb` is PostgreSQL's
+ * The instance that creates a new folder holds on to the WebAssembly memory of its initdb run (about 500 MB) long
+ * after start-up, so a new folder is initialised by a throwaway instance and then opened by the one the app keeps:
+ * the server then idles at ~580 MB instead of ~890 MB (tests/integration/embeddedPglite.test.ts). `sharedBuffersMb` is PostgreSQL's
  * shared_buffers (its default, 128 MB, is sized for a server, not a database inside a web app's process).
  */
 export async function openEmbeddedPglite(dir: string, sharedBuffersMb: number): Promise<PGlite> {
