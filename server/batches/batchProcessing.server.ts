@@ -44,10 +44,7 @@ export async function processChunk(deps: ProcessingDeps, job: ChunkJob, signal?:
         // The done mark is the guard: a retried or duplicated job finds it set and stores nothing.
         const marked = await tx.batchChunk.updateMany({ where: { batchId: job.batchId, index: job.index, done: false }, data: { done: true, doneAt: new Date(), doneBy: INSTANCE } });
         if (marked.count === 0) return "skipped" as const;
-        const predictions = rows.map((row, i) => {
-          const { label, confidence, probabilities, tokenCount, windowed, modelId, modelVersion } = results[i]!;
-          return { rowNumber: row.rowNumber, text: row.text, searchText: foldForSearch(row.text), label, confidence, probabilities, tokenCount, windowed, modelId, modelVersion };
-        });
+        const predictions = rows.map((row, i) => ({ ...results[i]!, rowNumber: row.rowNumber, text: row.text, searchText: foldForSearch(row.text) }));
         await insertBatchPredictions(tx, { userId: batch.userId, batchId: job.batchId }, predictions, new Date());
         await tx.batch.update({
           where: { id: job.batchId },

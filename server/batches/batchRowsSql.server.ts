@@ -3,6 +3,7 @@
 // work itself (measured: docs/batch.md). Column names are the migrations' (prisma/schema.prisma @map).
 import { randomUUID } from "node:crypto";
 import type { Prisma, PrismaClient } from "../db/generated/client.ts";
+import type { Classification } from "../inference/classifier.server.ts";
 
 type Sql = Pick<PrismaClient, "$executeRaw" | "$queryRaw"> | Prisma.TransactionClient;
 
@@ -25,18 +26,7 @@ export async function readBatchRows(db: Sql, batchId: string, start: number, end
     ORDER BY "position"`;
 }
 
-export type BatchPrediction = {
-  rowNumber: number;
-  text: string;
-  searchText: string;
-  label: string;
-  confidence: number;
-  probabilities: Record<string, number>;
-  tokenCount: number;
-  windowed: boolean;
-  modelId: string;
-  modelVersion: string;
-};
+export type BatchPrediction = Classification & { rowNumber: number; text: string; searchText: string };
 
 export async function insertBatchPredictions(db: Sql, owner: { userId: string; batchId: string }, rows: BatchPrediction[], createdAt: Date): Promise<void> {
   if (rows.length === 0) return;
