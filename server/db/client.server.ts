@@ -43,6 +43,9 @@ export async function openDatabase(options: { databaseUrl?: string; dataDir: str
   const migrations = readMigrations(MIGRATIONS_DIR);
   if (options.databaseUrl) {
     const pool = new pg.Pool(pgPoolConfig(options.databaseUrl));
+    // An idle connection the server drops (restart, failover, pg_terminate_backend) is emitted here; unheard, it
+    // would crash the process. The pool opens a new one for the next query, and a real outage shows up there.
+    pool.on("error", () => undefined);
     const executor = pgExecutor(pool);
     try {
       await applyMigrations(executor, migrations);
