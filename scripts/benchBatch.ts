@@ -10,7 +10,7 @@ import Papa from "papaparse";
 import { startChildServer } from "../tests/support/childServer.ts";
 import { createScratchDatabase } from "../tests/support/testServer.ts";
 import { SHARED_DATA_DIR } from "../server/repoPaths.ts";
-import { labelledSplitFiles, readLabelledCsv } from "../server/text/readLabelledCsv.ts";
+import { labelledSplitFiles, readLabelledCsv } from "#tooling/readLabelledCsv.ts";
 
 const rowsArg = process.argv.indexOf("--rows");
 const ROWS = rowsArg > 0 ? Number(process.argv[rowsArg + 1]) : 100_000;
