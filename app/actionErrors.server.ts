@@ -2,7 +2,7 @@
 import { TRPCError } from "@trpc/server";
 import { getHTTPStatusCodeFromError } from "@trpc/server/http";
 import { ZodError } from "zod/v4";
-import type { AppError } from "../server/errors.ts";
+import type { AppError } from "#server/errors.ts";
 
 export type ActionError = { messageKey: string; params: Record<string, string | number>; field: string | null; status: number };
 

@@ -4,7 +4,7 @@ import type { LoaderFunctionArgs } from "@remix-run/node";
 import Papa from "papaparse";
 import { toActionError } from "../actionErrors.server.ts";
 import { requireUser } from "../requireUser.server.ts";
-import { vietnamDate } from "../../server/time/vietnamTime.ts";
+import { vietnamDate } from "#common/time/vietnamTime.ts";
 
 export async function loader({ request, context }: LoaderFunctionArgs) {
   requireUser(request, context);

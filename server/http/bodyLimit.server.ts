@@ -4,7 +4,7 @@
 // (uploads) mounts `bodyLimit(itsBytes)` on its path BEFORE the app-wide one: the first limit a request meets holds.
 import type { IncomingMessage } from "node:http";
 import type { NextFunction, Request, RequestHandler, Response } from "express";
-import { formatNumber, translate, type Lang } from "../i18n/messages.ts";
+import { formatNumber, translate, type Lang } from "#common/i18n/messages.ts";
 
 const LIMITED = Symbol("bodyLimit");
 /** How long a refused connection keeps reading (and dropping) what the client still sends, so the 413 reaches it. */

@@ -4,7 +4,7 @@
 import { TRPCError } from "@trpc/server";
 import type { ErrorRequestHandler, Request, Response } from "express";
 import { AppError } from "../errors.ts";
-import { translate } from "../i18n/messages.ts";
+import { translate } from "#common/i18n/messages.ts";
 import type { AppServices } from "../services.server.ts";
 import type { AppCaller } from "../trpc/root.server.ts";
 
