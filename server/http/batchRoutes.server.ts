@@ -86,7 +86,7 @@ export function batchRoutes(services: AppServices, createContext: (req: express.
             return;
           }
           seenFile = true;
-          submitCsvUpload(services, userId, { fileName: info.filename || "upload.csv", stream, textColumn }).then(resolve, (error) => {
+          submitCsvUpload(services.batchIntake, userId, { fileName: info.filename || "upload.csv", stream, textColumn }).then(resolve, (error) => {
             stream.resume();
             fail(error);
           });
