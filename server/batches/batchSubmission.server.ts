@@ -3,6 +3,7 @@
 import type { Config } from "../config.server.ts";
 import type { PrismaClient } from "../db/generated/client.ts";
 import { AppError } from "../errors.ts";
+import { hasVisibleCharacters } from "../text/visibleText.ts";
 import type { BatchQueue } from "./batchQueue.server.ts";
 import { openCsvUpload, type CsvItem } from "./csvUploadReader.server.ts";
 import { storeUpload, type BatchLimits, type BatchSummary, type StoredUpload } from "./batchStore.server.ts";
@@ -53,7 +54,7 @@ export async function submitTexts(intake: BatchIntake, userId: string, input: { 
     for (const [i, text] of input.texts.entries()) {
       const row = i + 1;
       if (text.length > config.BATCH_MAX_CELL_CHARS) yield { kind: "skipped", row, reason: "cellTooLong", message: `text ${row} has ${text.length} characters, the limit is ${config.BATCH_MAX_CELL_CHARS}` };
-      else if (!text.trim()) yield { kind: "skipped", row, reason: "emptyText", message: `text ${row} is empty` };
+      else if (!hasVisibleCharacters(text)) yield { kind: "skipped", row, reason: "emptyText", message: `text ${row} is empty` };
       else yield { kind: "row", rowNumber: row, cells: [text.normalize("NFC")] };
     }
   }
