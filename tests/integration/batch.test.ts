@@ -53,10 +53,10 @@ describe.each(DATABASES)("batch analysis on %s", (database) => {
     const bytes = new Uint8Array(await response.arrayBuffer());
     expect([...bytes.slice(0, 3)]).toEqual([0xef, 0xbb, 0xbf]);
     const parsed = Papa.parse<string[]>(new TextDecoder().decode(bytes.slice(3)), { skipEmptyLines: true }).data;
-    expect(parsed[0]).toEqual(["id", "review", "stars", "row", "label", "confidence", "p_negative", "p_neutral", "p_positive"]);
-    expect(parsed).toHaveLength(ROWS + 1);
+    expect(parsed[0]).toEqual(["id", "review", "stars", "row", "label", "confidence", "p_negative", "p_neutral", "p_positive", "skipped"]);
+    expect(parsed).toHaveLength(ROWS + 2);
     expect(parsed[1]![1]).toBe(`'=HYPERLINK("http://x")`);
-    const p = parsed[5]!.slice(6).map(Number);
+    const p = parsed[5]!.slice(6, 9).map(Number);
     expect(p.reduce((a, b) => a + b, 0)).toBeCloseTo(1, 2);
 
     const label = Object.keys(finished.labelCounts)[0]!;
@@ -66,9 +66,25 @@ describe.each(DATABASES)("batch analysis on %s", (database) => {
     expect(filteredRows.every((r) => r[4] === label)).toBe(true);
 
     const json = (await (await fetch(`${server.url}/api/batches/${batchId}/results.json?sort=-confidence`, { headers: alice })).json()) as any[];
-    expect(json).toHaveLength(ROWS);
+    expect(json).toHaveLength(ROWS + 1);
     expect(json[0].confidence).toBeGreaterThanOrEqual(json[ROWS - 1].confidence);
     expect(json[0].columns).toHaveProperty("review");
+  });
+
+  it("lists the skipped row in results.csv and results.json, in file order, with an empty label and the reason", async () => {
+    const csv = await (await fetch(`${server.url}/api/batches/${batchId}/results.csv`, { headers: alice })).text();
+    const parsed = Papa.parse<string[]>(csv.replace(/^\uFEFF/, ""), { skipEmptyLines: true }).data;
+    expect(parsed.slice(1, 4).map((r) => r[3])).toEqual(["1", "2", "3"]);
+    expect(parsed[2]!.slice(0, 9)).toEqual(["", "", "", "2", "", "", "", "", ""]);
+    expect(parsed[2]![9]).toBe(finished.skippedRows[0].message);
+    expect(parsed.slice(1).filter((r) => r[9]).length).toBe(1);
+    const json = (await (await fetch(`${server.url}/api/batches/${batchId}/results.json`, { headers: alice })).json()) as any[];
+    expect(json.map((r) => r.row).slice(0, 3)).toEqual([1, 2, 3]);
+    expect(json[1]).toEqual({ row: 2, columns: {}, label: "", confidence: null, probabilities: null, skipped: { reason: "ragged", message: finished.skippedRows[0].message } });
+    // a filtered export lists only analysed rows
+    const label = Object.keys(finished.labelCounts)[0]!;
+    const filtered = (await (await fetch(`${server.url}/api/batches/${batchId}/results.json?label=${label}`, { headers: alice })).json()) as any[];
+    expect(filtered.every((r) => r.label === label)).toBe(true);
   });
 
   it("pages, filters, searches and sorts results over tRPC", async () => {
