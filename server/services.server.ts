@@ -64,7 +64,7 @@ export async function createServices(
   }, apiTokens);
   const account = new AccountService(database.prisma, auth, apiTokens);
   const terms = new TermCounter(loadWordDictionary(SEGMENTER_WORDS_PATH), loadStopwords(STOPWORDS_PATH));
-  const databaseOutage = new DatabaseOutage(() => database.prisma.$queryRaw`SELECT 1`, config.DATABASE_RETRY_AFTER_SECONDS);
+  const databaseOutage = new DatabaseOutage(() => database.prisma.$queryRaw`SELECT 1`, config.DATABASE_RETRY_AFTER_SECONDS, (line) => logger.error(line));
   const batchQueue = new BatchQueue(
     config,
     database,

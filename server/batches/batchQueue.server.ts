@@ -27,7 +27,7 @@ export class BatchQueue {
     private readonly config: Config,
     private readonly db: Database,
     private readonly deps: () => ProcessingDeps | null,
-    private readonly events: BatchQueueEvents = { error: (error) => console.error("batch queue:", error) },
+    private readonly events: BatchQueueEvents,
   ) {}
 
   /** Connects (creating pg-boss's schema on first use); with `work`, this instance also processes chunks. */
