@@ -1,6 +1,7 @@
 // SIGTERM under load, on a real child process started the way `npm start` does (tsx): it stops accepting,
 // answers every request it received (the last answer on each connection says Connection: close), exits 0
 // within SHUTDOWN_GRACE_SECONDS, and stores exactly the predictions it answered 2xx.
+import { spawn, type ChildProcess } from "node:child_process";
 import { mkdtempSync, rmSync } from "node:fs";
 import http from "node:http";
 import os from "node:os";
@@ -8,7 +9,7 @@ import path from "node:path";
 import { PGlite } from "@electric-sql/pglite";
 import pg from "pg";
 import { afterAll, describe, expect, it } from "vitest";
-import { startChildServer } from "../support/childServer.ts";
+import { REPO_ROOT } from "../../server/repoPaths.ts";
 import { createScratchDatabase, DATABASES } from "../support/testServer.ts";
 
 const CLIENTS = 50;
@@ -37,10 +38,19 @@ function post(agent: http.Agent, port: number, pathName: string, body: unknown, 
   });
 }
 
-/** server/main.ts itself (its SIGTERM handling is what is tested), with the port it listens on. */
-async function startChild(env: Record<string, string>) {
-  const server = await startChildServer(env, { entry: "main" });
-  return { ...server, port: Number(new URL(server.url).port), pid: server.child.pid! };
+function startChild(env: Record<string, string>): Promise<{ child: ChildProcess; port: number; pid: number; output: () => string }> {
+  const child = spawn("npx", ["tsx", "server/main.ts"], { cwd: REPO_ROOT, env: { ...process.env, ...env }, stdio: ["ignore", "pipe", "pipe"] });
+  let output = "";
+  return new Promise((resolve, reject) => {
+    const onData = (d: Buffer) => {
+      output += d;
+      const match = output.match(/listening on http:\/\/localhost:(\d+) \(pid (\d+)/);
+      if (match) resolve({ child, port: Number(match[1]), pid: Number(match[2]), output: () => output });
+    };
+    child.stdout!.on("data", onData);
+    child.stderr!.on("data", onData);
+    child.on("exit", (code) => reject(new Error(`server exited (${code}) before listening:\n${output}`)));
+  });
 }
 
 describe.each(DATABASES)("SIGTERM under load on %s", (database) => {
@@ -83,7 +93,7 @@ describe.each(DATABASES)("SIGTERM under load on %s", (database) => {
     };
     const clients = Array.from({ length: CLIENTS }, (_, n) => client(n));
     await new Promise((r) => setTimeout(r, 4_000));
-    const exited = server.exited;
+    const exited = new Promise<number | null>((resolve) => server.child.on("exit", (code) => resolve(code)));
     const signalledAt = Date.now();
     signalled = true;
     process.kill(server.pid, "SIGTERM");
