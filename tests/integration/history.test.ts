@@ -1,6 +1,6 @@
 // history.list / history.delete through the router (no HTTP: createContextInner), on predictions the real model
 // made and the real databases stored. The HTTP answers for the same errors are tests/unit/errorAnswers.test.ts's
-// one conversion; 401 over HTTP is in auth.test.ts and restRoutes.test.ts.
+// one conversion; paging and 401 over HTTP are in restRoutes.test.ts.
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import type { AppCaller } from "../../server/trpc/root.server.ts";
 import { refusal, startRouterHarness, type RouterHarness } from "../support/routerContext.ts";
