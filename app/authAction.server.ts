@@ -1,7 +1,7 @@
 // The login and register pages share their loader and action; only the procedure they call differs.
 import { json, redirect, type ActionFunctionArgs, type LoaderFunctionArgs } from "@remix-run/node";
 import { toActionError, type ActionError } from "./actionErrors.server.ts";
-import { langFromCookieHeader } from "../server/i18n/messages.ts";
+import { langFromCookieHeader } from "#common/i18n/messages.ts";
 import { safeRedirectPath } from "./safeRedirect.ts";
 
 export async function authAction({ request, context }: ActionFunctionArgs, mode: "login" | "register") {

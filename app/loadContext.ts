@@ -1,6 +1,6 @@
 // What server/main.ts hands every Remix loader and action (types only: the server is never bundled here).
-import type { AppCaller } from "../server/trpc/root.server.ts";
-import type { AuthUser } from "../server/auth/authService.server.ts";
+import type { AppCaller } from "#server/trpc/root.server.ts";
+import type { AuthUser } from "#server/auth/authService.server.ts";
 
 declare module "@remix-run/node" {
   interface AppLoadContext {

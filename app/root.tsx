@@ -3,7 +3,7 @@ import { json } from "@remix-run/node";
 import { Form, Link, Links, Meta, NavLink, Outlet, Scripts, ScrollRestoration, useLoaderData, useLocation } from "@remix-run/react";
 import styles from "./tailwind.css";
 import { ErrorPage } from "./components/ErrorPage.tsx";
-import { langFromCookieHeader, translate, type Lang } from "../server/i18n/messages.ts";
+import { langFromCookieHeader, translate, type Lang } from "#common/i18n/messages.ts";
 import { titleMeta } from "./pageMeta.ts";
 import { useLang } from "./useLang.ts";
 import { useCspNonce } from "./cspNonce.ts";

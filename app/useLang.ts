@@ -1,6 +1,6 @@
 // The current language, and translate and percent functions bound to it, from the root loader's data.
 import { useRouteLoaderData } from "@remix-run/react";
-import { formatNumber, translate, type Lang } from "../server/i18n/messages.ts";
+import { formatNumber, translate, type Lang } from "#common/i18n/messages.ts";
 
 export function useLang(): {
   lang: Lang;

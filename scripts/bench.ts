@@ -3,7 +3,7 @@
 // With --explain, also one occlusion explanation of a 100-word text (scripts/benchExplain.ts).
 import { Classifier } from "../server/inference/classifier.server.ts";
 import { DEFAULT_MODEL_DIR, SEGMENTER_WORDS_PATH, SHARED_DATA_DIR } from "../server/repoPaths.ts";
-import { labelledSplitFiles, readLabelledCsv } from "../server/text/readLabelledCsv.ts";
+import { labelledSplitFiles, readLabelledCsv } from "#tooling/readLabelledCsv.ts";
 import { normalizeText } from "../server/text/normalize.ts";
 import { loadWordDictionary, segmentWords } from "../server/text/segment.ts";
 import { benchExplain } from "./benchExplain.ts";

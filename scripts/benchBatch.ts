@@ -10,7 +10,7 @@ import Papa from "papaparse";
 import { startChildServer } from "../tests/support/childServer.ts";
 import { createScratchDatabase } from "../tests/support/testServer.ts";
 import { SHARED_DATA_DIR } from "../server/repoPaths.ts";
-import { labelledSplitFiles, readLabelledCsv } from "../server/text/readLabelledCsv.ts";
+import { labelledSplitFiles, readLabelledCsv } from "#tooling/readLabelledCsv.ts";
 
 const rowsArg = process.argv.indexOf("--rows");
 const ROWS = rowsArg > 0 ? Number(process.argv[rowsArg + 1]) : 100_000;
@@ -22,7 +22,7 @@ const csv = readFileSync(csvPath);
 
 const scratch = process.env.BENCH_DATABASE_URL ? await createScratchDatabase(process.env.BENCH_DATABASE_URL) : null;
 const env: Record<string, string> = scratch ? { DATABASE_URL: scratch.url } : { DATA_DIR: path.join(dir, "data") };
-const server = await startChildServer({ ...env, NODE_ENV: "production", ANONYMOUS_PREDICTIONS_PER_MINUTE: "100000" }, 300_000);
+const server = await startChildServer({ ...env, NODE_ENV: "production", ANONYMOUS_PREDICTIONS_PER_MINUTE: "100000" }, { timeoutMs: 300_000 });
 const pid = Number(JSON.parse(server.output().split("\n").find((l) => l.startsWith('{"url"'))!).pid);
 
 const rssMb = () => {

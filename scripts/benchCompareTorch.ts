@@ -10,7 +10,7 @@ import { Classifier } from "../server/inference/classifier.server.ts";
 import { readModelFolder } from "../server/inference/modelFolder.server.ts";
 import { TextEncoder } from "../server/inference/textEncoder.ts";
 import { DEFAULT_MODEL_DIR, REPO_ROOT, SEGMENTER_WORDS_PATH, SHARED_DATA_DIR } from "../server/repoPaths.ts";
-import { labelledSplitFiles, readLabelledCsv } from "../server/text/readLabelledCsv.ts";
+import { labelledSplitFiles, readLabelledCsv } from "#tooling/readLabelledCsv.ts";
 import { loadWordDictionary } from "../server/text/segment.ts";
 
 const BENCH_DIR = path.join(REPO_ROOT, "models", "bench");

@@ -1,5 +1,5 @@
 // `npm run bench -- --fused-attention [--model DIR] [--texts N] [--rounds R]`: the model as exported against the same
-// model with its attention fused into ONNX Runtime's MultiHeadAttention (server/inference/quantize/fuseAttention.ts),
+// model with its attention fused into ONNX Runtime's MultiHeadAttention (tooling/quantize/fuseAttention.ts),
 // in fp32 and int8 (each quantized with model:quantize's rewrite), in one process with rounds interleaved. Prints the
 // median texts/s one by one and in one background call with all texts (a batch job's path), and the fused graph's drift.
 import { copyFileSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from "node:fs";
@@ -7,11 +7,11 @@ import os from "node:os";
 import path from "node:path";
 import { parseArgs } from "node:util";
 import { Classifier, type Classification } from "../server/inference/classifier.server.ts";
-import { fuseAttention } from "../server/inference/quantize/fuseAttention.ts";
-import { decodeModel, encodeModel } from "../server/inference/quantize/onnxProto.ts";
-import { quantizeModelFolder } from "../server/inference/quantize/quantizeModelFolder.server.ts";
+import { fuseAttention } from "#tooling/quantize/fuseAttention.ts";
+import { decodeModel, encodeModel } from "#tooling/quantize/onnxProto.ts";
+import { quantizeModelFolder } from "#tooling/quantize/quantizeModelFolder.server.ts";
 import { DEFAULT_MODEL_DIR, SHARED_DATA_DIR } from "../server/repoPaths.ts";
-import { labelledSplitFiles, readLabelledCsv } from "../server/text/readLabelledCsv.ts";
+import { labelledSplitFiles, readLabelledCsv } from "#tooling/readLabelledCsv.ts";
 
 const median = (values: number[]) => [...values].sort((a, b) => a - b)[Math.floor(values.length / 2)]!;
 

@@ -5,7 +5,7 @@ import { parseArgs } from "node:util";
 import type { InferenceSession } from "onnxruntime-node";
 import { Classifier } from "../server/inference/classifier.server.ts";
 import { DEFAULT_MODEL_DIR, SHARED_DATA_DIR } from "../server/repoPaths.ts";
-import { labelledSplitFiles, readLabelledCsv } from "../server/text/readLabelledCsv.ts";
+import { labelledSplitFiles, readLabelledCsv } from "#tooling/readLabelledCsv.ts";
 
 const CANDIDATES: [string, InferenceSession.SessionOptions][] = [
   ["current (sessionOptions.ts)", {}],

@@ -2,7 +2,7 @@
 // Usage: npm run tokenizer:build -- --dict dict.txt --codes bpe.codes --out model-dir/tokenizer.json
 import { readFileSync, writeFileSync } from "node:fs";
 import { parseArgs } from "node:util";
-import { buildPhobertTokenizerJson } from "../server/inference/phobertTokenizerJson.ts";
+import { buildPhobertTokenizerJson } from "#tooling/phobertTokenizerJson.ts";
 
 const { values } = parseArgs({ options: { dict: { type: "string" }, codes: { type: "string" }, out: { type: "string" } } });
 if (!values.dict || !values.codes || !values.out) {

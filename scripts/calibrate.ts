@@ -7,9 +7,9 @@ import { readFileSync, writeFileSync } from "node:fs";
 import path from "node:path";
 import { parseArgs } from "node:util";
 import { calibratedProbabilities, expectedCalibrationError, fitTemperature, reliabilityBins, type Calibration } from "../server/inference/calibration.ts";
-import { evaluatePredictions } from "../server/inference/evaluationScores.ts";
+import { evaluatePredictions } from "#tooling/evaluationScores.ts";
 import { DEFAULT_MODEL_DIR, SHARED_DATA_DIR } from "../server/repoPaths.ts";
-import { labelledSplitFiles, readLabelledCsv } from "../server/text/readLabelledCsv.ts";
+import { labelledSplitFiles, readLabelledCsv } from "#tooling/readLabelledCsv.ts";
 
 const { values } = parseArgs({ options: { probabilities: { type: "string" }, model: { type: "string" }, data: { type: "string" }, write: { type: "boolean" } } });
 if (!values.probabilities) {

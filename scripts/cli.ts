@@ -124,7 +124,7 @@ async function main(): Promise<void> {
       if (!path) throw new UsageError("analyse-file needs a CSV file: npm run cli -- analyse-file reviews.csv");
       if (flags.via !== "batch" && flags.via !== "many") throw new UsageError("--via must be batch or many");
       const content = readFileSync(path);
-      const texts = readTextColumn(content.toString("utf8"), flags.column, path);
+      const texts = await readTextColumn(content, flags.column, path);
       const token = requireToken();
       const client = createApiClient(settings.url, token);
       const analyser: CsvAnalyser = flags.via === "many" ? new ChunkedManyAnalyser(client, positiveInt(flags.chunk, "chunk")) : new BatchJobAnalyser(client, settings.url, token);

@@ -6,7 +6,7 @@ import { writeFileSync } from "node:fs";
 import { parseArgs } from "node:util";
 import { Classifier } from "../server/inference/classifier.server.ts";
 import { SHARED_DATA_DIR } from "../server/repoPaths.ts";
-import { labelledSplitFiles, readLabelledCsv } from "../server/text/readLabelledCsv.ts";
+import { labelledSplitFiles, readLabelledCsv } from "#tooling/readLabelledCsv.ts";
 
 const { values } = parseArgs({ options: { model: { type: "string" }, data: { type: "string" }, out: { type: "string" }, uncalibrated: { type: "boolean" } } });
 if (!values.model || !values.out) {

@@ -2,9 +2,9 @@
 // Usage: npm run eval -- --data FILE.csv [--model DIR]   -> one JSON object on stdout
 import { parseArgs } from "node:util";
 import { Classifier } from "../server/inference/classifier.server.ts";
-import { scoreClassifications } from "../server/inference/evaluationScores.ts";
+import { scoreClassifications } from "#tooling/evaluationScores.ts";
 import { DEFAULT_MODEL_DIR } from "../server/repoPaths.ts";
-import { readLabelledCsv } from "../server/text/readLabelledCsv.ts";
+import { readLabelledCsv } from "#tooling/readLabelledCsv.ts";
 
 const { values } = parseArgs({ options: { data: { type: "string" }, model: { type: "string" }, threads: { type: "string" } } });
 if (!values.data) {

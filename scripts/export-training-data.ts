@@ -5,9 +5,9 @@ import { mkdirSync, writeFileSync, readFileSync } from "node:fs";
 import path from "node:path";
 import { parseArgs } from "node:util";
 import { TextEncoder } from "../server/inference/textEncoder.ts";
-import { buildPhobertTokenizerJson } from "../server/inference/phobertTokenizerJson.ts";
+import { buildPhobertTokenizerJson } from "#tooling/phobertTokenizerJson.ts";
 import { loadWordDictionary, SEGMENTATION_RULES, type SegmentationRules } from "../server/text/segment.ts";
-import { labelledSplitFiles, readLabelledCsv } from "../server/text/readLabelledCsv.ts";
+import { labelledSplitFiles, readLabelledCsv } from "#tooling/readLabelledCsv.ts";
 import { PHOBERT_VOCAB_DIR, SEGMENTER_WORDS_PATH, SHARED_DATA_DIR } from "../server/repoPaths.ts";
 
 const { values } = parseArgs({ options: { data: { type: "string" }, out: { type: "string" }, segmentation: { type: "string" } } });

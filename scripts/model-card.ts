@@ -5,13 +5,13 @@ import { existsSync, readFileSync, writeFileSync } from "node:fs";
 import path from "node:path";
 import { parseArgs } from "node:util";
 import { Classifier } from "../server/inference/classifier.server.ts";
-import { scoreClassifications } from "../server/inference/evaluationScores.ts";
+import { scoreClassifications } from "#tooling/evaluationScores.ts";
 import { DEFAULT_MODEL_DIR, REPO_ROOT, SEGMENTER_WORDS_PATH, SHARED_DATA_DIR } from "../server/repoPaths.ts";
-import { labelledSplitFiles, readLabelledCsv } from "../server/text/readLabelledCsv.ts";
+import { labelledSplitFiles, readLabelledCsv } from "#tooling/readLabelledCsv.ts";
 import { baselineDataProblem } from "./baselineReport.ts";
 import { normalizeText } from "../server/text/normalize.ts";
 import { loadWordDictionary, segmentWords, SEGMENTATION_RULES } from "../server/text/segment.ts";
-import { parseSegmentationSample, scoreSegmentation } from "../server/text/segmentationScore.ts";
+import { parseSegmentationSample, scoreSegmentation } from "#tooling/segmentationScore.ts";
 
 const { values } = parseArgs({ options: { model: { type: "string" }, data: { type: "string" }, baseline: { type: "string" } } });
 const modelDir = values.model ?? DEFAULT_MODEL_DIR;

@@ -2,9 +2,9 @@
 // Usage: npm run model:quantize -- --model DIR --out DIR [--data ../shared/data] [--drift-rows N | --no-drift] [--force]
 import { existsSync } from "node:fs";
 import { parseArgs } from "node:util";
-import { driftMarkdownTable, measureDrift } from "../server/inference/quantize/driftReport.server.ts";
-import { appendDriftToCard, quantizeModelFolder } from "../server/inference/quantize/quantizeModelFolder.server.ts";
-import { DEFAULT_QUANTIZE_OPTIONS } from "../server/inference/quantize/quantizeGraph.ts";
+import { driftMarkdownTable, measureDrift } from "#tooling/quantize/driftReport.server.ts";
+import { appendDriftToCard, quantizeModelFolder } from "#tooling/quantize/quantizeModelFolder.server.ts";
+import { DEFAULT_QUANTIZE_OPTIONS } from "#tooling/quantize/quantizeGraph.ts";
 import { SHARED_DATA_DIR } from "../server/repoPaths.ts";
 
 const { values } = parseArgs({

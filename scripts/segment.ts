@@ -8,7 +8,7 @@ import { createInterface } from "node:readline";
 import { parseArgs } from "node:util";
 import { normalizeText } from "../server/text/normalize.ts";
 import { loadWordDictionary, SEGMENTATION_RULES, segmentWords, type SegmentationRules } from "../server/text/segment.ts";
-import { parseSegmentationSample, scoreSegmentation } from "../server/text/segmentationScore.ts";
+import { parseSegmentationSample, scoreSegmentation } from "#tooling/segmentationScore.ts";
 import { SEGMENTER_WORDS_PATH } from "../server/repoPaths.ts";
 
 const { values } = parseArgs({ options: { score: { type: "string" }, segmentation: { type: "string" } } });

@@ -86,7 +86,7 @@ const EnvSchema = z.object({
   TRPC_MAX_BATCH: positiveInt(10),
   SHUTDOWN_GRACE_SECONDS: positiveInt(10),
   DATABASE_RETRY_AFTER_SECONDS: positiveInt(5),
-  /** Batch analysis (server/batches, server/jobs): upload limits, chunking, the queue's timings. */
+  /** Batch analysis (server/batches): upload limits, chunking, the queue's timings. */
   BATCH_MAX_BYTES: positiveInt(50_000_000),
   BATCH_MAX_ROWS: positiveInt(200_000),
   BATCH_MAX_CELL_CHARS: positiveInt(5_000),

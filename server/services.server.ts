@@ -2,7 +2,8 @@
 import type { Config } from "./config.server.ts";
 import { AccountService } from "./auth/accountService.server.ts";
 import { ApiTokenService } from "./auth/apiTokens.server.ts";
-import { BatchQueue } from "./jobs/batchQueue.server.ts";
+import { BatchQueue } from "./batches/batchQueue.server.ts";
+import type { BatchIntake } from "./batches/batchSubmission.server.ts";
 import { AuthService } from "./auth/authService.server.ts";
 import { openDatabase, type Database } from "./db/client.server.ts";
 import { DatabaseOutage } from "./db/databaseOutage.server.ts";
@@ -30,6 +31,8 @@ export type AppServices = {
   terms: TermCounter;
   /** The batch job queue (pg-boss); started and stopped by server/main.ts. */
   batchQueue: BatchQueue;
+  /** What the upload route and `batch.create` hand the batch wing to store and queue a batch. */
+  batchIntake: BatchIntake;
   logger: Logger;
   metrics: AppMetrics;
 };
@@ -61,7 +64,7 @@ export async function createServices(
   }, apiTokens);
   const account = new AccountService(database.prisma, auth, apiTokens);
   const terms = new TermCounter(loadWordDictionary(SEGMENTER_WORDS_PATH), loadStopwords(STOPWORDS_PATH));
-  const databaseOutage = new DatabaseOutage(() => database.prisma.$queryRaw`SELECT 1`, config.DATABASE_RETRY_AFTER_SECONDS);
+  const databaseOutage = new DatabaseOutage(() => database.prisma.$queryRaw`SELECT 1`, config.DATABASE_RETRY_AFTER_SECONDS, (line) => logger.error(line));
   const batchQueue = new BatchQueue(
     config,
     database,
@@ -73,7 +76,8 @@ export async function createServices(
     },
   );
   queue = batchQueue;
-  return { config, db: database, auth, apiTokens, account, classifier, limits, databaseOutage, terms, batchQueue, logger, metrics };
+  const batchIntake: BatchIntake = { prisma: database.prisma, config, modelLoaded: classifier !== null, queue: batchQueue };
+  return { config, db: database, auth, apiTokens, account, classifier, limits, databaseOutage, terms, batchQueue, batchIntake, logger, metrics };
 }
 
 export async function closeServices(services: AppServices): Promise<void> {

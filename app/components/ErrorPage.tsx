@@ -1,5 +1,5 @@
 import { Link, isRouteErrorResponse, useRouteError } from "@remix-run/react";
-import { isMessageKey, type MessageKey } from "../../server/i18n/messages.ts";
+import { isMessageKey, type MessageKey } from "#common/i18n/messages.ts";
 import { useLang } from "../useLang.ts";
 
 /** What a person reads for an HTTP status (the status text itself is English-only). */

@@ -4,7 +4,7 @@ import { Link, useLoaderData, useNavigate } from "@remix-run/react";
 import { useRef, useState } from "react";
 import { titleMeta } from "../pageMeta.ts";
 import { requireUser } from "../requireUser.server.ts";
-import { formatNumber } from "../../server/i18n/messages.ts";
+import { formatNumber } from "#common/i18n/messages.ts";
 import { useLang } from "../useLang.ts";
 
 export const meta = titleMeta("page.batch");

@@ -8,7 +8,7 @@ import { labelBadgeClass, labelOrder } from "../labels.ts";
 import { titleMeta } from "../pageMeta.ts";
 import { requireUser } from "../requireUser.server.ts";
 import { useLang } from "../useLang.ts";
-import { formatVietnamTime } from "../../server/time/vietnamTime.ts";
+import { formatVietnamTime } from "#common/time/vietnamTime.ts";
 
 export const meta = titleMeta("page.history");
 

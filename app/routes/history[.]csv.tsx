@@ -1,10 +1,10 @@
 // The signed-in user's history as a CSV download, with the same search and label filter as the page.
 // Read page by page through history.list and streamed, so a long history never sits in memory at once.
 import type { LoaderFunctionArgs } from "@remix-run/node";
-import Papa from "papaparse";
 import { toActionError } from "../actionErrors.server.ts";
 import { requireUser } from "../requireUser.server.ts";
-import { vietnamDate } from "../../server/time/vietnamTime.ts";
+import { vietnamDate } from "#common/time/vietnamTime.ts";
+import { CSV_BOM, csvRecords } from "#server/text/csvWriter.ts";
 
 export async function loader({ request, context }: LoaderFunctionArgs) {
   requireUser(request, context);
@@ -23,16 +23,14 @@ export async function loader({ request, context }: LoaderFunctionArgs) {
 
   const body = new ReadableStream<Uint8Array>({
     start(controller) {
-      // A byte-order mark so that Excel opens the Vietnamese text as UTF-8.
-      controller.enqueue(encoder.encode(`\uFEFF${Papa.unparse([header])}\r\n`));
+      controller.enqueue(encoder.encode(CSV_BOM + csvRecords([header])));
     },
     async pull(controller) {
       const rows = page.items.map((item) => [
         item.createdAt, item.text, item.label, item.confidence, ...labels.map((l) => item.probabilities[l] ?? ""),
         item.tokenCount, item.windowed, item.modelId, item.modelVersion,
       ]);
-      // escapeFormulae: a review starting with "=" must not become a spreadsheet formula.
-      if (rows.length) controller.enqueue(encoder.encode(`${Papa.unparse(rows, { escapeFormulae: true })}\r\n`));
+      if (rows.length) controller.enqueue(encoder.encode(csvRecords(rows)));
       if (!page.nextCursor) return controller.close();
       page = await context.caller.history.list({ ...filter, limit: pageSize, cursor: page.nextCursor });
     },

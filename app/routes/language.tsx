@@ -1,6 +1,6 @@
 import type { ActionFunctionArgs } from "@remix-run/node";
 import { redirect } from "@remix-run/node";
-import { LANG_COOKIE, parseLang } from "../../server/i18n/messages.ts";
+import { LANG_COOKIE, parseLang } from "#common/i18n/messages.ts";
 import { safeRedirectPath } from "../safeRedirect.ts";
 
 export async function action({ request }: ActionFunctionArgs) {

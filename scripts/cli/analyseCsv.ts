@@ -1,7 +1,8 @@
 // Analyses the texts of a CSV file: as a batch job (the file uploaded once, analysed in the background on the
 // server, progress polled, results read page by page), or through predict.many in chunks (--via many).
 import { setTimeout as sleep } from "node:timers/promises";
-import Papa from "papaparse";
+import { openCsvUpload } from "../../server/batches/csvUploadReader.server.ts";
+import { csvRecords, CSV_BOM } from "../../server/text/csvWriter.ts";
 import type { ApiClient } from "./client.ts";
 
 export type RowResult = { row: number; text: string; label: string; confidence: number; probabilities: Record<string, number> };
@@ -66,21 +67,32 @@ export class ChunkedManyAnalyser implements CsvAnalyser {
   }
 }
 
-/** The texts of one column (default "text"); rows numbered from 1 after the header. Empty texts are refused with their row. */
-export function readTextColumn(content: string, column: string, source: string): string[] {
-  const parsed = Papa.parse<Record<string, string>>(content.replace(/^\uFEFF/, ""), { header: true, skipEmptyLines: "greedy" });
-  const fatal = parsed.errors.find((e) => e.type !== "FieldMismatch");
-  if (fatal) throw new Error(`${source}: row ${(fatal.row ?? 0) + 1}: ${fatal.message}`);
-  const fields = parsed.meta.fields ?? [];
-  if (!fields.includes(column)) throw new Error(`${source}: no column "${column}" (found: ${fields.join(", ") || "none"}); choose one with --column`);
-  const texts = parsed.data.map((row) => row[column] ?? "");
-  const empty = texts.findIndex((t) => !t.trim());
-  if (empty >= 0) throw new Error(`${source}: row ${empty + 1} has an empty "${column}"`);
+/** No limits the server would apply: the CLI reads the whole local file (the server checks its own on upload). */
+const LOCAL_FILE = (bytes: number) => ({ maxBytes: bytes + 1, maxRows: Number.MAX_SAFE_INTEGER, maxCellChars: Number.MAX_SAFE_INTEGER });
+
+/**
+ * The texts of one column (default "text"), read by the server's own upload reader (encodings, delimiters,
+ * the same emptiness rule); rows numbered from 1 after the header. A row the server would skip is refused with its row.
+ */
+export async function readTextColumn(content: Buffer, column: string, source: string): Promise<string[]> {
+  const bytes = async function* () {
+    yield new Uint8Array(content);
+  };
+  const fail = (error: unknown): never => {
+    throw new Error(`${source}: ${(error as Error).message}`);
+  };
+  const { columns } = await openCsvUpload(bytes(), LOCAL_FILE(content.length)).catch(fail);
+  if (!columns.includes(column)) throw new Error(`${source}: no column "${column}" (found: ${columns.join(", ") || "none"}); choose one with --column`);
+  const csv = await openCsvUpload(bytes(), LOCAL_FILE(content.length), column).catch(fail);
+  const texts: string[] = [];
+  for await (const item of csv.items()) {
+    if (item.kind === "skipped") throw new Error(`${source}: ${item.message}`);
+    texts.push(item.cells[csv.textColumnIndex]!);
+  }
   return texts;
 }
 
 export function resultsCsv(results: RowResult[], labels: string[]): string {
   const rows = results.map((r) => [r.row, r.text, r.label, r.confidence.toFixed(4), ...labels.map((l) => (r.probabilities[l] ?? 0).toFixed(4))]);
-  // A byte-order mark so that Excel reads the Vietnamese text as UTF-8.
-  return `\uFEFF${Papa.unparse({ fields: ["row", "text", "label", "confidence", ...labels], data: rows })}\r\n`;
+  return CSV_BOM + csvRecords([["row", "text", "label", "confidence", ...labels], ...rows]);
 }

@@ -1,7 +1,7 @@
 // The signed-in user's own account: change the password, sign out everywhere, choose the language, delete it all.
 import type { PrismaClient } from "../db/generated/client.ts";
 import { AppError } from "../errors.ts";
-import type { Lang } from "../i18n/messages.ts";
+import type { Lang } from "#common/i18n/messages.ts";
 import type { ApiTokenService } from "./apiTokens.server.ts";
 import type { AuthService, AuthSession, AuthUser } from "./authService.server.ts";
 import { hashPassword } from "./passwords.server.ts";

@@ -1,5 +1,5 @@
 // Processing one chunk of a batch, and finishing the batch when its last chunk is stored. Called by the
-// queue's worker (server/jobs); safe to call twice for the same chunk: the second call stores nothing.
+// queue's worker (batchQueue.server.ts); safe to call twice for the same chunk: the second call stores nothing.
 import type { PrismaClient } from "../db/generated/client.ts";
 import type { Classifier } from "../inference/classifier.server.ts";
 import type { TermCounter, TermCount } from "../insights/termCounter.server.ts";

@@ -1,5 +1,5 @@
 // Batches in the database: stored uploads (rows and chunks), the status machine, owner-checked reads,
-// result pages, cancel and delete. The queue (server/jobs) works on what this module stores.
+// result pages, cancel and delete. The queue (batchQueue.server.ts) works on what this module stores.
 import type { Prisma, PrismaClient } from "../db/generated/client.ts";
 import { AppError } from "../errors.ts";
 import { escapeLike } from "../predictions/predictionHistory.server.ts";

@@ -1,41 +1,52 @@
 // Turning an upload (a CSV stream or texts sent as JSON) into a stored, queued batch; shared by the
 // multipart route and the tRPC `batch.create` procedure. Also the progress figures both report.
-import type { AppServices } from "../services.server.ts";
+import type { Config } from "../config.server.ts";
+import type { PrismaClient } from "../db/generated/client.ts";
 import { AppError } from "../errors.ts";
+import { hasVisibleCharacters } from "../text/visibleText.ts";
+import type { BatchQueue } from "./batchQueue.server.ts";
 import { openCsvUpload, type CsvItem } from "./csvUploadReader.server.ts";
 import { storeUpload, type BatchLimits, type BatchSummary, type StoredUpload } from "./batchStore.server.ts";
 
-function batchLimits(services: AppServices): BatchLimits {
-  const { config } = services;
+/** What taking in a batch needs of the server, and nothing more (built once by server/services.server.ts). */
+export type BatchIntake = {
+  prisma: PrismaClient;
+  config: Pick<Config, "BATCH_MAX_BYTES" | "BATCH_MAX_ROWS" | "BATCH_MAX_CELL_CHARS" | "BATCH_MAX_ACTIVE_PER_USER" | "BATCH_MAX_ACTIVE_TOTAL" | "BATCH_CHUNK_ROWS">;
+  /** False when MODEL_ENABLED=false: nothing would ever process the batch. */
+  modelLoaded: boolean;
+  queue: Pick<BatchQueue, "enqueue">;
+};
+
+function batchLimits({ config }: BatchIntake): BatchLimits {
   return { maxActivePerUser: config.BATCH_MAX_ACTIVE_PER_USER, maxActiveTotal: config.BATCH_MAX_ACTIVE_TOTAL, chunkRows: config.BATCH_CHUNK_ROWS };
 }
 
-function requireModel(services: AppServices): void {
-  if (!services.classifier) throw new AppError("SERVICE_UNAVAILABLE", "predict.modelUnavailable", "The model is not loaded on this server");
+function requireModel(intake: BatchIntake): void {
+  if (!intake.modelLoaded) throw new AppError("SERVICE_UNAVAILABLE", "predict.modelUnavailable", "The model is not loaded on this server");
 }
 
 /** Reads, stores and queues an uploaded CSV file. */
 export async function submitCsvUpload(
-  services: AppServices,
+  intake: BatchIntake,
   userId: string,
   upload: { fileName: string; stream: AsyncIterable<Uint8Array>; textColumn: string | null },
 ): Promise<StoredUpload> {
-  requireModel(services);
-  const { config } = services;
+  requireModel(intake);
+  const { config } = intake;
   const csv = await openCsvUpload(upload.stream, { maxBytes: config.BATCH_MAX_BYTES, maxRows: config.BATCH_MAX_ROWS, maxCellChars: config.BATCH_MAX_CELL_CHARS }, upload.textColumn);
   const stored = await storeUpload(
-    services.db.prisma,
+    intake.prisma,
     { userId, fileName: upload.fileName, columns: csv.columns, textColumnIndex: csv.textColumnIndex, format: csv.format, items: csv.items() },
-    batchLimits(services),
-    (id, chunks) => services.batchQueue.enqueue(id, chunks),
+    batchLimits(intake),
+    (id, chunks) => intake.queue.enqueue(id, chunks),
   );
   return stored;
 }
 
 /** Stores and queues texts sent as JSON (one column, "text"). */
-export async function submitTexts(services: AppServices, userId: string, input: { name: string; texts: string[] }): Promise<StoredUpload> {
-  requireModel(services);
-  const { config } = services;
+export async function submitTexts(intake: BatchIntake, userId: string, input: { name: string; texts: string[] }): Promise<StoredUpload> {
+  requireModel(intake);
+  const { config } = intake;
   if (input.texts.length > config.BATCH_MAX_ROWS) {
     throw new AppError("PAYLOAD_TOO_LARGE", "batch.tooManyRows", `Too many texts: ${input.texts.length}, the limit is ${config.BATCH_MAX_ROWS}`, "texts");
   }
@@ -43,12 +54,12 @@ export async function submitTexts(services: AppServices, userId: string, input: 
     for (const [i, text] of input.texts.entries()) {
       const row = i + 1;
       if (text.length > config.BATCH_MAX_CELL_CHARS) yield { kind: "skipped", row, reason: "cellTooLong", message: `text ${row} has ${text.length} characters, the limit is ${config.BATCH_MAX_CELL_CHARS}` };
-      else if (!text.trim()) yield { kind: "skipped", row, reason: "emptyText", message: `text ${row} is empty` };
+      else if (!hasVisibleCharacters(text)) yield { kind: "skipped", row, reason: "emptyText", message: `text ${row} is empty` };
       else yield { kind: "row", rowNumber: row, cells: [text.normalize("NFC")] };
     }
   }
-  return storeUpload(services.db.prisma, { userId, fileName: input.name, columns: ["text"], textColumnIndex: 0, format: null, items: items() }, batchLimits(services), (id, chunks) =>
-    services.batchQueue.enqueue(id, chunks),
+  return storeUpload(intake.prisma, { userId, fileName: input.name, columns: ["text"], textColumnIndex: 0, format: null, items: items() }, batchLimits(intake), (id, chunks) =>
+    intake.queue.enqueue(id, chunks),
   );
 }
 

@@ -4,6 +4,7 @@
 import { Readable } from "node:stream";
 import Papa from "papaparse";
 import { AppError } from "../errors.ts";
+import { hasVisibleCharacters } from "../text/visibleText.ts";
 
 export type CsvEncoding = "utf-8" | "utf-16le" | "utf-16be" | "windows-1258";
 export type CsvFormat = { encoding: CsvEncoding; bom: boolean; delimiter: string; hasHeader: boolean };
@@ -205,7 +206,7 @@ export async function openCsvUpload(source: AsyncIterable<Uint8Array>, limits: C
     }
     sample += next.value;
   }
-  if (sample.replace(CONTROL, "").trim() === "") throw fileError("batch.fileEmpty", "The file is empty (no text in it)");
+  if (!hasVisibleCharacters(sample)) throw fileError("batch.fileEmpty", "The file is empty (no text in it)");
   const controls = sample.match(CONTROL)?.length ?? 0;
   if (controls > sample.length * 0.01) throw fileError("batch.fileBinary", `This file holds binary data, not CSV text: ${SAVE_AS_CSV}`);
 
@@ -265,7 +266,7 @@ export async function openCsvUpload(source: AsyncIterable<Uint8Array>, limits: C
           continue;
         }
         const clean = cells.map(cleanCell);
-        if (!clean[textColumnIndex]!.trim()) {
+        if (!hasVisibleCharacters(clean[textColumnIndex]!)) {
           yield { kind: "skipped", row: rows, reason: "emptyText", message: `row ${rows}: the text column "${columns[textColumnIndex]}" is empty` };
           continue;
         }

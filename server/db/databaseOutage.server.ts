@@ -30,7 +30,7 @@ export class DatabaseOutage {
   constructor(
     private readonly probe: () => Promise<unknown>,
     readonly retryAfterSeconds: number,
-    private readonly log: (line: string) => void = (line) => console.error(line),
+    private readonly log: (line: string) => void,
   ) {}
 
   get down(): boolean {

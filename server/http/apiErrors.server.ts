@@ -3,6 +3,7 @@ import { TRPCError } from "@trpc/server";
 import { getHTTPStatusCodeFromError } from "@trpc/server/http";
 import type { NextFunction, Request, Response } from "express";
 import { z } from "zod/v4";
+import { errorBody, type ErrorBody } from "../errors.ts";
 import { describeError } from "../trpc/trpc.server.ts";
 
 export const ApiErrorSchema = z
@@ -20,11 +21,9 @@ export const ApiErrorSchema = z
     examples: [{ error: { code: "BAD_REQUEST", message: "Text is too long: 6000 characters, the limit is 5000", messageKey: "predict.textTooLong", field: "text" } }],
   });
 
-export type ApiErrorBody = z.infer<typeof ApiErrorSchema>;
-
-export function apiErrorBody(error: TRPCError): ApiErrorBody {
+export function apiErrorBody(error: TRPCError): ErrorBody {
   const { message, messageKey, field } = describeError(error);
-  return { error: { code: error.code, message, messageKey, field } };
+  return errorBody(error.code, message, messageKey, field);
 }
 
 /** Status and headers for a failed call: Retry-After when the error says how long to wait. */

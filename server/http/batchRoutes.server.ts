@@ -4,22 +4,18 @@
 import { TRPCError } from "@trpc/server";
 import busboy from "busboy";
 import express from "express";
-import Papa from "papaparse";
 import type { ZodOpenApiParameterObject, ZodOpenApiPathsObject, ZodOpenApiResponseObject } from "zod-openapi";
-import { AppError } from "../errors.ts";
-import { getBatch, resultsOrder, resultsWhere, type ResultsQuery } from "../batches/batchStore.server.ts";
+import { AppError, errorAnswer } from "../errors.ts";
+import { getBatch } from "../batches/batchStore.server.ts";
+import { exportRows, resultsCsvHeader, resultsCsvRows, resultsJsonItems, type ExportQuery } from "../batches/batchResultsExport.server.ts";
 import { progressOf, submitCsvUpload } from "../batches/batchSubmission.server.ts";
 import { fileTooLarge, openCsvUpload } from "../batches/csvUploadReader.server.ts";
 import type { AppServices } from "../services.server.ts";
+import { CSV_BOM } from "../text/csvWriter.ts";
 import type { Context } from "../trpc/trpc.server.ts";
 
-const HTTP_STATUS: Record<AppError["code"], number> = {
-  BAD_REQUEST: 400, UNAUTHORIZED: 401, FORBIDDEN: 403, NOT_FOUND: 404, CONFLICT: 409, PAYLOAD_TOO_LARGE: 413, TOO_MANY_REQUESTS: 429, SERVICE_UNAVAILABLE: 503,
-};
 /** Room for the multipart envelope and the text_column field around the file. */
 const MULTIPART_ENVELOPE_BYTES = 65_536;
-/** Results read from the database per query while streaming an export. */
-const EXPORT_PAGE = 1_000;
 const EVENT_INTERVAL_MS = 1_000;
 /** What the page sends of a file for its preview (the reader decides the format on this much too). */
 const PREVIEW_BYTES = 65_536;
@@ -33,8 +29,8 @@ function sendError(res: express.Response, error: unknown, next: express.NextFunc
   }
   const appError = error instanceof AppError ? error : error instanceof TRPCError && error.cause instanceof AppError ? error.cause : null;
   if (!appError) return next(error);
-  if (appError.retryAfterSeconds) res.setHeader("Retry-After", String(appError.retryAfterSeconds));
-  res.status(HTTP_STATUS[appError.code]).json({ error: { code: appError.code, message: appError.message, messageKey: appError.messageKey, field: appError.field ?? null } });
+  const answer = errorAnswer(appError);
+  res.status(answer.status).set(answer.headers).json(answer.body);
 }
 
 const notFound = () => new AppError("NOT_FOUND", "batch.notFound", "No such batch (it may have been deleted)");
@@ -86,7 +82,7 @@ export function batchRoutes(services: AppServices, createContext: (req: express.
             return;
           }
           seenFile = true;
-          submitCsvUpload(services, userId, { fileName: info.filename || "upload.csv", stream, textColumn }).then(resolve, (error) => {
+          submitCsvUpload(services.batchIntake, userId, { fileName: info.filename || "upload.csv", stream, textColumn }).then(resolve, (error) => {
             stream.resume();
             fail(error);
           });
@@ -138,32 +134,13 @@ export function batchRoutes(services: AppServices, createContext: (req: express.
     }
   });
 
-  function exportQuery(req: express.Request): Pick<ResultsQuery, "label" | "search" | "sort"> {
+  function exportQuery(req: express.Request): ExportQuery {
     const sort = String(req.query.sort ?? "row");
     return {
       label: typeof req.query.label === "string" && req.query.label ? req.query.label.slice(0, 64) : null,
       search: typeof req.query.q === "string" ? req.query.q.slice(0, config.SEARCH_MAX_CHARS) : "",
       sort: sort === "confidence" || sort === "-confidence" ? sort : "row",
     };
-  }
-
-  /** The batch's results with their original cells, a page at a time, as the export writes them. */
-  async function* exportRows(batchId: string, query: Pick<ResultsQuery, "label" | "search" | "sort">) {
-    const prisma = services.db.prisma;
-    for (let skip = 0; ; skip += EXPORT_PAGE) {
-      const page = await prisma.prediction.findMany({
-        where: resultsWhere(batchId, query),
-        orderBy: resultsOrder(query.sort),
-        skip,
-        take: EXPORT_PAGE,
-        select: { rowNumber: true, label: true, confidence: true, probabilities: true },
-      });
-      if (page.length === 0) return;
-      const cells = await prisma.batchRow.findMany({ where: { batchId, rowNumber: { in: page.map((p) => p.rowNumber ?? 0) } }, select: { rowNumber: true, cells: true } });
-      const byRow = new Map(cells.map((c) => [c.rowNumber, c.cells as string[]]));
-      yield page.map((p) => ({ ...p, cells: byRow.get(p.rowNumber ?? 0) ?? [] }));
-      if (page.length < EXPORT_PAGE) return;
-    }
   }
 
   /** Writes and waits for the socket to drain, so a large export never piles up in memory. */
@@ -174,16 +151,11 @@ export function batchRoutes(services: AppServices, createContext: (req: express.
       const { batch } = await ownBatch(req, res);
       const labels = services.classifier?.labels ?? Object.keys(batch.labelCounts as Record<string, number>);
       const columns = batch.columns as string[];
-      const header = [...columns, "row", "label", "confidence", ...labels.map((l) => `p_${l}`)];
       const base = batch.fileName.replace(/\.[^.]*$/, "").replace(/[^\p{L}\p{N}_-]+/gu, "_") || "batch";
       res.setHeader("Content-Type", "text/csv; charset=utf-8");
       res.setHeader("Content-Disposition", `attachment; filename="${base.replace(/[^\x20-\x7e]/g, "_")}-results.csv"; filename*=UTF-8''${encodeURIComponent(base)}-results.csv`);
-      // Excel reads UTF-8 only with a byte-order mark; escapeFormulae prefixes cells starting with = + - @ with '
-      await write(res, "\uFEFF" + Papa.unparse([header], { newline: "\r\n", escapeFormulae: true }) + "\r\n");
-      for await (const page of exportRows(batch.id, exportQuery(req))) {
-        const rows = page.map((r) => [...r.cells, String(r.rowNumber), r.label, r.confidence.toFixed(4), ...labels.map((l) => ((r.probabilities as Record<string, number>)[l] ?? 0).toFixed(4))]);
-        await write(res, Papa.unparse(rows, { newline: "\r\n", escapeFormulae: true }) + "\r\n");
-      }
+      await write(res, CSV_BOM + resultsCsvHeader(columns, labels));
+      for await (const page of exportRows(services.db.prisma, batch, exportQuery(req))) await write(res, resultsCsvRows(page, columns, labels));
       res.end();
     } catch (error) {
       sendError(res, error, next);
@@ -197,11 +169,8 @@ export function batchRoutes(services: AppServices, createContext: (req: express.
       res.setHeader("Content-Type", "application/json; charset=utf-8");
       await write(res, "[");
       let first = true;
-      for await (const page of exportRows(batch.id, exportQuery(req))) {
-        const text = page
-          .map((r) => JSON.stringify({ row: r.rowNumber, columns: Object.fromEntries(columns.map((c, i) => [c, r.cells[i] ?? ""])), label: r.label, confidence: r.confidence, probabilities: r.probabilities }))
-          .join(",");
-        await write(res, (first ? "" : ",") + text);
+      for await (const page of exportRows(services.db.prisma, batch, exportQuery(req))) {
+        await write(res, (first ? "" : ",") + resultsJsonItems(page, columns));
         first = false;
       }
       res.end("]");
@@ -277,7 +246,7 @@ export const batchRoutesOpenApi: ZodOpenApiPathsObject = {
   "/batches/{id}/results.csv": {
     get: {
       tags: ["batches"],
-      summary: "Results as CSV (UTF-8 with BOM): the original columns, row, label, confidence, one probability column per label",
+      summary: "Results as CSV (UTF-8 with BOM): the original columns, row, label, confidence, one probability column per label, and why a row was skipped (skipped rows have an empty label)",
       security: [{ bearerAuth: [] }],
       parameters: filterParameters,
       responses: { "200": { description: "CSV", content: { "text/csv": { schema: { type: "string" } } } }, "404": errorResponse("No such batch") },
@@ -286,7 +255,7 @@ export const batchRoutesOpenApi: ZodOpenApiPathsObject = {
   "/batches/{id}/results.json": {
     get: {
       tags: ["batches"],
-      summary: "Results as a JSON array",
+      summary: "Results as a JSON array; a skipped row has an empty label and skipped: { reason, message }",
       security: [{ bearerAuth: [] }],
       parameters: filterParameters,
       responses: { "200": { description: "JSON", content: { "application/json": { schema: { type: "array", items: { type: "object" } } } } }, "404": errorResponse("No such batch") },

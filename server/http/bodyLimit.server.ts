@@ -4,7 +4,8 @@
 // (uploads) mounts `bodyLimit(itsBytes)` on its path BEFORE the app-wide one: the first limit a request meets holds.
 import type { IncomingMessage } from "node:http";
 import type { NextFunction, Request, RequestHandler, Response } from "express";
-import { formatNumber, translate, type Lang } from "../i18n/messages.ts";
+import { errorBody } from "../errors.ts";
+import { formatNumber, translate, type Lang } from "#common/i18n/messages.ts";
 
 const LIMITED = Symbol("bodyLimit");
 /** How long a refused connection keeps reading (and dropping) what the client still sends, so the 413 reaches it. */
@@ -45,7 +46,7 @@ function refuse(req: Request, res: Response, sent: number, limit: number): void 
     res.status(413).set("Connection", "close");
     // a form posted without JavaScript lands on this answer, so a browser gets a page rather than JSON
     if (req.accepts(["json", "html"]) === "html") res.type("html").send(bodyTooLargePage(sent, limit));
-    else res.json({ error: { code: "PAYLOAD_TOO_LARGE", message: `Request body too large: ${sent > limit ? `more than ${limit}` : sent} bytes, the limit is ${limit}`, messageKey: "error.bodyTooLarge", field: null } });
+    else res.json(errorBody("PAYLOAD_TOO_LARGE", `Request body too large: ${sent > limit ? `more than ${limit}` : sent} bytes, the limit is ${limit}`, "error.bodyTooLarge"));
   }
   // Whoever was reading the body is left waiting; closing the connection ends it (and frees the request).
   const timer = setTimeout(() => socket.destroy(), LINGER_MS);

@@ -2,11 +2,14 @@
 // translated message (a page for a browser, JSON otherwise); anything else a 500 that shows no internal text.
 // Remix loaders get the database's 503 as a thrown Response (remixCaller), which their error page translates.
 import { TRPCError } from "@trpc/server";
+import { getHTTPStatusCodeFromError } from "@trpc/server/http";
 import type { ErrorRequestHandler, Request, Response } from "express";
-import { AppError } from "../errors.ts";
-import { translate } from "../i18n/messages.ts";
+import { AppError, errorBody } from "../errors.ts";
+import { translate } from "#common/i18n/messages.ts";
+import { attachActionError, INTERNAL_ACTION_ERROR, type ActionError } from "#common/actionError.ts";
 import type { AppServices } from "../services.server.ts";
 import type { AppCaller } from "../trpc/root.server.ts";
+import { describeError } from "../trpc/trpc.server.ts";
 
 function unavailableFrom(services: AppServices, error: unknown): AppError | null {
   if (error instanceof TRPCError && error.cause instanceof AppError && error.cause.code === "SERVICE_UNAVAILABLE") return error.cause;
@@ -30,7 +33,7 @@ export function errorAnswers(services: AppServices): ErrorRequestHandler {
 
 function send(req: Request, res: Response, code: string, messageKey: string, message: string): void {
   if (req.accepts(["json", "html"]) !== "html") {
-    res.json({ error: { code, message, messageKey, field: null } });
+    res.json(errorBody(code, message, messageKey));
     return;
   }
   const text = (lang: "vi" | "en") => `<p lang="${lang}">${translate(lang, messageKey)}</p>`;
@@ -38,9 +41,27 @@ function send(req: Request, res: Response, code: string, messageKey: string, mes
 <body style="font-family:system-ui,sans-serif;max-width:36rem;margin:3rem auto;padding:0 1rem;text-align:center"><h1>${res.statusCode}</h1>${text("vi")}${text("en")}<p><a href="/">Cảm xúc</a></p></body></html>`);
 }
 
+/** The one conversion of a failed call into what a Remix page shows; null for an error no person should see the text of. */
+export function actionErrorFor(error: unknown): ActionError | null {
+  if (!(error instanceof TRPCError)) return null;
+  const cause = error.cause;
+  const described = describeError(error);
+  if (cause instanceof AppError) {
+    return { messageKey: described.messageKey ?? cause.messageKey, params: { minutes: Math.ceil((cause.retryAfterSeconds ?? 60) / 60) }, field: described.field, status: getHTTPStatusCodeFromError(error) };
+  }
+  if (described.fieldErrors) {
+    // The sign-in and sign-up forms name what is wrong with the one field a person typed.
+    const field = described.field?.split(".")[0] ?? "";
+    return { messageKey: field === "email" ? "auth.invalidEmail" : field === "password" ? "auth.passwordRequired" : "error.invalidInput", params: {}, field: field || null, status: 400 };
+  }
+  if (error.code === "UNAUTHORIZED") return { messageKey: "auth.loginRequired", params: {}, field: null, status: 401 };
+  return null;
+}
+
 /**
- * The caller Remix loaders and actions use, with an unreachable database turned into a thrown 503 Response:
- * Remix renders it with the route's error page (status 503, the message key translated) instead of a 500.
+ * The caller Remix loaders and actions use. A failed call carries its ActionError (read by
+ * app/actionErrors.server.ts); anything else is logged here and shows as an internal error; an unreachable
+ * database is a thrown 503 Response, which Remix renders with the route's error page instead of a 500.
  */
 export function remixCaller(services: AppServices, caller: AppCaller): AppCaller {
   const wrap = (target: object): object =>
@@ -49,7 +70,11 @@ export function remixCaller(services: AppServices, caller: AppCaller): AppCaller
       apply: (t, thisArg, args) =>
         Promise.resolve(Reflect.apply(t as (...a: unknown[]) => unknown, thisArg, args)).catch((error: unknown) => {
           const unavailable = unavailableFrom(services, error);
-          if (!unavailable) throw error;
+          if (!unavailable) {
+            const actionError = actionErrorFor(error);
+            if (!actionError) services.logger.error({ err: error }, "page call failed");
+            throw error instanceof Error || (typeof error === "object" && error !== null) ? attachActionError(error, actionError ?? INTERNAL_ACTION_ERROR) : error;
+          }
           throw new Response(JSON.stringify({ messageKey: unavailable.messageKey, message: unavailable.message }), {
             status: 503,
             headers: { "Content-Type": "application/json", "Retry-After": String(unavailable.retryAfterSeconds ?? services.config.DATABASE_RETRY_AFTER_SECONDS) },

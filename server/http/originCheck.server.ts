@@ -2,6 +2,7 @@
 // scheme and host (with port) both.
 import type { NextFunction, Request, Response } from "express";
 import { SESSION_COOKIE_NAME } from "../auth/authService.server.ts";
+import { errorBody } from "../errors.ts";
 
 const SAFE_METHODS = new Set(["GET", "HEAD", "OPTIONS"]);
 
@@ -37,7 +38,7 @@ export const originCheck = (trustedOrigins: readonly string[] = []) => (req: Req
       res.status(403).type("html").send(REFUSED_PAGE);
     } else {
       const message = "Cross-site request refused: the Origin (or Referer) header is missing or does not match this site";
-      res.status(403).json({ error: { code: "FORBIDDEN", message, messageKey: "error.badOrigin", field: null } });
+      res.status(403).json(errorBody("FORBIDDEN", message, "error.badOrigin"));
     }
     return;
   }

@@ -6,6 +6,7 @@ import type { TRPCError } from "@trpc/server";
 import express from "express";
 import { createOpenApiExpressMiddleware, generateOpenApiDocument, type OpenAPIObject } from "trpc-to-openapi";
 import type { ZodOpenApiPathsObject } from "zod-openapi";
+import { errorBody } from "../errors.ts";
 import type { AppServices } from "../services.server.ts";
 import { appRouter } from "../trpc/root.server.ts";
 import type { Context } from "../trpc/trpc.server.ts";
@@ -63,10 +64,6 @@ export function openApiDocument(baseUrl: string, options: { paths?: ZodOpenApiPa
   return document;
 }
 
-function bodyError(code: string, message: string, messageKey: string) {
-  return { error: { code, message, messageKey, field: null } };
-}
-
 /** Mounts /api/openapi.json and the generated REST routes; mount hand-written /api routes before this. */
 export function restApi(services: AppServices, createContext: (req: express.Request, res: express.Response) => Promise<Context>): express.Router {
   const api = express.Router();
@@ -101,8 +98,8 @@ export function restApi(services: AppServices, createContext: (req: express.Requ
   api.use(express.json({ limit: services.config.MAX_BODY_BYTES, type: (req) => /^application\/json\b/i.test(req.headers["content-type"] ?? "") }));
   api.use((error: unknown, _req: express.Request, res: express.Response, next: express.NextFunction) => {
     const type = (error as { type?: string }).type;
-    if (type === "entity.too.large") return res.status(413).json(bodyError("PAYLOAD_TOO_LARGE", "Request body too large", "error.bodyTooLarge"));
-    if (type === "entity.parse.failed") return res.status(400).json(bodyError("PARSE_ERROR", "The body is not valid JSON", "error.invalidJson"));
+    if (type === "entity.too.large") return res.status(413).json(errorBody("PAYLOAD_TOO_LARGE", "Request body too large", "error.bodyTooLarge"));
+    if (type === "entity.parse.failed") return res.status(400).json(errorBody("PARSE_ERROR", "The body is not valid JSON", "error.invalidJson"));
     next(error);
   });
   api.use((req, res) => {

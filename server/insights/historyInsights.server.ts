@@ -1,6 +1,6 @@
 // What the dashboard shows about a user's own predictions: label totals, a label count per day in
 // Vietnam's time (UTC+7, as the history page shows dates), and the most frequent words per label.
-import { VIETNAM_OFFSET_HOURS, vietnamDate, vietnamMidnight } from "../time/vietnamTime.ts";
+import { VIETNAM_OFFSET_HOURS, vietnamDate, vietnamMidnight } from "#common/time/vietnamTime.ts";
 import type { PrismaClient } from "../db/generated/client.ts";
 import type { TermCount, TermCounter } from "./termCounter.server.ts";
 

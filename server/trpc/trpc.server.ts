@@ -32,17 +32,6 @@ export function createContextInner(inner: ContextInner): Context {
   return inner;
 }
 
-const STATUS_CODES: Record<AppError["code"], TRPC_ERROR_CODE_KEY> = {
-  BAD_REQUEST: "BAD_REQUEST",
-  UNAUTHORIZED: "UNAUTHORIZED",
-  FORBIDDEN: "FORBIDDEN",
-  NOT_FOUND: "NOT_FOUND",
-  CONFLICT: "CONFLICT",
-  PAYLOAD_TOO_LARGE: "PAYLOAD_TOO_LARGE",
-  TOO_MANY_REQUESTS: "TOO_MANY_REQUESTS",
-  SERVICE_UNAVAILABLE: "SERVICE_UNAVAILABLE",
-};
-
 function firstZodMessage(error: ZodError): { message: string; field?: string } {
   const issue = error.issues[0];
   if (!issue) return { message: "Invalid input" };
@@ -96,8 +85,9 @@ const t = initTRPC.context<Context>().meta<OpenApiMeta>().create({
   },
 });
 
+/** Our codes are tRPC's names, so the status tRPC answers is the one HTTP_STATUS gives (server/errors.ts). */
 export function toTRPCError(cause: AppError): TRPCError {
-  return new TRPCError({ code: STATUS_CODES[cause.code], message: cause.message, cause });
+  return new TRPCError({ code: cause.code satisfies TRPC_ERROR_CODE_KEY, message: cause.message, cause });
 }
 
 /** Turns our AppErrors into TRPCErrors with the matching status; an unreachable database becomes 503; other errors stay internal (500). */

@@ -15,12 +15,13 @@ describe.each(DATABASES)("batch analysis on %s", (database) => {
   let finished: any;
 
   beforeAll(async () => {
+    // row 1 starts with a formula, row 2 is ragged, then 1,500 reviews (rows 3 to 1,502); built first, so that no
+    // keep-alive connection sits idle while it is (a loaded machine then saw the server close it as it was reused)
+    const csv = reviewCsv(ROWS - 1).replace("\r\n1,", '\r\n0,"=HYPERLINK(""http://x"")",1\r\nragged\r\n1,');
     server = await startTestServer(database, { BATCH_CHUNK_ROWS: "300", BATCH_MAX_BYTES: "1000000", BATCH_MAX_ACTIVE_PER_USER: "2" });
     const token = async (email: string) => (await trpcPost(server.url, "auth.register", { email, password: "batch-password" })).json.result.data.token as string;
     alice = { authorization: `Bearer ${await token("alice@example.com")}` };
     bob = { authorization: `Bearer ${await token("bob@example.com")}` };
-    // row 1 starts with a formula, row 2 is ragged, then 1,500 reviews (rows 3 to 1,502)
-    const csv = reviewCsv(ROWS - 1).replace("\r\n1,", '\r\n0,"=HYPERLINK(""http://x"")",1\r\nragged\r\n1,');
     const upload = await uploadCsv(server.url, csv, alice, { fileName: "đánh giá.csv" });
     expect(upload.status).toBe(202);
     batchId = upload.json.id;
@@ -53,10 +54,10 @@ describe.each(DATABASES)("batch analysis on %s", (database) => {
     const bytes = new Uint8Array(await response.arrayBuffer());
     expect([...bytes.slice(0, 3)]).toEqual([0xef, 0xbb, 0xbf]);
     const parsed = Papa.parse<string[]>(new TextDecoder().decode(bytes.slice(3)), { skipEmptyLines: true }).data;
-    expect(parsed[0]).toEqual(["id", "review", "stars", "row", "label", "confidence", "p_negative", "p_neutral", "p_positive"]);
-    expect(parsed).toHaveLength(ROWS + 1);
+    expect(parsed[0]).toEqual(["id", "review", "stars", "row", "label", "confidence", "p_negative", "p_neutral", "p_positive", "skipped"]);
+    expect(parsed).toHaveLength(ROWS + 2);
     expect(parsed[1]![1]).toBe(`'=HYPERLINK("http://x")`);
-    const p = parsed[5]!.slice(6).map(Number);
+    const p = parsed[5]!.slice(6, 9).map(Number);
     expect(p.reduce((a, b) => a + b, 0)).toBeCloseTo(1, 2);
 
     const label = Object.keys(finished.labelCounts)[0]!;
@@ -66,9 +67,25 @@ describe.each(DATABASES)("batch analysis on %s", (database) => {
     expect(filteredRows.every((r) => r[4] === label)).toBe(true);
 
     const json = (await (await fetch(`${server.url}/api/batches/${batchId}/results.json?sort=-confidence`, { headers: alice })).json()) as any[];
-    expect(json).toHaveLength(ROWS);
+    expect(json).toHaveLength(ROWS + 1);
     expect(json[0].confidence).toBeGreaterThanOrEqual(json[ROWS - 1].confidence);
     expect(json[0].columns).toHaveProperty("review");
+  });
+
+  it("lists the skipped row in results.csv and results.json, in file order, with an empty label and the reason", async () => {
+    const csv = await (await fetch(`${server.url}/api/batches/${batchId}/results.csv`, { headers: alice })).text();
+    const parsed = Papa.parse<string[]>(csv.replace(/^\uFEFF/, ""), { skipEmptyLines: true }).data;
+    expect(parsed.slice(1, 4).map((r) => r[3])).toEqual(["1", "2", "3"]);
+    expect(parsed[2]!.slice(0, 9)).toEqual(["", "", "", "2", "", "", "", "", ""]);
+    expect(parsed[2]![9]).toBe(finished.skippedRows[0].message);
+    expect(parsed.slice(1).filter((r) => r[9]).length).toBe(1);
+    const json = (await (await fetch(`${server.url}/api/batches/${batchId}/results.json`, { headers: alice })).json()) as any[];
+    expect(json.map((r) => r.row).slice(0, 3)).toEqual([1, 2, 3]);
+    expect(json[1]).toEqual({ row: 2, columns: {}, label: "", confidence: null, probabilities: null, skipped: { reason: "ragged", message: finished.skippedRows[0].message } });
+    // a filtered export lists only analysed rows
+    const label = Object.keys(finished.labelCounts)[0]!;
+    const filtered = (await (await fetch(`${server.url}/api/batches/${batchId}/results.json?label=${label}`, { headers: alice })).json()) as any[];
+    expect(filtered.every((r) => r.label === label)).toBe(true);
   });
 
   it("pages, filters, searches and sorts results over tRPC", async () => {

@@ -1,6 +1,10 @@
-// history.list / history.delete over real HTTP, on predictions the real model made and the real databases stored.
+// history.list / history.delete through the router (no HTTP: createContextInner), on predictions the real model
+// made and the real databases stored. The HTTP answers for the same errors are tests/unit/errorAnswers.test.ts's
+// one conversion; paging and 401 over HTTP are in restRoutes.test.ts.
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { DATABASES, startTestServer, trpcGet, trpcPost, type TestServer } from "../support/testServer.ts";
+import type { AppCaller } from "../../server/trpc/root.server.ts";
+import { refusal, startRouterHarness, type RouterHarness } from "../support/routerContext.ts";
+import { DATABASES } from "../support/testServer.ts";
 
 type Item = { id: string; text: string; label: string; createdAt: string };
 
@@ -14,36 +18,35 @@ const TEXTS = [
 ];
 
 describe.each(DATABASES)("history on %s", (database) => {
-  let server: TestServer;
-  let alice: Record<string, string>;
-  let bob: Record<string, string>;
+  let harness: RouterHarness;
+  let alice: string;
+  let bob: string;
+  const as = (token?: string): Promise<AppCaller> => harness.caller(token);
 
-  const list = async (input: Record<string, unknown> = {}, auth = alice) => trpcGet(server.url, "history.list", auth, input);
-  const items = async (input: Record<string, unknown> = {}, auth = alice): Promise<Item[]> => (await list(input, auth)).json.result.data.items;
+  // Inputs the schema refuses are sent as they would arrive over HTTP: untyped.
+  const list = async (input: Record<string, unknown> = {}, token = alice) => (await as(token)).history.list(input as never);
+  const items = async (input: Record<string, unknown> = {}, token = alice): Promise<Item[]> => (await list(input, token)).items;
   const texts = async (search: string) => (await items({ search })).map((i) => i.text).sort();
 
   beforeAll(async () => {
-    server = await startTestServer(database, { HISTORY_PAGE_SIZE: "4", HISTORY_MAX_PAGE_SIZE: "10", SEARCH_MAX_CHARS: "50" });
-    const token = async (email: string) =>
-      (await trpcPost(server.url, "auth.register", { email, password: "history-password" })).json.result.data.token as string;
-    alice = { authorization: `Bearer ${await token("alice@example.com")}` };
-    bob = { authorization: `Bearer ${await token("bob@example.com")}` };
-    expect((await trpcPost(server.url, "predict.many", { texts: TEXTS }, alice)).status).toBe(200);
-    expect((await trpcPost(server.url, "predict.single", { text: "Bob's own: tuyệt vời" }, bob)).status).toBe(200);
-  });
+    harness = await startRouterHarness(database, { HISTORY_PAGE_SIZE: "4", HISTORY_MAX_PAGE_SIZE: "10", SEARCH_MAX_CHARS: "50" });
+    alice = await harness.register("alice@example.com", "history-password");
+    bob = await harness.register("bob@example.com", "history-password");
+    await (await as(alice)).predict.many({ texts: TEXTS });
+    await (await as(bob)).predict.single({ text: "Bob's own: tuyệt vời" });
+  }, 300_000);
   afterAll(async () => {
-    await server?.close();
+    await harness?.close();
   });
 
   it("pages through every prediction newest first, each exactly once, even as new ones arrive", async () => {
     const first = await list();
-    expect(first.status).toBe(200);
-    expect(first.json.result.data.items).toHaveLength(4);
-    const latest = await trpcPost(server.url, "predict.single", { text: "Mới nhất: bình thường" }, alice);
-    const seen: Item[] = [...first.json.result.data.items];
-    let cursor: string | null = first.json.result.data.nextCursor;
+    expect(first.items).toHaveLength(4);
+    const latest = await (await as(alice)).predict.single({ text: "Mới nhất: bình thường" });
+    const seen: Item[] = [...first.items];
+    let cursor: string | null = first.nextCursor;
     while (cursor) {
-      const page = (await list({ cursor })).json.result.data;
+      const page = await list({ cursor });
       seen.push(...page.items);
       cursor = page.nextCursor;
     }
@@ -51,7 +54,7 @@ describe.each(DATABASES)("history on %s", (database) => {
     expect(seen.map((i) => i.text)).toEqual([...TEXTS].reverse());
     const times = seen.map((i) => Date.parse(i.createdAt));
     expect(times).toEqual([...times].sort((a, b) => b - a));
-    expect((await items())[0]!.id).toBe(latest.json.result.data.id);
+    expect((await items())[0]!.id).toBe((latest as { id: string }).id);
     expect((await items({ limit: 10 })).map((i) => i.text)).not.toContain("Bob's own: tuyệt vời");
   });
 
@@ -66,29 +69,29 @@ describe.each(DATABASES)("history on %s", (database) => {
   });
 
   it("filters by label and counts matches per label before that filter", async () => {
-    const all = (await list({ search: "giao", limit: 10 })).json.result.data;
-    const counts: Record<string, number> = all.labelCounts;
+    const all = await list({ search: "giao", limit: 10 });
+    const counts = all.labelCounts as Record<string, number>;
     expect(Object.values(counts).reduce((a, b) => a + b, 0)).toBe(all.items.length);
     for (const label of Object.keys(counts)) {
-      const page = (await list({ search: "giao", label, limit: 10 })).json.result.data;
+      const page = await list({ search: "giao", label, limit: 10 });
       expect(page.items.map((i: Item) => i.label)).toEqual(Array(counts[label]).fill(label));
       expect(page.labelCounts).toEqual(counts);
     }
-    const uncounted = (await list({ search: "giao", limit: 10, withCounts: false })).json.result.data;
+    const uncounted = await list({ search: "giao", limit: 10, withCounts: false });
     expect(uncounted).toMatchObject({ items: all.items, labelCounts: null });
   });
 
   it("deletes one's own prediction, not someone else's", async () => {
     const [target] = await items({ search: "thất vọng" });
-    const bobTries = await trpcPost(server.url, "history.delete", { id: target!.id }, bob);
+    const bobTries = await refusal((await as(bob)).history.delete({ id: target!.id }));
     expect(bobTries.status).toBe(404);
-    expect(bobTries.json.error.message).toMatch(/No such prediction in your history/);
+    expect(bobTries.message).toMatch(/No such prediction in your history/);
     expect(await texts("thất vọng")).toHaveLength(1);
 
-    expect((await trpcPost(server.url, "history.delete", { id: target!.id }, alice)).status).toBe(200);
+    await (await as(alice)).history.delete({ id: target!.id });
     expect(await texts("thất vọng")).toEqual([]);
-    expect((await trpcPost(server.url, "history.delete", { id: target!.id }, alice)).status).toBe(404);
-    expect(await server.services.db.prisma.prediction.count({ where: { text: TEXTS[0] } })).toBe(1);
+    expect((await refusal((await as(alice)).history.delete({ id: target!.id }))).status).toBe(404);
+    expect(await harness.services.db.prisma.prediction.count({ where: { text: TEXTS[0] } })).toBe(1);
   });
 
   it.each([
@@ -98,16 +101,16 @@ describe.each(DATABASES)("history on %s", (database) => {
     ["a limit of 0", { limit: 0 }, /limit must be at least 1/],
     ["a search that is not a string", { search: 7 }, /search must be a string/],
   ])("rejects %s with 400", async (_what, input, message) => {
-    const res = await list(input);
+    const res = await refusal(list(input));
     expect(res.status).toBe(400);
-    expect(res.json.error.message).toMatch(message);
+    expect(res.message).toMatch(message);
   });
 
   it("rejects a malformed id and visitors without an account", async () => {
-    const bad = await trpcPost(server.url, "history.delete", { id: "42" }, alice);
+    const bad = await refusal((await as(alice)).history.delete({ id: "42" }));
     expect(bad.status).toBe(400);
-    expect(bad.json.error.message).toMatch(/id is not a prediction id/);
-    expect((await trpcGet(server.url, "history.list")).status).toBe(401);
-    expect((await trpcPost(server.url, "history.delete", { id: crypto.randomUUID() })).status).toBe(401);
+    expect(bad.message).toMatch(/id is not a prediction id/);
+    expect((await refusal((await as()).history.list({}))).status).toBe(401);
+    expect((await refusal((await as()).history.delete({ id: crypto.randomUUID() }))).status).toBe(401);
   });
 });

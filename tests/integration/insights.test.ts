@@ -1,7 +1,8 @@
-// insights.overview over real HTTP: label totals, days in Vietnam's time and word counts per label, from
-// predictions the real model made and the real databases stored.
+// insights.overview through the router (no HTTP: createContextInner): label totals, days in Vietnam's time and
+// word counts per label, from predictions the real model made and the real databases stored.
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { DATABASES, startTestServer, trpcGet, trpcPost, type TestServer } from "../support/testServer.ts";
+import { refusal, startRouterHarness, type RouterHarness } from "../support/routerContext.ts";
+import { DATABASES } from "../support/testServer.ts";
 
 type Overview = {
   total: number;
@@ -26,27 +27,26 @@ function vietnamToday(): { day: string; midnight: number } {
 }
 
 describe.each(DATABASES)("insights on %s", (database) => {
-  let server: TestServer;
-  let user: Record<string, string>;
+  let harness: RouterHarness;
+  let user: string;
   let userId: string;
-  const overview = async (auth: Record<string, string>): Promise<Overview> => (await trpcGet(server.url, "insights.overview", auth)).json.result.data;
+  const overview = async (token: string): Promise<Overview> => (await harness.caller(token)).insights.overview() as Promise<Overview>;
   const termCount = (o: Overview, term: string) => Object.values(o.terms).flat().filter((t) => t.term === term).reduce((a, t) => a + t.count, 0);
 
   beforeAll(async () => {
-    server = await startTestServer(database, { DASHBOARD_DAYS: "7", WORDCLOUD_MAX_TEXTS: "4", WORDCLOUD_TERMS: "50" });
-    const reg = await trpcPost(server.url, "auth.register", { email: "insights@example.com", password: "insights-password" });
-    user = { authorization: `Bearer ${reg.json.result.data.token}` };
-    userId = reg.json.result.data.user.id;
-    for (const text of TEXTS) expect((await trpcPost(server.url, "predict.single", { text }, user)).status).toBe(200);
-  });
+    harness = await startRouterHarness(database, { DASHBOARD_DAYS: "7", WORDCLOUD_MAX_TEXTS: "4", WORDCLOUD_TERMS: "50" });
+    user = await harness.register("insights@example.com", "insights-password");
+    userId = (await (await harness.caller(user)).auth.me())!.user.id;
+    for (const text of TEXTS) await (await harness.caller(user)).predict.single({ text });
+  }, 300_000);
   afterAll(async () => {
-    await server?.close();
+    await harness?.close();
   });
 
   it("totals the labels the model gave and counts them on today's date in Vietnam", async () => {
     const o = await overview(user);
     expect(o.total).toBe(TEXTS.length);
-    const rows = await server.services.db.prisma.prediction.groupBy({ by: ["label"], where: { userId }, _count: { _all: true } });
+    const rows = await harness.services.db.prisma.prediction.groupBy({ by: ["label"], where: { userId }, _count: { _all: true } });
     expect(o.labelCounts).toEqual(Object.fromEntries(rows.map((r) => [r.label, r._count._all])));
     expect(o.daily.map((d) => d.day)).toHaveLength(7);
     expect(o.daily.at(-1)).toEqual({ day: vietnamToday().day, counts: o.labelCounts });
@@ -56,7 +56,7 @@ describe.each(DATABASES)("insights on %s", (database) => {
   it("puts a prediction made just before or after midnight in Vietnam on the right day", async () => {
     const { midnight } = vietnamToday();
     const base = { userId, label: "neutral", confidence: 0.5, probabilities: {}, tokenCount: 1, modelId: "m", modelVersion: "0", source: "single" as const };
-    await server.services.db.prisma.prediction.createMany({
+    await harness.services.db.prisma.prediction.createMany({
       data: [
         { ...base, id: crypto.randomUUID(), text: "trước nửa đêm", searchText: "truoc nua dem", createdAt: new Date(midnight - HOUR / 2) },
         { ...base, id: crypto.randomUUID(), text: "sau nửa đêm", searchText: "sau nua dem", createdAt: new Date(midnight + HOUR / 2) },
@@ -71,7 +71,7 @@ describe.each(DATABASES)("insights on %s", (database) => {
     expect(yesterday.counts).toEqual({ neutral: 1 });
     expect(o.daily.reduce((a, d) => a + Object.values(d.counts).reduce((x, y) => x + y, 0), 0)).toBe(todayBefore + 2);
     expect(o.total).toBe(todayBefore + 3);
-    await server.services.db.prisma.prediction.deleteMany({ where: { modelId: "m" } });
+    await harness.services.db.prisma.prediction.deleteMany({ where: { modelId: "m" } });
   });
 
   it("counts words of the newest WORDCLOUD_MAX_TEXTS texts, once per text, without stopwords", async () => {
@@ -91,10 +91,9 @@ describe.each(DATABASES)("insights on %s", (database) => {
   });
 
   it("shows nobody else's predictions, and needs an account", async () => {
-    const reg = await trpcPost(server.url, "auth.register", { email: "empty@example.com", password: "insights-password" });
-    const o = await overview({ authorization: `Bearer ${reg.json.result.data.token}` });
+    const o = await overview(await harness.register("empty@example.com", "insights-password"));
     expect(o).toMatchObject({ total: 0, labelCounts: {}, terms: {}, termsFromTexts: 0 });
     expect(o.daily.every((d) => Object.keys(d.counts).length === 0)).toBe(true);
-    expect((await trpcGet(server.url, "insights.overview")).status).toBe(401);
+    expect((await refusal((await harness.caller()).insights.overview())).status).toBe(401);
   });
 });

@@ -8,7 +8,7 @@ import { describe, expect, it } from "vitest";
 import { itWithDatasets } from "../support/datasets.ts";
 import { Classifier } from "../../server/inference/classifier.server.ts";
 import { DEFAULT_MODEL_DIR, REPO_ROOT, SHARED_DATA_DIR } from "../../server/repoPaths.ts";
-import { labelledSplitFiles } from "../../server/text/readLabelledCsv.ts";
+import { labelledSplitFiles } from "#tooling/readLabelledCsv.ts";
 import { baselineDataProblem } from "../../scripts/baselineReport.ts";
 import { runTsx } from "../support/runTsx.ts";
 

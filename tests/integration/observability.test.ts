@@ -1,13 +1,13 @@
 // Logs and metrics as an operator meets them: the compiled server's stdout (one JSON line per request, no
 // secrets or texts), /metrics parsed as Prometheus text and counting a prediction, the start-up summary.
-import { spawn } from "node:child_process";
+import type { ChildProcess } from "node:child_process";
 import { mkdtempSync, rmSync } from "node:fs";
 import os from "node:os";
 import path from "node:path";
 import parsePrometheusTextFormat from "parse-prometheus-text-format";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { REPO_ROOT } from "../../server/repoPaths.ts";
-import { buildServer, SERVER_BUNDLE } from "../../scripts/build-server.ts";
+import { buildServer } from "../../scripts/build-server.ts";
+import { startChildServer, type ChildServer } from "../support/childServer.ts";
 import { DATABASES, startTestServer, trpcPost, type TestServer } from "../support/testServer.ts";
 
 type Sample = { labels?: Record<string, string>; value?: string; count?: string };
@@ -22,9 +22,10 @@ const EMAIL = "observed@example.com";
 const TEXT = "Nhân viên phục vụ rất nhiệt tình, món ăn ngon tuyệt";
 
 describe("the compiled server in production mode (node build/server/main.js)", () => {
-  let child: ReturnType<typeof spawn>;
-  let stdout = "";
-  let stderr = "";
+  let server: ChildServer;
+  let child: ChildProcess;
+  const stdout = () => server.stdout();
+  const stderr = () => server.stderr();
   let url = "";
   let exitCode: Promise<number | null>;
   const dataDir = mkdtempSync(path.join(os.tmpdir(), "camxuc-observed-"));
@@ -33,25 +34,13 @@ describe("the compiled server in production mode (node build/server/main.js)", (
   beforeAll(async () => {
     await buildServer();
     // process.execPath is the project's Node.js 24 (vitest runs on it), the same `node` that npm start uses.
-    child = spawn(process.execPath, [SERVER_BUNDLE], {
-      cwd: REPO_ROOT,
-      env: { ...process.env, NODE_ENV: "production", PORT: "0", HOST: "127.0.0.1", DATA_DIR: dataDir, DATABASE_URL: "", TRUST_PROXY: "true", METRICS_TOKEN, LOG_LEVEL: "info" },
-    });
-    child.stdout!.on("data", (d) => (stdout += d));
-    child.stderr!.on("data", (d) => (stderr += d));
-    exitCode = new Promise((resolve) => child.on("exit", (code) => resolve(code)));
-    url = await new Promise<string>((resolve, reject) => {
-      const timer = setInterval(() => {
-        const started = lines().find((l) => l.url && l.node);
-        if (started) {
-          clearInterval(timer);
-          resolve(started.url as string);
-        } else if (child.exitCode !== null) {
-          clearInterval(timer);
-          reject(new Error(`the server exited: ${stdout}${stderr}`));
-        }
-      }, 100);
-    });
+    server = await startChildServer(
+      { NODE_ENV: "production", PORT: "0", HOST: "127.0.0.1", DATA_DIR: dataDir, DATABASE_URL: "", TRUST_PROXY: "true", METRICS_TOKEN, LOG_LEVEL: "info" },
+      { entry: "bundle" },
+    );
+    child = server.child;
+    exitCode = server.exited;
+    url = server.url;
   }, 240_000);
 
   afterAll(async () => {
@@ -60,7 +49,7 @@ describe("the compiled server in production mode (node build/server/main.js)", (
   });
 
   const lines = () =>
-    stdout
+    stdout()
       .split("\n")
       .filter((l) => l.startsWith("{"))
       .map((l) => JSON.parse(l) as Record<string, unknown>);
@@ -127,8 +116,8 @@ describe("the compiled server in production mode (node build/server/main.js)", (
     expect(requests.find((l) => l.route === "/api/trpc/predict.single")?.requestId).toBe("proxy-id-42");
     expect(requests.find((l) => l.route === "/api/trpc/history.list")).toMatchObject({ method: "GET", status: 401 });
     for (const secret of secrets) {
-      expect(stdout + stderr).not.toContain(secret);
-      expect(stdout + stderr).not.toContain(encodeURIComponent(secret));
+      expect(stdout() + stderr()).not.toContain(secret);
+      expect(stdout() + stderr()).not.toContain(encodeURIComponent(secret));
     }
     expect(lines().some((l) => String(l.msg).includes("SIGTERM"))).toBe(true);
   });

@@ -4,7 +4,7 @@ import { existsSync, mkdtempSync, readFileSync, rmSync } from "node:fs";
 import os from "node:os";
 import path from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { measureDrift } from "../../server/inference/quantize/driftReport.server.ts";
+import { measureDrift } from "#tooling/quantize/driftReport.server.ts";
 import { DEFAULT_MODEL_DIR, SHARED_DATA_DIR } from "../../server/repoPaths.ts";
 import { runTsx } from "../support/runTsx.ts";
 import { startTestServer, type TestServer } from "../support/testServer.ts";

@@ -1,12 +1,11 @@
 // The server as users and scripts meet it: the typed client, the bundled model, shutdown on SIGTERM.
-import { spawn } from "node:child_process";
 import { existsSync, mkdtempSync, readFileSync, statSync, writeFileSync } from "node:fs";
 import os from "node:os";
 import path from "node:path";
 import Papa from "papaparse";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { REPO_ROOT } from "../../server/repoPaths.ts";
-import { runTsx, TSX } from "../support/runTsx.ts";
+import { startChildServer } from "../support/childServer.ts";
+import { runTsx } from "../support/runTsx.ts";
 import { DATABASES, startTestServer, trpcPost, type TestServer } from "../support/testServer.ts";
 
 
@@ -94,25 +93,10 @@ describe("process lifecycle", () => {
 
   it("shuts down cleanly on SIGTERM", async () => {
     const dataDir = mkdtempSync(path.join(os.tmpdir(), "camxuc-data-"));
-    const child = spawn(TSX, ["server/main.ts"], { cwd: REPO_ROOT, env: { ...process.env, PORT: "0", HOST: "127.0.0.1", DATA_DIR: dataDir } });
-    let output = "";
-    const url = await new Promise<string>((resolve, reject) => {
-      const timer = setTimeout(() => reject(new Error(`no start: ${output}`)), 90_000);
-      const onData = (d: Buffer) => {
-        output += d;
-        const match = output.match(/listening on (http:\/\/\S+)/);
-        if (match) {
-          clearTimeout(timer);
-          resolve(match[1]!);
-        }
-      };
-      child.stdout.on("data", onData);
-      child.stderr.on("data", onData);
-    });
-    expect((await fetch(`${url}/healthz`)).status).toBe(200);
-    const exited = new Promise<number | null>((resolve) => child.on("exit", (code) => resolve(code)));
-    child.kill("SIGTERM");
-    expect(await exited).toBe(0);
-    expect(output).toMatch(/SIGTERM: shutting down/);
-  });
+    const server = await startChildServer({ PORT: "0", HOST: "127.0.0.1", DATA_DIR: dataDir }, { entry: "main", timeoutMs: 90_000 });
+    expect((await fetch(`${server.url}/healthz`)).status).toBe(200);
+    server.child.kill("SIGTERM");
+    expect(await server.exited).toBe(0);
+    expect(server.output()).toMatch(/SIGTERM: shutting down/);
+  }, 180_000);
 });

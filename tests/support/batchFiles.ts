@@ -1,7 +1,7 @@
 // Review CSV files for batch tests, built from the shared training data, and the HTTP calls around a batch.
 import Papa from "papaparse";
 import { SHARED_DATA_DIR } from "../../server/repoPaths.ts";
-import { labelledSplitFiles, readLabelledCsv } from "../../server/text/readLabelledCsv.ts";
+import { labelledSplitFiles, readLabelledCsv } from "#tooling/readLabelledCsv.ts";
 
 let cached: string[] | null = null;
 

@@ -3,7 +3,7 @@
 import { existsSync } from "node:fs";
 import { it } from "vitest";
 import { SHARED_DATA_DIR } from "../../server/repoPaths.ts";
-import { labelledSplitFiles } from "../../server/text/readLabelledCsv.ts";
+import { labelledSplitFiles } from "#tooling/readLabelledCsv.ts";
 
 export const datasetsPresent = existsSync(SHARED_DATA_DIR) && labelledSplitFiles(SHARED_DATA_DIR, "dev").length > 0;
 

@@ -5,6 +5,7 @@ import path from "node:path";
 import pg from "pg";
 import { loadConfig } from "../../server/config.server.ts";
 import { startServer, type RunningServer } from "../../server/main.ts";
+import type { Logger } from "../../server/observability/logger.server.ts";
 
 export type DatabaseKind = "pglite" | "postgres";
 
@@ -37,7 +38,7 @@ export type TestServer = RunningServer & { dataDir: string; close(): Promise<voi
 export async function startTestServer(
   database: DatabaseKind,
   env: Record<string, string> = {},
-  options: { withUi?: boolean } = {},
+  options: { withUi?: boolean; logger?: Logger } = {},
 ): Promise<TestServer> {
   const dataDir = mkdtempSync(path.join(os.tmpdir(), "camxuc-test-"));
   const scratch = database === "postgres" ? await createScratchDatabase() : null;
@@ -50,7 +51,7 @@ export async function startTestServer(
     ...(scratch ? { DATABASE_URL: scratch.url } : {}),
     ...env,
   });
-  const running = await startServer(config, { withUi: options.withUi ?? false });
+  const running = await startServer(config, { withUi: options.withUi ?? false, logger: options.logger });
   return {
     ...running,
     dataDir,

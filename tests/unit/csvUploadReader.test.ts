@@ -123,6 +123,15 @@ describe("reading an uploaded CSV", () => {
     expect(skipped[1]!.kind === "skipped" && skipped[1]!.message).toContain("limit is 500");
   });
 
+  it("skips a text cell of only invisible characters (zero-width space, joiner, BOM) as empty, the rule a single prediction uses", async () => {
+    const { rows, skipped } = await readAll(utf8(`id,review\n1,Rất tốt\n2,\u200b\u200d\ufeff\n3,\u00a0\u3164\n4,Tệ quá\n`));
+    expect(rows.map((r) => r.kind === "row" && r.rowNumber)).toEqual([1, 4]);
+    expect(skipped).toMatchObject([
+      { row: 2, reason: "emptyText" },
+      { row: 3, reason: "emptyText" },
+    ]);
+  });
+
   it("reads a file without a header, naming its columns", async () => {
     const { upload, rows } = await readAll(utf8("1,Sản phẩm rất tốt giao hàng nhanh chóng và đóng gói cẩn thận\n2,Hàng kém chất lượng và giao sai màu\n"));
     expect(upload.format.hasHeader).toBe(false);

@@ -1,5 +1,5 @@
 import { describe, expect, it } from "vitest";
-import { evaluatePredictions, scoreClassifications } from "../../server/inference/evaluationScores.ts";
+import { evaluatePredictions, scoreClassifications } from "#tooling/evaluationScores.ts";
 
 describe("evaluatePredictions", () => {
   it("computes accuracy, per-class metrics, macro-F1 and the confusion matrix", () => {

@@ -3,8 +3,8 @@
 // run before and after through onnxruntime-node on a padded batch.
 import ort from "onnxruntime-node";
 import { describe, expect, it } from "vitest";
-import { fuseAttention } from "../../server/inference/quantize/fuseAttention.ts";
-import { DataType, decodeModel, encodeModel, floatTensor, intAttribute, node, onnx, type ModelProto } from "../../server/inference/quantize/onnxProto.ts";
+import { fuseAttention } from "#tooling/quantize/fuseAttention.ts";
+import { DataType, decodeModel, encodeModel, floatTensor, intAttribute, node, onnx, type ModelProto } from "#tooling/quantize/onnxProto.ts";
 
 const VOCAB = 50;
 const HIDDEN = 16;

@@ -5,9 +5,9 @@ import os from "node:os";
 import path from "node:path";
 import ort from "onnxruntime-node";
 import { afterAll, describe, expect, it } from "vitest";
-import { quantizePerColumn, quantizePerRow } from "../../server/inference/quantize/int8Weights.ts";
-import { DataType, decodeModel, encodeModel, floatTensor, intAttribute, node, onnx, type ModelProto } from "../../server/inference/quantize/onnxProto.ts";
-import { QuantizeError, quantizeModel } from "../../server/inference/quantize/quantizeGraph.ts";
+import { quantizePerColumn, quantizePerRow } from "#tooling/quantize/int8Weights.ts";
+import { DataType, decodeModel, encodeModel, floatTensor, intAttribute, node, onnx, type ModelProto } from "#tooling/quantize/onnxProto.ts";
+import { QuantizeError, quantizeModel } from "#tooling/quantize/quantizeGraph.ts";
 
 function seededRandom(seed: number) {
   let s = seed;

@@ -1,6 +1,6 @@
 import { describe, expect, it } from "vitest";
 import { foldForSearch, searchTerms } from "../../server/text/searchFold.ts";
-import { formatVietnamTime, vietnamDate, vietnamMidnight } from "../../server/time/vietnamTime.ts";
+import { formatVietnamTime, vietnamDate, vietnamMidnight } from "#common/time/vietnamTime.ts";
 
 describe("foldForSearch", () => {
   it.each([

@@ -3,7 +3,7 @@ import path from "node:path";
 import { describe, expect, it } from "vitest";
 import { normalizeText } from "../../server/text/normalize.ts";
 import { buildWordDictionary, loadWordDictionary, segmentWords, splitTokens } from "../../server/text/segment.ts";
-import { parseSegmentationSample, scoreSegmentation } from "../../server/text/segmentationScore.ts";
+import { parseSegmentationSample, scoreSegmentation } from "#tooling/segmentationScore.ts";
 import { REPO_ROOT, SEGMENTER_WORDS_PATH } from "../../server/repoPaths.ts";
 
 const dictionary = loadWordDictionary(SEGMENTER_WORDS_PATH);

@@ -1,7 +1,7 @@
 // The signed-in user's account: change the password, sign out everywhere, interface language, delete the account.
 import { z } from "zod/v4";
 import { serializeBlankSessionCookie } from "../../auth/sessionCookie.server.ts";
-import { LANGUAGES } from "../../i18n/messages.ts";
+import { LANGUAGES } from "#common/i18n/messages.ts";
 import { wrongType } from "../../validation.ts";
 import { OkOutput } from "../outputSchemas.server.ts";
 import { protectedProcedure, router } from "../trpc.server.ts";

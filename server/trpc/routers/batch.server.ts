@@ -50,7 +50,7 @@ export const batchRouter = router({
       texts: z.array(z.string(wrongType("texts must be strings")), wrongType("texts must be an array of strings")).min(1, "Give at least one text"),
     }))
     .mutation(async ({ ctx, input }) => {
-      const stored = await submitTexts(ctx.services, ctx.user.id, input);
+      const stored = await submitTexts(ctx.services.batchIntake, ctx.user.id, input);
       return { id: stored.id, status: "queued" as const, total: stored.totalRows, skipped: stored.skippedRows };
     }),
 

@@ -1,8 +1,8 @@
 // How far an int8 model drifts from its fp32 original on the dev sets: label agreement, the largest probability
 // difference, and accuracy / macro-F1 of both (negative vs positive on two-class sets, as eval scores them).
-import { Classifier, type ClassifierOptions } from "../classifier.server.ts";
+import { Classifier, type ClassifierOptions } from "#server/inference/classifier.server.ts";
 import { scoreClassifications } from "../evaluationScores.ts";
-import { labelledSplitFiles, readLabelledCsv } from "../../text/readLabelledCsv.ts";
+import { labelledSplitFiles, readLabelledCsv } from "../readLabelledCsv.ts";
 
 export type DriftRow = {
   dataset: string;

@@ -2,7 +2,7 @@
 // config.json / MODEL_CARD.md marked as quantized (the version gains "+int8", so caches and history tell them apart).
 import { copyFileSync, existsSync, mkdirSync, readdirSync, readFileSync, statSync, writeFileSync } from "node:fs";
 import path from "node:path";
-import { readModelFolder } from "../modelFolder.server.ts";
+import { readModelFolder } from "#server/inference/modelFolder.server.ts";
 import { decodeModel, encodeModel } from "./onnxProto.ts";
 import { DEFAULT_QUANTIZE_OPTIONS, QuantizeError, quantizeModel, type QuantizeOptions, type QuantizeSummary } from "./quantizeGraph.ts";
 

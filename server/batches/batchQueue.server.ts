@@ -4,8 +4,8 @@
 import { PgBoss, fromPglite } from "pg-boss";
 import type { Config } from "../config.server.ts";
 import type { Database } from "../db/client.server.ts";
-import { deleteAbandonedUploads } from "../batches/batchStore.server.ts";
-import { failBatch, finishIfDone, processChunk, type ChunkJob, type ProcessingDeps } from "../batches/batchProcessing.server.ts";
+import { deleteAbandonedUploads } from "./batchStore.server.ts";
+import { failBatch, finishIfDone, processChunk, type ChunkJob, type ProcessingDeps } from "./batchProcessing.server.ts";
 
 export const CHUNK_QUEUE = "batch-chunk";
 /** A chunk that fails this many retries fails its batch. */
@@ -27,7 +27,7 @@ export class BatchQueue {
     private readonly config: Config,
     private readonly db: Database,
     private readonly deps: () => ProcessingDeps | null,
-    private readonly events: BatchQueueEvents = { error: (error) => console.error("batch queue:", error) },
+    private readonly events: BatchQueueEvents,
   ) {}
 
   /** Connects (creating pg-boss's schema on first use); with `work`, this instance also processes chunks. */

@@ -1,0 +1,77 @@
+// A batch's results as the downloads write them (results.csv and results.json): every row of the file,
+// the analysed ones with their cells and probabilities, the skipped ones with an empty label and the reason.
+import type { PrismaClient } from "../db/generated/client.ts";
+import { csvRecords } from "../text/csvWriter.ts";
+import { resultsOrder, resultsWhere, type BatchSummary, type ResultsQuery } from "./batchStore.server.ts";
+import type { SkippedRow } from "./csvUploadReader.server.ts";
+
+/** Results read from the database per query while streaming an export. */
+const EXPORT_PAGE = 1_000;
+
+export type ExportQuery = Pick<ResultsQuery, "label" | "search" | "sort">;
+export type AnalysedRow = { kind: "analysed"; rowNumber: number; label: string; confidence: number; probabilities: Record<string, number>; cells: string[] };
+export type ExportRow = AnalysedRow | ({ kind: "skipped" } & SkippedRow);
+
+const rowOf = (r: ExportRow) => (r.kind === "analysed" ? r.rowNumber : r.row);
+
+/**
+ * The export's rows a page at a time. Skipped rows (those the batch kept details of) are listed only when no
+ * label or search filters the export: in file order among the others, or after them when sorted by confidence.
+ */
+export async function* exportRows(prisma: PrismaClient, batch: Pick<BatchSummary, "id" | "skipped">, query: ExportQuery): AsyncGenerator<ExportRow[]> {
+  const skipped: ExportRow[] = query.label || query.search.trim() ? [] : (batch.skipped as SkippedRow[]).map((s) => ({ kind: "skipped" as const, ...s })).sort((a, b) => rowOf(a) - rowOf(b));
+  const inFileOrder = query.sort === "row";
+  for (let skip = 0; ; skip += EXPORT_PAGE) {
+    const page = await prisma.prediction.findMany({
+      where: resultsWhere(batch.id, query),
+      orderBy: resultsOrder(query.sort),
+      skip,
+      take: EXPORT_PAGE,
+      select: { rowNumber: true, label: true, confidence: true, probabilities: true },
+    });
+    const cells = page.length ? await prisma.batchRow.findMany({ where: { batchId: batch.id, rowNumber: { in: page.map((p) => p.rowNumber ?? 0) } }, select: { rowNumber: true, cells: true } }) : [];
+    const byRow = new Map(cells.map((c) => [c.rowNumber, c.cells as string[]]));
+    const rows: ExportRow[] = page.map((p) => ({
+      kind: "analysed", rowNumber: p.rowNumber ?? 0, label: p.label, confidence: p.confidence,
+      probabilities: p.probabilities as Record<string, number>, cells: byRow.get(p.rowNumber ?? 0) ?? [],
+    }));
+    const last = page.length < EXPORT_PAGE;
+    if (inFileOrder) {
+      const upTo = last ? Infinity : rowOf(rows[rows.length - 1]!);
+      while (skipped.length && rowOf(skipped[0]!) < upTo) rows.push(skipped.shift()!);
+      rows.sort((a, b) => rowOf(a) - rowOf(b));
+    } else if (last) {
+      rows.push(...skipped.splice(0));
+    }
+    if (rows.length) yield rows;
+    if (last) return;
+  }
+}
+
+/** results.csv's header: the file's columns, then row, label, confidence, one probability per label, and why a row was skipped. */
+export function resultsCsvHeader(columns: string[], labels: string[]): string {
+  return csvRecords([[...columns, "row", "label", "confidence", ...labels.map((l) => `p_${l}`), "skipped"]]);
+}
+
+export function resultsCsvRows(rows: ExportRow[], columns: string[], labels: string[]): string {
+  return csvRecords(
+    rows.map((r) =>
+      r.kind === "analysed"
+        ? [...r.cells, String(r.rowNumber), r.label, r.confidence.toFixed(4), ...labels.map((l) => (r.probabilities[l] ?? 0).toFixed(4)), ""]
+        : [...columns.map(() => ""), String(r.row), "", "", ...labels.map(() => ""), r.message],
+    ),
+  );
+}
+
+/** results.json's items, joined with commas (the caller writes the brackets). */
+export function resultsJsonItems(rows: ExportRow[], columns: string[]): string {
+  return rows
+    .map((r) =>
+      JSON.stringify(
+        r.kind === "analysed"
+          ? { row: r.rowNumber, columns: Object.fromEntries(columns.map((c, i) => [c, r.cells[i] ?? ""])), label: r.label, confidence: r.confidence, probabilities: r.probabilities }
+          : { row: r.row, columns: {}, label: "", confidence: null, probabilities: null, skipped: { reason: r.reason, message: r.message } },
+      ),
+    )
+    .join(",");
+}

@@ -1,0 +1,63 @@
+// Each error kind on each transport, over real HTTP, with the body it has always had: tRPC, the generated
+// REST routes, the hand-written upload route, the origin check, and a page's form action (its message translated).
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { startTestServer, trpcPost, type TestServer } from "../support/testServer.ts";
+
+const body = (code: string, message: string, messageKey: string | null, field: string | null = null) => ({ error: { code, message, messageKey, field } });
+
+describe("error answers on every transport", () => {
+  let server: TestServer;
+  let bearer: Record<string, string>;
+
+  beforeAll(async () => {
+    server = await startTestServer("pglite", { MODEL_ENABLED: "false" }, { withUi: true });
+    const registered = await trpcPost(server.url, "auth.register", { email: "errors@example.com", password: "errors-password-1" });
+    bearer = { authorization: `Bearer ${registered.json.result.data.token}` };
+  }, 300_000);
+  afterAll(async () => {
+    await server?.close();
+  });
+
+  it("tRPC: a validation error names the field, in tRPC's envelope, with the message key", async () => {
+    const answer = await trpcPost(server.url, "auth.login", { email: "not-an-email", password: "x" });
+    expect(answer.status).toBe(400);
+    expect(answer.json.error.data).toMatchObject({ code: "BAD_REQUEST", httpStatus: 400, messageKey: "error.invalidInput", field: "email" });
+  });
+
+  it("REST: not found, unreadable JSON and a missing token, each in the one body shape", async () => {
+    const missing = await fetch(`${server.url}/api/batches/${crypto.randomUUID()}`, { headers: bearer });
+    expect(missing.status).toBe(404);
+    expect(await missing.json()).toEqual(body("NOT_FOUND", "No such batch (it may have been deleted)", "batch.notFound"));
+    const unreadable = await fetch(`${server.url}/api/auth/login`, { method: "POST", headers: { "content-type": "application/json" }, body: "{" });
+    expect(unreadable.status).toBe(400);
+    expect(await unreadable.json()).toEqual(body("PARSE_ERROR", "The body is not valid JSON", "error.invalidJson"));
+    const anonymous = await fetch(`${server.url}/api/batches`);
+    expect(anonymous.status).toBe(401);
+    expect(await anonymous.json()).toEqual(body("UNAUTHORIZED", "Log in to do this", "auth.loginRequired"));
+  });
+
+  it("the upload route: no token, then not multipart, in the same shape", async () => {
+    const anonymous = await fetch(`${server.url}/api/predict/batch`, { method: "POST", headers: { "content-type": "text/csv" }, body: "text\nxin chào\n" });
+    expect(anonymous.status).toBe(401);
+    expect(await anonymous.json()).toEqual(body("UNAUTHORIZED", "Log in (or send Authorization: Bearer <token>) to do this", "auth.loginRequired"));
+    const notMultipart = await fetch(`${server.url}/api/predict/batch`, { method: "POST", headers: { ...bearer, "content-type": "text/csv" }, body: "text\nxin chào\n" });
+    expect(notMultipart.status).toBe(400);
+    expect(await notMultipart.json()).toEqual(body("BAD_REQUEST", 'Send the file as multipart/form-data in a field named "file" (curl -F file=@reviews.csv)', "batch.notMultipart", "file"));
+  });
+
+  it("the origin check: a cross-site write with a session cookie is 403 in the same shape", async () => {
+    const answer = await fetch(`${server.url}/api/trpc/auth.logout`, { method: "POST", headers: { "content-type": "application/json", cookie: "camxuc_session=x", origin: "https://evil.example" }, body: "{}" });
+    expect(answer.status).toBe(403);
+    expect(await answer.json()).toEqual(body("FORBIDDEN", "Cross-site request refused: the Origin (or Referer) header is missing or does not match this site", "error.badOrigin"));
+  });
+
+  it("a page: the login form's action shows the field's message in Vietnamese, with status 400", async () => {
+    const answer = await fetch(`${server.url}/login`, {
+      method: "POST",
+      headers: { "content-type": "application/x-www-form-urlencoded", origin: server.url, accept: "text/html" },
+      body: new URLSearchParams({ email: "not-an-email", password: "x" }).toString(),
+    });
+    expect(answer.status).toBe(400);
+    expect(await answer.text()).toContain("Email không hợp lệ");
+  });
+});
