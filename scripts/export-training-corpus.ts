@@ -9,21 +9,15 @@ import { gunzipSync, gzipSync } from "node:zlib";
 import path from "node:path";
 import { parseArgs } from "node:util";
 import Papa from "papaparse";
-import { TextEncoder } from "../server/inference/textEncoder.ts";
-import { buildPhobertTokenizerJson } from "../server/inference/phobertTokenizerJson.ts";
-import { loadWordDictionary } from "../server/text/segment.ts";
-import { labelledSplitFiles, readLabelledCsv } from "../server/text/readLabelledCsv.ts";
-import { PHOBERT_VOCAB_DIR, SEGMENTER_WORDS_PATH, SHARED_DATA_DIR } from "../server/repoPaths.ts";
+import { labelledSplitFiles, readLabelledCsv } from "#tooling/readLabelledCsv.ts";
+import { trainingTextEncoder } from "#tooling/trainingTextEncoder.ts";
+import { SHARED_DATA_DIR } from "../server/repoPaths.ts";
 
 const { values } = parseArgs({ options: { data: { type: "string" }, out: { type: "string" }, limit: { type: "string" } } });
 const dataDir = values.data ?? SHARED_DATA_DIR;
 const outDir = values.out ?? ".gpu/corpus";
 const limit = Number(values.limit ?? 0);
-const encoder = new TextEncoder(
-  buildPhobertTokenizerJson(readFileSync(path.join(PHOBERT_VOCAB_DIR, "dict.txt"), "utf8"), readFileSync(path.join(PHOBERT_VOCAB_DIR, "bpe.codes"), "utf8")),
-  loadWordDictionary(SEGMENTER_WORDS_PATH),
-  "vncorenlp",
-);
+const encoder = trainingTextEncoder("vncorenlp");
 const LABELS = ["negative", "neutral", "positive"];
 const MAX_IDS = 254; // one model window without <s> and </s>: training never sees more
 mkdirSync(outDir, { recursive: true });

@@ -1,25 +1,20 @@
 // Writes the token ids our TypeScript preprocessing produces for every train/dev row, for models/train/.
 // Usage: npm run train:export -- --data ../shared/data --out models/train/work [--segmentation vncorenlp|legacy-0.6]
 // (write the same "segmentation" into the trained model's config.json; models up to 0.6.0 used legacy-0.6)
-import { mkdirSync, writeFileSync, readFileSync } from "node:fs";
+import { mkdirSync, writeFileSync } from "node:fs";
 import path from "node:path";
 import { parseArgs } from "node:util";
-import { TextEncoder } from "../server/inference/textEncoder.ts";
-import { buildPhobertTokenizerJson } from "#tooling/phobertTokenizerJson.ts";
-import { loadWordDictionary, SEGMENTATION_RULES, type SegmentationRules } from "../server/text/segment.ts";
+import { SEGMENTATION_RULES, type SegmentationRules } from "../server/text/segment.ts";
 import { labelledSplitFiles, readLabelledCsv } from "#tooling/readLabelledCsv.ts";
-import { PHOBERT_VOCAB_DIR, SEGMENTER_WORDS_PATH, SHARED_DATA_DIR } from "../server/repoPaths.ts";
+import { trainingTextEncoder } from "#tooling/trainingTextEncoder.ts";
+import { SHARED_DATA_DIR } from "../server/repoPaths.ts";
 
 const { values } = parseArgs({ options: { data: { type: "string" }, out: { type: "string" }, segmentation: { type: "string" } } });
 const rules = (values.segmentation ?? "vncorenlp") as SegmentationRules;
 if (!SEGMENTATION_RULES.includes(rules)) throw new Error(`--segmentation: one of ${SEGMENTATION_RULES.join(", ")}`);
 const dataDir = values.data ?? SHARED_DATA_DIR;
 const outDir = values.out ?? "models/train/work";
-const encoder = new TextEncoder(
-  buildPhobertTokenizerJson(readFileSync(path.join(PHOBERT_VOCAB_DIR, "dict.txt"), "utf8"), readFileSync(path.join(PHOBERT_VOCAB_DIR, "bpe.codes"), "utf8")),
-  loadWordDictionary(SEGMENTER_WORDS_PATH),
-  rules,
-);
+const encoder = trainingTextEncoder(rules);
 const LABELS = ["negative", "neutral", "positive"];
 mkdirSync(outDir, { recursive: true });
 for (const split of ["train", "dev"] as const) {
