@@ -41,7 +41,7 @@ describe("PriorityRuns", () => {
   it("asks for collected interactive work before each choice", async () => {
     const runner = recordingRunner();
     let collected: number[][] | null = null;
-    const runs: PriorityRuns<number> = new PriorityRuns(runner.execute, () => {
+    const runs: PriorityRuns<number[][], number[]> = new PriorityRuns(runner.execute, () => {
       if (collected) void runs.add("interactive", collected);
       collected = null;
     });

@@ -1,0 +1,15 @@
+// The messages between the inference pool (main thread) and its worker threads: types only.
+
+/** A tensor as it crosses threads: its element type, flat data and shape. */
+export type WireTensor = { type: string; data: ArrayBufferView; dims: number[] };
+
+export type WorkerRequest =
+  | { kind: "load"; key: string; modelPath: string; sessionOptions: Record<string, unknown> }
+  | { kind: "run"; id: number; key: string; feeds: Record<string, WireTensor>; outputs?: string[] }
+  | { kind: "unload"; key: string };
+
+export type WorkerReply =
+  | { kind: "loaded"; key: string; inputNames: string[]; outputNames: string[] }
+  | { kind: "loadFailed"; key: string; message: string }
+  | { kind: "result"; id: number; outputs: Record<string, WireTensor>; seconds: number }
+  | { kind: "failed"; id: number; message: string };
