@@ -106,9 +106,11 @@ export class Classifier {
       }
       if (!session.outputNames.includes("logits")) throw new ModelFolderError(`${model.modelPath}: the graph has no output "logits" (outputs: ${session.outputNames.join(", ")})`);
       classifier = new Classifier(model, pool, session, encoder, options);
-      // Warm-up: the first run allocates and optimises; it also proves logits match the labels.
-      const [warm] = await classifier.classifyUncached(["Sản phẩm tốt, giao hàng nhanh."], "interactive");
-      if (!warm || Object.values(warm.probabilities).some((p) => !Number.isFinite(p))) {
+      // Warm-up, one run per worker (all idle now, so each takes one): a session's first run allocates and
+      // optimises; it also proves logits match the labels.
+      const ids = encoder.encode("Sản phẩm tốt, giao hàng nhanh.").ids;
+      const warm = await Promise.all(Array.from({ length: pool.size }, () => classifier!.runs.add("interactive", [ids])));
+      if (warm.some(([probabilities]) => !probabilities || probabilities.some((p) => !Number.isFinite(p)))) {
         throw new ModelFolderError(`${model.modelPath}: warm-up produced no finite probabilities`);
       }
       return classifier;

@@ -2,7 +2,6 @@
 // Generic: it loads any model file in every worker and runs named input tensors to named output tensors, in
 // lanes (interactive before background), one run per worker at a time. A worker that dies is replaced and
 // the run it held retried once; shutdown lets runs in progress finish, then ends the threads.
-import { availableParallelism } from "node:os";
 import { Worker } from "node:worker_threads";
 import { AppError } from "../errors.ts";
 import { PriorityRuns, type Lane } from "./priorityRuns.ts";
@@ -13,7 +12,7 @@ export type { WireTensor };
 /** A run lost its worker twice (the thread died each time): answered 503, the request may be retried. */
 export class InferenceWorkerCrashed extends AppError {
   constructor(readonly exitCode: number) {
-    super("SERVICE_UNAVAILABLE", "predict.inferenceWorkerCrashed", `The inference worker stopped (exit code ${exitCode}) twice while running this request; try again`, undefined, 1);
+    super("SERVICE_UNAVAILABLE", "predict.inferenceWorkerCrashed", `The model's worker stopped twice while running this request (exit code ${exitCode}); try again`, undefined, 1);
     this.name = "InferenceWorkerCrashed";
   }
 }
@@ -26,17 +25,12 @@ export type PoolObserver = {
   workerExited?(event: { exitCode: number; error: Error | null; retried: number }): void;
 };
 
-/** Worker count when INFERENCE_WORKERS is not set: one per `threadsPerWorker` cores, at least one. */
-export function defaultWorkerCount(threadsPerWorker: number, cores = availableParallelism()): number {
-  return Math.max(1, Math.floor(cores / Math.max(1, threadsPerWorker)));
-}
-
 // Under tsx and vitest this module is TypeScript next to onnxWorker.ts; in the compiled server it is part of
 // build/server/main.js, which scripts/build-server.ts emits beside build/server/onnxWorker.js.
 const WORKER_URL = import.meta.url.endsWith(".ts") ? new URL("./onnxWorker.ts", import.meta.url) : new URL("./onnxWorker.js", import.meta.url);
 
 class WorkerExited extends Error {
-  constructor(readonly exitCode: number, readonly cause: Error | null) {
+  constructor(readonly exitCode: number, override readonly cause: Error | null) {
     super(`inference worker exited with code ${exitCode}${cause ? `: ${cause.message}` : ""}`);
   }
 }
