@@ -34,6 +34,8 @@ export type InferenceObserver = {
   cacheLookups?(hits: number, misses: number): void;
   /** After each ONNX Runtime run. */
   batchRun?(batch: { rows: number; paddedTokens: number; seconds: number }): void;
+  /** An inference worker thread died (it is replaced, and the run it held retried once). */
+  workerExited?(event: { exitCode: number; error: Error | null; retried: number }): void;
 };
 
 export type ClassifierOptions = {
@@ -91,7 +93,7 @@ export class Classifier {
     } catch (error) {
       throw new ModelFolderError(`${model.dir}/tokenizer.json: cannot build a tokenizer from it (${(error as Error).message})`);
     }
-    const pool = options.pool ?? new InferencePool(options.workers ?? 1);
+    const pool = options.pool ?? new InferencePool(options.workers ?? 1, { workerExited: (event) => options.observer?.workerExited?.(event) });
     let classifier: Classifier | null = null;
     try {
       let session: PooledModel;

@@ -27,8 +27,10 @@ async function handle(request: WorkerRequest): Promise<void> {
   if (request.kind === "unload") {
     await sessions.get(request.key)?.release();
     sessions.delete(request.key);
+    send({ kind: "unloaded", key: request.key });
     return;
   }
+  if (request.crash) throw new Error("inference worker: crash requested by a test");
   const session = sessions.get(request.key);
   try {
     if (!session) throw new Error(`model ${request.key} is not loaded in this worker`);
@@ -53,4 +55,9 @@ async function handle(request: WorkerRequest): Promise<void> {
   }
 }
 
-port.on("message", (request: WorkerRequest) => void handle(request));
+port.on("message", (request: WorkerRequest) => {
+  // an uncaught error ends this thread; the pool replaces it and retries the run it held
+  handle(request).catch((error: unknown) => setImmediate(() => {
+    throw error;
+  }));
+});

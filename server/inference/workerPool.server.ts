@@ -42,6 +42,7 @@ class WorkerThread {
   readonly thread: Worker;
   private readonly waiting = new Map<string, Reply>();
   private lastError: Error | null = null;
+  private readonly drainWaiters: (() => void)[] = [];
   busy = false;
   stopping = false;
 
@@ -49,11 +50,14 @@ class WorkerThread {
     this.thread = new Worker(WORKER_URL);
     this.thread.unref();
     this.thread.on("message", (reply: WorkerReply) => {
-      const key = reply.kind === "loaded" || reply.kind === "loadFailed" ? `load:${reply.key}` : `run:${reply.id}`;
+      const key = reply.kind === "loaded" || reply.kind === "loadFailed" ? `load:${reply.key}` : reply.kind === "unloaded" ? `unload:${reply.key}` : `run:${reply.id}`;
       const waiter = this.waiting.get(key);
       this.waiting.delete(key);
       // a worker owing nothing does not keep the process alive (a script that forgets close() still exits)
-      if (this.waiting.size === 0) this.thread.unref();
+      if (this.waiting.size === 0) {
+        this.thread.unref();
+        for (const resolve of this.drainWaiters.splice(0)) resolve();
+      }
       waiter?.resolve(reply);
     });
     this.thread.on("error", (error) => (this.lastError = error));
@@ -61,8 +65,14 @@ class WorkerThread {
       const lost = [...this.waiting.keys()].filter((k) => k.startsWith("run:")).length;
       for (const waiter of this.waiting.values()) waiter.reject(new WorkerExited(exitCode, this.lastError));
       this.waiting.clear();
+      for (const resolve of this.drainWaiters.splice(0)) resolve();
       onExit(this, exitCode, this.lastError, lost);
     });
+  }
+
+  /** Resolves when the thread owes no reply (ending a thread inside a native ONNX Runtime call aborts the process). */
+  drained(): Promise<void> {
+    return this.waiting.size === 0 ? Promise.resolve() : new Promise((resolve) => this.drainWaiters.push(resolve));
   }
 
   request(waitKey: string, message: WorkerRequest): Promise<WorkerReply> {
@@ -87,6 +97,7 @@ export class InferencePool {
   private nextRunId = 1;
   private nextModelId = 1;
   private closed = false;
+  private crashesToInject = 0;
 
   constructor(readonly size: number, private readonly observer: PoolObserver = {}) {
     if (!Number.isInteger(size) || size < 1) throw new Error(`an inference pool needs at least one worker (got ${size})`);
@@ -106,6 +117,11 @@ export class InferencePool {
     return this.runs.queued;
   }
 
+  /** Workers running something now. */
+  get busyWorkers(): number {
+    return [...this.workers].filter((w) => w.busy).length;
+  }
+
   /** Thread ids of the live workers (for tests and diagnostics). */
   get threadIds(): number[] {
     return [...this.workers].map((w) => w.thread.threadId);
@@ -117,8 +133,12 @@ export class InferencePool {
     const key = `model-${this.nextModelId++}`;
     this.models.set(key, { modelPath, sessionOptions });
     try {
-      const replies = await Promise.all([...this.workers].map((w) => this.loadInto(w, key)));
-      return { key, inputNames: replies[0]!.inputNames, outputNames: replies[0]!.outputNames };
+      // settled, not all: a worker still loading must not be ended (close) while another one's failure is reported
+      const settled = await Promise.allSettled([...this.workers].map((w) => this.loadInto(w, key)));
+      const failed = settled.find((r) => r.status === "rejected");
+      if (failed) throw failed.reason;
+      const first = (settled[0] as PromiseFulfilledResult<{ inputNames: string[]; outputNames: string[] }>).value;
+      return { key, inputNames: first.inputNames, outputNames: first.outputNames };
     } catch (error) {
       await this.unloadModel(key);
       throw error;
@@ -128,7 +148,7 @@ export class InferencePool {
   /** Releases a model's sessions in every worker. */
   async unloadModel(key: string): Promise<void> {
     this.models.delete(key);
-    for (const worker of this.workers) worker.thread.postMessage({ kind: "unload", key } satisfies WorkerRequest);
+    await Promise.allSettled([...this.workers].map((w) => w.request(`unload:${key}`, { kind: "unload", key })));
   }
 
   /** One run of `model` on the next free worker, interactive runs first. */
@@ -136,11 +156,9 @@ export class InferencePool {
     return this.runs.add(lane, { model, feeds, outputs });
   }
 
-  /** Ends every worker that is running something now, as a crash would (tests use it); returns how many. */
-  terminateBusyWorkers(): number {
-    const busy = [...this.workers].filter((w) => w.busy);
-    for (const worker of busy) void worker.thread.terminate();
-    return busy.length;
+  /** Tests only: the next `count` runs end their worker thread (an uncaught error) instead of answering. */
+  crashNextRuns(count: number): void {
+    this.crashesToInject += count;
   }
 
   /** Refuses new runs, fails queued ones, waits for the runs in progress, then ends the worker threads. */
@@ -150,9 +168,10 @@ export class InferencePool {
     await this.runs.close(new Error("the inference pool is closed"));
     for (const waiter of this.waitingForWorker.splice(0)) waiter.reject(new Error("the inference pool is closed"));
     await Promise.all(
-      [...this.workers].map((w) => {
+      [...this.workers].map(async (w) => {
         w.stopping = true;
-        return w.thread.terminate();
+        await w.drained();
+        await w.thread.terminate();
       }),
     );
     this.workers.clear();
@@ -181,7 +200,7 @@ export class InferencePool {
         // it cannot load what the others loaded: end it; the waiting runs fail rather than wait for ever
         worker.stopping = true;
         this.workers.delete(worker);
-        void worker.thread.terminate();
+        void worker.drained().then(() => worker.thread.terminate());
         if (this.workers.size === 0) for (const waiter of this.waitingForWorker.splice(0)) waiter.reject(error as Error);
         return;
       }
@@ -224,7 +243,9 @@ export class InferencePool {
       const worker = await this.acquire();
       const id = this.nextRunId++;
       try {
-        const reply = await worker.request(`run:${id}`, { kind: "run", id, key: job.model.key, feeds: job.feeds, outputs: job.outputs });
+        const crash = this.crashesToInject > 0;
+        if (crash) this.crashesToInject--;
+        const reply = await worker.request(`run:${id}`, { kind: "run", id, key: job.model.key, feeds: job.feeds, outputs: job.outputs, ...(crash ? { crash } : {}) });
         this.release(worker);
         if (reply.kind === "failed") throw new Error(reply.message);
         if (reply.kind !== "result") throw new Error(`unexpected reply ${reply.kind} to a run`);
