@@ -35,8 +35,9 @@ async function followProgress(url: string, id: string, auth: Record<string, stri
       expect(response.headers.get("content-type")).toMatch(/^text\/event-stream/);
       const decoder = new TextDecoder();
       let buffer = "";
-      for await (const chunk of response.body!) {
-        buffer += decoder.decode(chunk as Uint8Array, { stream: true });
+      const reader = response.body!.getReader();
+      for (let read = await reader.read(); !read.done; read = await reader.read()) {
+        buffer += decoder.decode(read.value, { stream: true });
         for (let end = buffer.indexOf("\n\n"); end >= 0; end = buffer.indexOf("\n\n")) {
           const message = buffer.slice(0, end);
           buffer = buffer.slice(end + 2);

@@ -27,7 +27,7 @@ describe("deploy/compose.yaml", () => {
 
   it("mounts nginx files that exist; the template includes the shipped proxy settings for the app replicas", () => {
     const nginx = compose.services.nginx!;
-    const mounts = Object.fromEntries(nginx.volumes!.map((v) => v.split(":")).map(([from, to]) => [to, path.join(DEPLOY, from!)]));
+    const mounts: Record<string, string> = Object.fromEntries(nginx.volumes!.map((v) => v.split(":")).map(([from, to]) => [to!, path.join(DEPLOY, from!)]));
     for (const file of Object.values(mounts)) expect(existsSync(file)).toBe(true);
     const template = readFileSync(mounts["/etc/nginx/templates/default.conf.template"]!, "utf8");
     expect(template).toMatch(/server app:7860 resolve;/);
