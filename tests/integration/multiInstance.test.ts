@@ -58,18 +58,18 @@ async function followProgress(url: string, id: string, auth: Record<string, stri
 
 const children: ChildServer[] = [];
 let proxy: NginxProxy | null = null;
-let dropDatabase: (() => Promise<void>) | null = null;
+const dropDatabases: (() => Promise<void>)[] = [];
 afterAll(async () => {
   await proxy?.stop();
   for (const c of children) if (c.child.exitCode === null) c.child.kill("SIGKILL");
   await Promise.all(children.map((c) => c.exited));
-  await dropDatabase?.();
+  for (const drop of dropDatabases) await drop();
 });
 
 describe.runIf(DATABASES.includes("postgres"))("two instances on one PostgreSQL behind nginx", () => {
   it("share sessions, limits and a batch; one SIGKILLed mid-batch loses no row and duplicates none", async () => {
     const scratch = await createScratchDatabase();
-    dropDatabase = scratch.drop;
+    dropDatabases.push(scratch.drop);
     // started together on an empty database: the migrations' advisory lock applies each migration once
     const instances = await Promise.all([startChildServer({ ...ENV, DATABASE_URL: scratch.url }), startChildServer({ ...ENV, DATABASE_URL: scratch.url })]);
     children.push(...instances);
@@ -118,4 +118,42 @@ describe.runIf(DATABASES.includes("postgres"))("two instances on one PostgreSQL 
     expect(rows).toHaveLength(ROWS);
     expect(new Set(rows.map((r) => r.row)).size).toBe(ROWS);
   }, 600_000);
+});
+
+describe.runIf(DATABASES.includes("postgres"))("an instance killed while it receives an upload", () => {
+  it("leaves a batch that another instance deletes after BATCH_ABANDONED_UPLOAD_MINUTES, freeing its owner's active slot", async () => {
+    const scratch = await createScratchDatabase();
+    dropDatabases.push(scratch.drop);
+    const env = { DATABASE_URL: scratch.url, BATCH_ABANDONED_UPLOAD_MINUTES: "1", BATCH_MAX_ACTIVE_PER_USER: "1", INFERENCE_WORKERS: "1", INFERENCE_THREADS: "1" };
+    const [receiver, survivor] = await Promise.all([startChildServer(env), startChildServer(env)]);
+    children.push(receiver!, survivor!);
+    const json = { "content-type": "application/json" };
+    const register = await fetch(`${survivor!.url}/api/auth/register`, { method: "POST", headers: json, body: JSON.stringify({ email: "slow@example.com", password: PASSWORD }) });
+    const auth = { authorization: `Bearer ${((await register.json()) as { token: string }).token}` };
+
+    // a multipart upload whose file never ends: the receiver stores its first rows, then waits for more
+    const boundary = "camxuc-slow-upload";
+    const head = `--${boundary}\r\ncontent-disposition: form-data; name="file"; filename="slow.csv"\r\ncontent-type: text/csv\r\n\r\n`;
+    const body = new ReadableStream<Uint8Array>({
+      start(controller) {
+        controller.enqueue(new TextEncoder().encode(head + reviewCsv(1_200)));
+      },
+    });
+    const upload = fetch(`${receiver!.url}/api/predict/batch`, { method: "POST", headers: { ...auth, "content-type": `multipart/form-data; boundary=${boundary}` }, body, duplex: "half" } as RequestInit).catch((error: unknown) => error);
+    const listed = async () => ((await (await fetch(`${survivor!.url}/api/batches`, { headers: auth })).json()) as { items: { id: string; status: string }[] }).items;
+    for (const until = Date.now() + 120_000; !(await listed()).some((b) => b.status === "uploading"); await new Promise((r) => setTimeout(r, 200))) {
+      if (Date.now() > until) throw new Error("the upload never started");
+    }
+    receiver!.child.kill("SIGKILL");
+    await receiver!.exited;
+    await upload;
+    // while the dead upload counts, the owner's one active slot is taken
+    expect((await uploadCsv(survivor!.url, reviewCsv(10), auth)).status).toBe(429);
+    for (const until = Date.now() + 180_000; (await listed()).length > 0; await new Promise((r) => setTimeout(r, 1_000))) {
+      if (Date.now() > until) throw new Error(`the abandoned upload was never deleted: ${JSON.stringify(await listed())}`);
+    }
+    expect((await uploadCsv(survivor!.url, reviewCsv(10), auth)).status).toBe(202);
+    survivor!.child.kill("SIGTERM");
+    await survivor!.exited;
+  }, 400_000);
 });
