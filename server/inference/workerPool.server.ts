@@ -35,6 +35,8 @@ class WorkerExited extends Error {
   }
 }
 
+const MAX_FAILED_STARTS = 3;
+
 type Reply = { resolve: (reply: WorkerReply) => void; reject: (error: Error) => void };
 
 /** One worker thread and the replies it owes. */
@@ -45,6 +47,10 @@ class WorkerThread {
   private readonly drainWaiters: (() => void)[] = [];
   busy = false;
   stopping = false;
+  /** Loaded every model and took work at least once. */
+  started = false;
+  /** Each model's load in this thread, asked for once whoever asks (a replacement's start, or loadModel). */
+  readonly loads = new Map<string, Promise<{ inputNames: string[]; outputNames: string[] }>>();
 
   constructor(onExit: (worker: WorkerThread, exitCode: number, error: Error | null, lostRuns: number) => void) {
     this.thread = new Worker(WORKER_URL);
@@ -98,6 +104,8 @@ export class InferencePool {
   private nextModelId = 1;
   private closed = false;
   private crashesToInject = 0;
+  /** Replacements in a row that died before they were ready: a thread that dies loading a model would otherwise respawn for ever. */
+  private failedStarts = 0;
 
   constructor(readonly size: number, private readonly observer: PoolObserver = {}) {
     if (!Number.isInteger(size) || size < 1) throw new Error(`an inference pool needs at least one worker (got ${size})`);
@@ -148,7 +156,12 @@ export class InferencePool {
   /** Releases a model's sessions in every worker. */
   async unloadModel(key: string): Promise<void> {
     this.models.delete(key);
-    await Promise.allSettled([...this.workers].map((w) => w.request(`unload:${key}`, { kind: "unload", key })));
+    await Promise.allSettled(
+      [...this.workers].map((w) => {
+        w.loads.delete(key);
+        return w.request(`unload:${key}`, { kind: "unload", key });
+      }),
+    );
   }
 
   /** One run of `model` on the next free worker, interactive runs first. */
@@ -178,13 +191,19 @@ export class InferencePool {
     this.idle.length = 0;
   }
 
-  private async loadInto(worker: WorkerThread, key: string): Promise<{ inputNames: string[]; outputNames: string[] }> {
+  private loadInto(worker: WorkerThread, key: string): Promise<{ inputNames: string[]; outputNames: string[] }> {
     const model = this.models.get(key);
-    if (!model) throw new Error(`model ${key} was unloaded`);
-    const reply = await worker.request(`load:${key}`, { kind: "load", key, modelPath: model.modelPath, sessionOptions: model.sessionOptions });
-    if (reply.kind === "loadFailed") throw new Error(reply.message);
-    if (reply.kind !== "loaded") throw new Error(`unexpected reply ${reply.kind} to a load`);
-    return reply;
+    if (!model) return Promise.reject(new Error(`model ${key} was unloaded`));
+    let load = worker.loads.get(key);
+    if (!load) {
+      load = worker.request(`load:${key}`, { kind: "load", key, modelPath: model.modelPath, sessionOptions: model.sessionOptions }).then((reply) => {
+        if (reply.kind === "loadFailed") throw new Error(reply.message);
+        if (reply.kind !== "loaded") throw new Error(`unexpected reply ${reply.kind} to a load`);
+        return reply;
+      });
+      worker.loads.set(key, load);
+    }
+    return load;
   }
 
   private spawn(): void {
@@ -194,7 +213,8 @@ export class InferencePool {
     // queued in the thread ahead of any run)
     void (async () => {
       try {
-        for (const key of [...this.models.keys()]) await this.loadInto(worker, key);
+        // the live map: a model registered meanwhile is loaded too
+        for (const key of this.models.keys()) await this.loadInto(worker, key);
       } catch (error) {
         if (worker.stopping) return;
         // it cannot load what the others loaded: end it; the waiting runs fail rather than wait for ever
@@ -215,11 +235,16 @@ export class InferencePool {
     const at = this.idle.indexOf(worker);
     if (at >= 0) this.idle.splice(at, 1);
     this.observer.workerExited?.({ exitCode, error, retried: lost });
-    if (!this.closed) this.spawn();
+    this.failedStarts = worker.started ? 0 : this.failedStarts + 1;
+    if (this.closed) return;
+    if (this.failedStarts < MAX_FAILED_STARTS) this.spawn();
+    // no replacement now: waiting runs fail; the next run (acquire) tries to start one again
+    else if (this.workers.size === 0) for (const waiter of this.waitingForWorker.splice(0)) waiter.reject(new WorkerExited(exitCode, error));
   }
 
   private release(worker: WorkerThread): void {
     worker.busy = false;
+    worker.started = true;
     if (worker.stopping || this.closed) return;
     const waiter = this.waitingForWorker.shift();
     if (waiter) {
