@@ -149,11 +149,11 @@ describe.runIf(DATABASES.includes("postgres"))("an instance killed while it rece
     await upload;
     // while the dead upload counts, the owner's one active slot is taken
     expect((await uploadCsv(survivor!.url, reviewCsv(10), auth)).status).toBe(429);
-    for (const until = Date.now() + 180_000; (await listed()).length > 0; await new Promise((r) => setTimeout(r, 1_000))) {
+    for (const until = Date.now() + 240_000; (await listed()).length > 0; await new Promise((r) => setTimeout(r, 1_000))) {
       if (Date.now() > until) throw new Error(`the abandoned upload was never deleted: ${JSON.stringify(await listed())}`);
     }
     expect((await uploadCsv(survivor!.url, reviewCsv(10), auth)).status).toBe(202);
     survivor!.child.kill("SIGTERM");
     await survivor!.exited;
-  }, 400_000);
+  }, 540_000);
 });
