@@ -74,4 +74,15 @@ describe("InferencePool", () => {
     await own.close();
     expect(await running).toHaveLength(16);
   });
+
+  it("hosts two models in one pool: both answer, and releasing one leaves the other serving", async () => {
+    pool = new InferencePool(2);
+    classifier = await Classifier.load(DEFAULT_MODEL_DIR, { ...options, pool });
+    const second = await Classifier.load(DEFAULT_MODEL_DIR, { ...options, pool });
+    const [a, b] = await Promise.all([classifier.classify(["Hàng kém chất lượng"]), second.classify(["Hàng kém chất lượng"], "background")]);
+    expect(b).toEqual(a);
+    await second.close();
+    expect(pool.liveWorkers).toBe(2);
+    expect((await classifier.classify(["Giao hàng nhanh, rất hài lòng"]))[0]!.label).toBe("positive");
+  });
 });
