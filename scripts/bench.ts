@@ -13,6 +13,10 @@ if (process.argv.includes("--batch")) {
   await import("./benchBatch.ts");
   process.exit(0);
 }
+if (process.argv.includes("--postgres-capacity")) {
+  await (await import("./benchPostgresCapacity.ts")).measurePostgresCapacity(process.argv.slice(2));
+  process.exit(0);
+}
 if (process.argv.includes("--compare-torch")) {
   await (await import("./benchCompareTorch.ts")).compareTorch(process.argv.slice(2));
   process.exit(0);

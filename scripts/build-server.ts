@@ -1,17 +1,19 @@
 // Compiles the server (server/main.ts and everything it imports from this repo) into one ES module,
-// build/server/main.js, that production runs with plain `node`; packages in node_modules stay external.
+// build/server/main.js, that production runs with plain `node`, and the inference worker thread's entry beside it,
+// build/server/onnxWorker.js (server/inference/workerPool.server.ts starts it); packages in node_modules stay external.
 import path from "node:path";
 import { pathToFileURL } from "node:url";
 import { build } from "esbuild";
 import { REPO_ROOT } from "../server/repoPaths.ts";
 
-export const SERVER_BUNDLE = path.join(REPO_ROOT, "build", "server", "main.js");
+const OUT_DIR = path.join(REPO_ROOT, "build", "server");
+export const SERVER_BUNDLE = path.join(OUT_DIR, "main.js");
 
 /** Builds the bundle; tests call it too, so the compiled server they start is the code they test. */
 export async function buildServer(): Promise<void> {
   await build({
-    entryPoints: [path.join(REPO_ROOT, "server", "main.ts")],
-    outfile: SERVER_BUNDLE,
+    entryPoints: { main: path.join(REPO_ROOT, "server", "main.ts"), onnxWorker: path.join(REPO_ROOT, "server", "inference", "onnxWorker.ts") },
+    outdir: OUT_DIR,
     bundle: true,
     platform: "node",
     format: "esm",

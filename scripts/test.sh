@@ -8,6 +8,11 @@ if [ ! -x "${CHROMIUM_PATH:-/usr/bin/chromium}" ] && [ "$(id -u)" = 0 ] && comma
   echo "== installing chromium (apt)"
   apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq chromium >/dev/null
 fi
+# The multi-instance test (PostgreSQL only) starts Debian's nginx in front of two instances.
+if [ -n "${TEST_DATABASE_URL:-}" ] && [ ! -x "${NGINX_PATH:-/usr/sbin/nginx}" ] && [ "$(id -u)" = 0 ] && command -v apt-get >/dev/null; then
+  echo "== installing nginx (apt)"
+  apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq nginx >/dev/null
+fi
 echo "== type check"
 npx tsc
 echo "== build"

@@ -1,4 +1,5 @@
 // Every environment variable the server reads, parsed and validated once at start.
+import { availableParallelism } from "node:os";
 import path from "node:path";
 import { z } from "zod/v4";
 import { DEFAULT_MODEL_DIR } from "./repoPaths.ts";
@@ -56,6 +57,8 @@ const EnvSchema = z.object({
   INFERENCE_BATCH_SIZE: positiveInt(32),
   INFERENCE_BATCH_WAIT_MS: z.coerce.number().int().min(0).default(5),
   INFERENCE_THREADS: positiveInt(2),
+  /** Worker threads running the model; unset: one per INFERENCE_THREADS cores (at least one). */
+  INFERENCE_WORKERS: z.preprocess((v) => (v === "" ? undefined : v), z.coerce.number().int().min(1).max(64).optional()),
   /** Most padded tokens (rows x longest row) in one ONNX Runtime run: long reviews go in smaller batches. */
   INFERENCE_MAX_BATCH_TOKENS: positiveInt(4_096),
   /** Recent classifications kept in memory, keyed by model version and normalised text; 0 turns the cache off. */
@@ -99,6 +102,8 @@ const EnvSchema = z.object({
   BATCH_CHUNK_HEARTBEAT_SECONDS: z.coerce.number().int().min(10).default(10),
   BATCH_CHUNK_EXPIRE_SECONDS: positiveInt(600),
   BATCH_SUPERVISE_SECONDS: positiveInt(2),
+  /** An upload still being received after this long is taken for one whose instance died, and deleted. */
+  BATCH_ABANDONED_UPLOAD_MINUTES: positiveInt(60),
   /** Texts per label read for a finished batch's word clouds. */
   BATCH_WORDCLOUD_MAX_TEXTS: positiveInt(5_000),
   BATCH_LOW_CONFIDENCE: z.coerce.number().min(0).max(1).default(0.6),
@@ -123,7 +128,12 @@ const EnvSchema = z.object({
   }
 });
 
-export type Config = z.infer<typeof EnvSchema> & { dataDir: string; databaseKind: "postgres" | "pglite" };
+export type Config = Omit<z.infer<typeof EnvSchema>, "INFERENCE_WORKERS"> & { INFERENCE_WORKERS: number; dataDir: string; databaseKind: "postgres" | "pglite" };
+
+/** INFERENCE_WORKERS when unset: each worker's ONNX Runtime uses INFERENCE_THREADS cores, so one per that many cores. */
+export function defaultInferenceWorkers(threadsPerWorker: number, cores = availableParallelism()): number {
+  return Math.max(1, Math.floor(cores / threadsPerWorker));
+}
 
 export class ConfigError extends Error {}
 
@@ -136,6 +146,7 @@ export function loadConfig(env: Record<string, string | undefined> = process.env
   }
   return {
     ...parsed.data,
+    INFERENCE_WORKERS: parsed.data.INFERENCE_WORKERS ?? defaultInferenceWorkers(parsed.data.INFERENCE_THREADS),
     dataDir: path.resolve(parsed.data.DATA_DIR),
     databaseKind: parsed.data.DATABASE_URL ? "postgres" : "pglite",
   };

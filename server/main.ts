@@ -29,6 +29,7 @@ export async function loadClassifier(config: Config, observer?: InferenceObserve
   if (!config.MODEL_ENABLED) return null;
   return Classifier.load(config.MODEL_DIR, {
     threads: config.INFERENCE_THREADS,
+    workers: config.INFERENCE_WORKERS,
     batchSize: config.INFERENCE_BATCH_SIZE,
     batchWaitMs: config.INFERENCE_BATCH_WAIT_MS,
     maxBatchTokens: config.INFERENCE_MAX_BATCH_TOKENS,

@@ -52,7 +52,13 @@ export async function createServices(
     inferenceQueue: () => loaded?.queuedRuns ?? null,
   });
   // Load the model first: a broken model folder should stop start-up before anything touches the database.
-  const classifier = await loadClassifier(config, metrics.inferenceObserver);
+  const classifier = await loadClassifier(config, {
+    ...metrics.inferenceObserver,
+    workerExited(event) {
+      logger.error({ err: event.error, exitCode: event.exitCode, retriedRuns: event.retried }, "an inference worker died: replaced, its run retried once");
+      metrics.inferenceObserver.workerExited?.(event);
+    },
+  });
   loaded = classifier;
   const database = await openDatabase({ databaseUrl: config.DATABASE_URL, dataDir: config.dataDir, embeddedSharedBuffersMb: config.EMBEDDED_DB_SHARED_BUFFERS_MB });
   db = database;

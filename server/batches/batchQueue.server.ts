@@ -10,7 +10,6 @@ import { failBatch, finishIfDone, processChunk, type ChunkJob, type ProcessingDe
 export const CHUNK_QUEUE = "batch-chunk";
 /** A chunk that fails this many retries fails its batch. */
 const RETRY_LIMIT = 5;
-const ABANDONED_UPLOAD_MS = 3_600_000;
 
 export type BatchQueueStats = { rowsStored: number; chunksStored: number; chunksFailed: number };
 
@@ -20,6 +19,7 @@ export type BatchQueueEvents = { error(error: unknown): void; rowsStored?(rows: 
 export class BatchQueue {
   private boss: PgBoss | null = null;
   private working = false;
+  private abandonedSweep: NodeJS.Timeout | null = null;
   /** Running totals for /metrics (the integrator wires them). */
   readonly stats: BatchQueueStats = { rowsStored: 0, chunksStored: 0, chunksFailed: 0 };
 
@@ -50,9 +50,16 @@ export class BatchQueue {
     }
     this.boss = boss;
     // The embedded database has one process, so any upload still "uploading" died with the last one; on a
-    // shared PostgreSQL another instance may be receiving one right now, so only old ones go.
-    const abandonedBefore = "pglite" in connection ? new Date() : new Date(Date.now() - ABANDONED_UPLOAD_MS);
-    await deleteAbandonedUploads(this.db.prisma, abandonedBefore);
+    // shared PostgreSQL another instance may be receiving one right now, so only old ones go, and they are
+    // looked for all along: an instance killed mid-upload may never start again, and its batch would count
+    // against its owner's active batches for ever.
+    const abandonedMs = config.BATCH_ABANDONED_UPLOAD_MINUTES * 60_000;
+    await deleteAbandonedUploads(this.db.prisma, "pglite" in connection ? new Date() : new Date(Date.now() - abandonedMs));
+    if (!("pglite" in connection)) {
+      const sweep = () => void deleteAbandonedUploads(this.db.prisma, new Date(Date.now() - abandonedMs)).catch((error: unknown) => this.events.error(error));
+      this.abandonedSweep = setInterval(sweep, Math.min(60_000, abandonedMs / 4));
+      this.abandonedSweep.unref();
+    }
     if (options.work && this.deps()) {
       await this.repairFinished();
       await this.work(boss);
@@ -109,6 +116,8 @@ export class BatchQueue {
 
   /** Lets running chunks finish (up to `timeoutMs`), then disconnects; an unfinished chunk is retried elsewhere or after restart. */
   async stop(timeoutMs = 15_000): Promise<void> {
+    if (this.abandonedSweep) clearInterval(this.abandonedSweep);
+    this.abandonedSweep = null;
     const boss = this.boss;
     this.boss = null;
     if (!boss) return;

@@ -1,7 +1,8 @@
 // The inference module's one interface: classify(texts) -> label and probabilities per text. Behind it an
-// ONNX Runtime session of a RoBERTa/PhoBERT sequence classifier, fed micro-batched, length-sorted windows.
+// ONNX Runtime session of a RoBERTa/PhoBERT sequence classifier in a pool of worker threads, fed micro-batched,
+// length-sorted windows; this thread only tokenises, queues and answers.
 import { setImmediate as yieldToEventLoop } from "node:timers/promises";
-import ort from "onnxruntime-node";
+import type ort from "onnxruntime-node";
 import { loadWordDictionary } from "../text/segment.ts";
 import { readModelFolder, ModelFolderError, type ModelFolder } from "./modelFolder.server.ts";
 import { SEGMENTER_WORDS_PATH } from "../repoPaths.ts";
@@ -13,6 +14,7 @@ import { planBatches } from "./batchPlanner.ts";
 import { PriorityRuns, type Lane } from "./priorityRuns.ts";
 import { classifyThroughCache, ResultCache } from "./resultCache.ts";
 import { inferenceSessionOptions } from "./sessionOptions.ts";
+import { InferencePool, type PooledModel, type WireTensor } from "./workerPool.server.ts";
 import { normalizeText } from "../text/normalize.ts";
 import { wordSpans } from "../text/wordSpans.ts";
 
@@ -32,10 +34,17 @@ export type InferenceObserver = {
   cacheLookups?(hits: number, misses: number): void;
   /** After each ONNX Runtime run. */
   batchRun?(batch: { rows: number; paddedTokens: number; seconds: number }): void;
+  /** An inference worker thread died (it is replaced, and the run it held retried once). */
+  workerExited?(event: { exitCode: number; error: Error | null; retried: number }): void;
 };
 
 export type ClassifierOptions = {
+  /** ONNX Runtime intra-op threads per worker. */
   threads: number;
+  /** Worker threads of the classifier's own pool (ignored with `pool`); default 1. */
+  workers?: number;
+  /** A pool shared with other models; the classifier then leaves closing it to its owner. */
+  pool?: InferencePool;
   /** Most windows per ONNX Runtime run. */
   batchSize: number;
   batchWaitMs: number;
@@ -60,48 +69,63 @@ export class Classifier {
   /** Interactive windows collected during the batching wait. */
   private queue: PendingWindow[] = [];
   private timer: NodeJS.Timeout | null = null;
-  private readonly runs: PriorityRuns<number[]>;
+  private readonly runs: PriorityRuns<number[][], number[][]>;
   private closed = false;
   private readonly cache: ResultCache<Classification>;
 
   private constructor(
     readonly model: ModelFolder,
-    private readonly session: ort.InferenceSession,
+    private readonly pool: InferencePool,
+    private readonly session: PooledModel,
     private readonly encoder: TextEncoder,
     private readonly options: ClassifierOptions,
   ) {
     this.cache = new ResultCache(options.cacheSize ?? 0);
-    // windows waiting out the batching wait go now when the session is free: the wait exists to fill a batch, not to idle
-    this.runs = new PriorityRuns((rows) => this.runRows(rows), () => this.queue.length > 0 && this.flush());
+    // windows waiting out the batching wait go now when a worker is free: the wait exists to fill a batch, not to idle
+    this.runs = new PriorityRuns((rows, lane) => this.runRows(rows, lane), () => this.queue.length > 0 && this.flush(), pool.size);
   }
 
   static async load(dir: string, options: ClassifierOptions): Promise<Classifier> {
     const model = readModelFolder(dir);
-    // ONNX Runtime otherwise keeps a device id under ~/.cache, files in /tmp, and uploads telemetry.
-    process.env.ORT_DISABLE_TELEMETRY ??= "1";
-    let session: ort.InferenceSession;
-    try {
-      session = await ort.InferenceSession.create(model.modelPath, { ...inferenceSessionOptions(options.threads), ...options.sessionOptions });
-    } catch (error) {
-      throw new ModelFolderError(`${model.modelPath}: ONNX Runtime cannot load it (${(error as Error).message.split("\n")[0]})`);
-    }
-    for (const name of ["input_ids", "attention_mask"]) {
-      if (!session.inputNames.includes(name)) throw new ModelFolderError(`${model.modelPath}: the graph has no input "${name}" (inputs: ${session.inputNames.join(", ")})`);
-    }
-    if (!session.outputNames.includes("logits")) throw new ModelFolderError(`${model.modelPath}: the graph has no output "logits" (outputs: ${session.outputNames.join(", ")})`);
     let encoder: TextEncoder;
     try {
       encoder = new TextEncoder(model.tokenizerJson, model.wordSegmented ? loadWordDictionary(SEGMENTER_WORDS_PATH) : null, model.segmentation);
     } catch (error) {
       throw new ModelFolderError(`${model.dir}/tokenizer.json: cannot build a tokenizer from it (${(error as Error).message})`);
     }
-    const classifier = new Classifier(model, session, encoder, options);
-    // Warm-up: the first run allocates and optimises; it also proves logits match the labels.
-    const [warm] = await classifier.classifyUncached(["Sản phẩm tốt, giao hàng nhanh."], "interactive");
-    if (!warm || Object.values(warm.probabilities).some((p) => !Number.isFinite(p))) {
-      throw new ModelFolderError(`${model.modelPath}: warm-up produced no finite probabilities`);
+    const pool = options.pool ?? new InferencePool(options.workers ?? 1, { workerExited: (event) => options.observer?.workerExited?.(event) });
+    let classifier: Classifier | null = null;
+    try {
+      let session: PooledModel;
+      try {
+        const sessionOptions = { ...inferenceSessionOptions(options.threads), ...options.sessionOptions } as Record<string, unknown>;
+        session = await pool.loadModel(model.modelPath, sessionOptions);
+      } catch (error) {
+        throw new ModelFolderError(`${model.modelPath}: ONNX Runtime cannot load it (${(error as Error).message.split("\n")[0]})`);
+      }
+      for (const name of ["input_ids", "attention_mask"]) {
+        if (!session.inputNames.includes(name)) throw new ModelFolderError(`${model.modelPath}: the graph has no input "${name}" (inputs: ${session.inputNames.join(", ")})`);
+      }
+      if (!session.outputNames.includes("logits")) throw new ModelFolderError(`${model.modelPath}: the graph has no output "logits" (outputs: ${session.outputNames.join(", ")})`);
+      classifier = new Classifier(model, pool, session, encoder, options);
+      // Warm-up, one run per worker (all idle now, so each takes one): a session's first run allocates and
+      // optimises; it also proves logits match the labels.
+      const ids = encoder.encode("Sản phẩm tốt, giao hàng nhanh.").ids;
+      const warm = await Promise.all(Array.from({ length: pool.size }, () => classifier!.runs.add("interactive", [ids])));
+      if (warm.some(([probabilities]) => !probabilities || probabilities.some((p) => !Number.isFinite(p)))) {
+        throw new ModelFolderError(`${model.modelPath}: warm-up produced no finite probabilities`);
+      }
+      return classifier;
+    } catch (error) {
+      if (classifier) await classifier.close();
+      else if (!options.pool) await pool.close();
+      throw error;
     }
-    return classifier;
+  }
+
+  /** Worker threads running this classifier's model. */
+  get workers(): number {
+    return this.pool.size;
   }
 
   get labels(): string[] {
@@ -232,7 +256,7 @@ export class Classifier {
   }
 
   /** One ONNX run over rows of content ids (<s> and </s> added here); (calibrated) probabilities per row. */
-  private async runRows(rows: number[][]): Promise<number[][]> {
+  private async runRows(rows: number[][], lane: Lane): Promise<number[][]> {
     const width = Math.max(...rows.map((r) => r.length)) + 2;
     const ids = new BigInt64Array(rows.length * width).fill(BigInt(this.model.padId));
     const mask = new BigInt64Array(rows.length * width);
@@ -243,17 +267,12 @@ export class Classifier {
         mask[row * width + col] = 1n;
       });
     });
-    const feeds: Record<string, ort.Tensor> = {
-      input_ids: new ort.Tensor("int64", ids, [rows.length, width]),
-      attention_mask: new ort.Tensor("int64", mask, [rows.length, width]),
-    };
-    if (this.session.inputNames.includes("token_type_ids")) {
-      feeds.token_type_ids = new ort.Tensor("int64", new BigInt64Array(rows.length * width), [rows.length, width]);
-    }
-    const started = performance.now();
-    const output = await this.session.run(feeds);
-    this.options.observer?.batchRun?.({ rows: rows.length, paddedTokens: rows.length * width, seconds: (performance.now() - started) / 1000 });
-    const logits = output.logits!;
+    const dims = [rows.length, width];
+    const feeds: Record<string, WireTensor> = { input_ids: { type: "int64", data: ids, dims }, attention_mask: { type: "int64", data: mask, dims } };
+    if (this.session.inputNames.includes("token_type_ids")) feeds.token_type_ids = { type: "int64", data: new BigInt64Array(rows.length * width), dims };
+    const { outputs, seconds } = await this.pool.run(this.session, lane, feeds, ["logits"]);
+    this.options.observer?.batchRun?.({ rows: rows.length, paddedTokens: rows.length * width, seconds });
+    const logits = outputs.logits!;
     const classes = logits.dims[logits.dims.length - 1]!;
     if (classes !== this.model.labels.length) {
       throw new ModelFolderError(`${this.model.modelPath}: logits have ${classes} classes but config.json names ${this.model.labels.length} labels`);
@@ -269,6 +288,7 @@ export class Classifier {
     this.timer = null;
     for (const pending of this.queue.splice(0)) pending.reject(new Error("the classifier is closed"));
     await this.runs.close(new Error("the classifier is closed"));
-    await this.session.release();
+    if (this.options.pool) await this.pool.unloadModel(this.session.key);
+    else await this.pool.close();
   }
 }

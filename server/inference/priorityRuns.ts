@@ -1,30 +1,33 @@
-// Which ONNX Runtime run goes next: interactive work (single predictions, explanations) before background work
-// (batch jobs), one run at a time. A person's request waits for at most the run in progress, however many
-// batch rows are queued, and batch jobs still hand the classifier whole chunks, which it can sort and pack well.
+// Which inference run goes next: interactive work (single predictions, explanations) before background work
+// (batch jobs), at most `concurrency` runs at a time (one per inference worker). A person's request waits for at
+// most a run in progress, however many batch rows are queued, and batch jobs still hand the classifier whole
+// chunks, which it can sort and pack well.
 
 export type Lane = "interactive" | "background";
 
-type Run<R> = { rows: number[][]; resolve: (results: R[]) => void; reject: (error: unknown) => void };
+type Run<T, R> = { lane: Lane; task: T; resolve: (result: R) => void; reject: (error: unknown) => void };
 
-export class PriorityRuns<R> {
-  private readonly lanes: Record<Lane, Run<R>[]> = { interactive: [], background: [] };
-  private active: Promise<void> | null = null;
+export class PriorityRuns<T, R> {
+  private readonly lanes: Record<Lane, Run<T, R>[]> = { interactive: [], background: [] };
+  private readonly active = new Set<Promise<void>>();
+  private scheduled = false;
   private closed: Error | null = null;
 
   /**
-   * `execute` runs one batch of rows; `beforePick` is called before each choice, so work that is being
-   * collected for the interactive lane (the classifier's batching wait) can be added first.
+   * `execute` runs one task (told its lane); `beforePick` is called before each choice, so work that is being collected for the
+   * interactive lane (the classifier's batching wait) can be added first.
    */
   constructor(
-    private readonly execute: (rows: number[][]) => Promise<R[]>,
+    private readonly execute: (task: T, lane: Lane) => Promise<R>,
     private readonly beforePick: () => void = () => undefined,
+    private readonly concurrency = 1,
   ) {}
 
-  /** Queues one run; resolves with one result per row. */
-  add(lane: Lane, rows: number[][]): Promise<R[]> {
+  /** Queues one run; resolves with its result. */
+  add(lane: Lane, task: T): Promise<R> {
     if (this.closed) return Promise.reject(this.closed);
     return new Promise((resolve, reject) => {
-      this.lanes[lane].push({ rows, resolve, reject });
+      this.lanes[lane].push({ lane, task, resolve, reject });
       this.pump();
     });
   }
@@ -33,32 +36,50 @@ export class PriorityRuns<R> {
     return { interactive: this.lanes.interactive.length, background: this.lanes.background.length };
   }
 
-  private next(): Run<R> | undefined {
+  /** Runs in progress. */
+  get running(): number {
+    return this.active.size;
+  }
+
+  private next(): Run<T, R> | undefined {
+    if (this.closed) return undefined;
     this.beforePick();
     return this.lanes.interactive.shift() ?? this.lanes.background.shift();
   }
 
   private pump(): void {
-    if (this.active) return;
-    // started from a microtask, so `active` is set before `next()` runs: `beforePick` may add work (and pump) re-entrantly
-    this.active = Promise.resolve().then(async () => {
-      for (let run = this.next(); run; run = this.next()) {
-        try {
-          run.resolve(await this.execute(run.rows));
-        } catch (error) {
-          run.reject(error);
-        }
+    if (this.scheduled) return;
+    this.scheduled = true;
+    // picked in a microtask, so runs added in the same tick are all seen before the choice, and `beforePick`
+    // may add work (and pump) re-entrantly
+    queueMicrotask(() => {
+      this.scheduled = false;
+      while (this.active.size < this.concurrency) {
+        const run = this.next();
+        if (!run) return;
+        this.start(run);
       }
-    }).finally(() => {
-      this.active = null;
-      if (this.lanes.interactive.length + this.lanes.background.length > 0) this.pump();
     });
   }
 
-  /** Refuses new work, fails what is queued with `reason`, and waits for the run in progress. */
+  private start(run: Run<T, R>): void {
+    const done: Promise<void> = (async () => {
+      try {
+        run.resolve(await this.execute(run.task, run.lane));
+      } catch (error) {
+        run.reject(error);
+      }
+    })().finally(() => {
+      this.active.delete(done);
+      this.pump();
+    });
+    this.active.add(done);
+  }
+
+  /** Refuses new work, fails what is queued with `reason`, and waits for the runs in progress. */
   async close(reason: Error): Promise<void> {
     this.closed = reason;
     for (const lane of Object.values(this.lanes)) for (const run of lane.splice(0)) run.reject(reason);
-    await this.active;
+    await Promise.all([...this.active]);
   }
 }

@@ -50,6 +50,11 @@ export function createMetrics(
     buckets: [0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5, 10],
     registers: [registry],
   });
+  const inferenceWorkerExits = new Counter({
+    name: "camxuc_inference_worker_exits_total",
+    help: "Inference worker threads that died and were replaced",
+    registers: [registry],
+  });
   const inferenceCacheLookups = new Counter({
     name: "camxuc_inference_cache_lookups_total",
     help: "Texts looked up in the recent-results cache, by result (hit: no model run needed)",
@@ -106,6 +111,9 @@ export function createMetrics(
     batchRun({ rows, seconds }) {
       inferenceBatchRows.observe(rows);
       inferenceRunSeconds.observe(seconds);
+    },
+    workerExited() {
+      inferenceWorkerExits.inc();
     },
     cacheLookups(hits, misses) {
       if (hits) inferenceCacheLookups.inc({ result: "hit" }, hits);

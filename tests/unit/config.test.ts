@@ -1,5 +1,5 @@
 import { describe, expect, it } from "vitest";
-import { loadConfig } from "../../server/config.server.ts";
+import { defaultInferenceWorkers, loadConfig } from "../../server/config.server.ts";
 
 describe("config", () => {
   it("has documented defaults", () => {
@@ -8,6 +8,12 @@ describe("config", () => {
     expect(config.SESSION_TTL_HOURS).toBe(24);
     expect(config.databaseKind).toBe("pglite");
     expect(config.dataDir).toMatch(/data$/);
+  });
+  it("runs one inference worker per INFERENCE_THREADS cores unless INFERENCE_WORKERS says otherwise", () => {
+    expect([defaultInferenceWorkers(2, 2), defaultInferenceWorkers(2, 16), defaultInferenceWorkers(1, 16), defaultInferenceWorkers(4, 2)]).toEqual([1, 8, 16, 1]);
+    expect(loadConfig({ INFERENCE_WORKERS: "3" }).INFERENCE_WORKERS).toBe(3);
+    expect(loadConfig({ INFERENCE_WORKERS: "" }).INFERENCE_WORKERS).toBe(defaultInferenceWorkers(2));
+    expect(() => loadConfig({ INFERENCE_WORKERS: "0" })).toThrow(/^Invalid environment variable INFERENCE_WORKERS="0"/);
   });
   it("accepts postgres:// and postgresql:// URLs", () => {
     expect(loadConfig({ DATABASE_URL: "postgres://u@h/db" }).databaseKind).toBe("postgres");

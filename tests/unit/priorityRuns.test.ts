@@ -41,7 +41,7 @@ describe("PriorityRuns", () => {
   it("asks for collected interactive work before each choice", async () => {
     const runner = recordingRunner();
     let collected: number[][] | null = null;
-    const runs: PriorityRuns<number> = new PriorityRuns(runner.execute, () => {
+    const runs: PriorityRuns<number[][], number[]> = new PriorityRuns(runner.execute, () => {
       if (collected) void runs.add("interactive", collected);
       collected = null;
     });
@@ -74,5 +74,17 @@ describe("PriorityRuns", () => {
     await queued;
     await expect(runs.add("interactive", [[3]])).rejects.toThrow("closed");
     expect(runner.order).toEqual([1]);
+  });
+
+  it("with concurrency 2 runs two at a time, and a free slot takes interactive work before queued background runs", async () => {
+    const runner = recordingRunner();
+    const runs = new PriorityRuns(runner.execute, undefined, 2);
+    const background = Array.from({ length: 6 }, (_, i) => runs.add("background", [[100 + i]]));
+    await new Promise((r) => setTimeout(r, 1));
+    const single = runs.add("interactive", [[1]]);
+    await Promise.all([single, ...background]);
+    expect(runner.most()).toBe(2);
+    expect(runner.order.slice(0, 2)).toEqual([100, 101]);
+    expect(runner.order[2]).toBe(1);
   });
 });
