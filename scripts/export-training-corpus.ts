@@ -46,7 +46,7 @@ for (const split of ["train", "dev"] as const) {
   for (const domain of readdirSync(aspectsDir).sort()) {
     const file = path.join(aspectsDir, domain, `${split}.csv`);
     if (!existsSync(file)) continue;
-    const parsed = Papa.parse<Record<string, string>>(readFileSync(file, "utf8").replace(/^\uFEFF/, ""), { header: true, skipEmptyLines: "greedy" });
+    const parsed = Papa.parse<{ id: string; text: string; aspect: string; polarity: string }>(readFileSync(file, "utf8").replace(/^\uFEFF/, ""), { header: true, skipEmptyLines: "greedy" });
     const reviews = new Map<string, { text: string; aspects: Record<string, string> }>();
     for (const row of parsed.data) {
       const review = reviews.get(row.id) ?? { text: row.text, aspects: {} };
