@@ -1,17 +1,27 @@
 // Scores a model on a labelled CSV (text,label) through the same TypeScript inference path the app serves.
 // Usage: npm run eval -- --data FILE.csv [--model DIR]   -> one JSON object on stdout
+//        npm run eval -- --behaviour [--model DIR]       -> accuracy per category of models/behaviour/suite.csv
 import { parseArgs } from "node:util";
 import { Classifier } from "../server/inference/classifier.server.ts";
 import { scoreClassifications } from "../server/inference/evaluationScores.ts";
-import { DEFAULT_MODEL_DIR } from "../server/repoPaths.ts";
+import { measureBehaviour } from "../server/inference/behaviourSuite.ts";
+import { BEHAVIOUR_SUITE_PATH, DEFAULT_MODEL_DIR } from "../server/repoPaths.ts";
 import { readLabelledCsv } from "../server/text/readLabelledCsv.ts";
 
-const { values } = parseArgs({ options: { data: { type: "string" }, model: { type: "string" }, threads: { type: "string" } } });
-if (!values.data) {
-  console.error("usage: npm run eval -- --data FILE.csv [--model DIR]");
+const { values } = parseArgs({ options: { data: { type: "string" }, behaviour: { type: "boolean" }, model: { type: "string" }, threads: { type: "string" } } });
+if (!values.data && !values.behaviour) {
+  console.error("usage: npm run eval -- --data FILE.csv [--model DIR]\n       npm run eval -- --behaviour [--model DIR]");
   process.exit(2);
 }
 try {
+  if (values.behaviour) {
+    const classifier = await Classifier.load(values.model ?? DEFAULT_MODEL_DIR, { threads: Number(values.threads ?? 2), batchSize: 32, batchWaitMs: 0 });
+    const scores = await measureBehaviour(BEHAVIOUR_SUITE_PATH, (texts) => classifier.classify(texts));
+    await classifier.close();
+    console.log(JSON.stringify({ ...scores, model: `${classifier.model.modelId}@${classifier.model.version}` }));
+    process.exit(0);
+  }
+  if (!values.data) throw new Error("--data is missing");
   const rows = readLabelledCsv(values.data);
   if (rows.length === 0) throw new Error(`${values.data}: no rows`);
   const classifier = await Classifier.load(values.model ?? DEFAULT_MODEL_DIR, { threads: Number(values.threads ?? 2), batchSize: 32, batchWaitMs: 0 });
