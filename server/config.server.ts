@@ -32,6 +32,8 @@ const EnvSchema = z.object({
   EMBEDDED_DB_SHARED_BUFFERS_MB: positiveInt(16),
   SESSION_TTL_HOURS: positiveInt(24),
   MODEL_DIR: z.string().min(1).default(DEFAULT_MODEL_DIR),
+  /** A second, slower and more accurate model folder loaded beside MODEL_DIR ("accurate" per analysis); unset: none. */
+  ACCURATE_MODEL_DIR: z.string().trim().optional().transform((v) => (v ? v : undefined)),
   /** "false" skips loading the model (tests of the account system; never in production). */
   MODEL_ENABLED: z.enum(["true", "false"]).default("true").transform((v) => v === "true"),
   /**

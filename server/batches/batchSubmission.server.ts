@@ -2,6 +2,7 @@
 // multipart route and the tRPC `batch.create` procedure. Also the progress figures both report.
 import type { AppServices } from "../services.server.ts";
 import { AppError } from "../errors.ts";
+import { chooseClassifier, type ModelKind } from "../predictions/analysis.server.ts";
 import { openCsvUpload, type CsvItem } from "./csvUploadReader.server.ts";
 import { storeUpload, type BatchLimits, type BatchSummary, type StoredUpload } from "./batchStore.server.ts";
 
@@ -10,22 +11,23 @@ function batchLimits(services: AppServices): BatchLimits {
   return { maxActivePerUser: config.BATCH_MAX_ACTIVE_PER_USER, maxActiveTotal: config.BATCH_MAX_ACTIVE_TOTAL, chunkRows: config.BATCH_CHUNK_ROWS };
 }
 
-function requireModel(services: AppServices): void {
-  if (!services.classifier) throw new AppError("SERVICE_UNAVAILABLE", "predict.modelUnavailable", "The model is not loaded on this server");
+/** 503 without a model, 400 for "accurate" on a server without one: checked before a byte is stored. */
+function requireModel(services: AppServices, kind: ModelKind): void {
+  chooseClassifier(services, kind);
 }
 
 /** Reads, stores and queues an uploaded CSV file. */
 export async function submitCsvUpload(
   services: AppServices,
   userId: string,
-  upload: { fileName: string; stream: AsyncIterable<Uint8Array>; textColumn: string | null },
+  upload: { fileName: string; stream: AsyncIterable<Uint8Array>; textColumn: string | null; modelKind: ModelKind },
 ): Promise<StoredUpload> {
-  requireModel(services);
+  requireModel(services, upload.modelKind);
   const { config } = services;
   const csv = await openCsvUpload(upload.stream, { maxBytes: config.BATCH_MAX_BYTES, maxRows: config.BATCH_MAX_ROWS, maxCellChars: config.BATCH_MAX_CELL_CHARS }, upload.textColumn);
   const stored = await storeUpload(
     services.db.prisma,
-    { userId, fileName: upload.fileName, columns: csv.columns, textColumnIndex: csv.textColumnIndex, format: csv.format, items: csv.items() },
+    { userId, fileName: upload.fileName, columns: csv.columns, textColumnIndex: csv.textColumnIndex, format: csv.format, items: csv.items(), modelKind: upload.modelKind },
     batchLimits(services),
     (id, chunks) => services.batchQueue.enqueue(id, chunks),
   );
@@ -33,8 +35,8 @@ export async function submitCsvUpload(
 }
 
 /** Stores and queues texts sent as JSON (one column, "text"). */
-export async function submitTexts(services: AppServices, userId: string, input: { name: string; texts: string[] }): Promise<StoredUpload> {
-  requireModel(services);
+export async function submitTexts(services: AppServices, userId: string, input: { name: string; texts: string[]; model?: ModelKind }): Promise<StoredUpload> {
+  requireModel(services, input.model ?? "fast");
   const { config } = services;
   if (input.texts.length > config.BATCH_MAX_ROWS) {
     throw new AppError("PAYLOAD_TOO_LARGE", "batch.tooManyRows", `Too many texts: ${input.texts.length}, the limit is ${config.BATCH_MAX_ROWS}`, "texts");
@@ -47,7 +49,7 @@ export async function submitTexts(services: AppServices, userId: string, input: 
       else yield { kind: "row", rowNumber: row, cells: [text.normalize("NFC")] };
     }
   }
-  return storeUpload(services.db.prisma, { userId, fileName: input.name, columns: ["text"], textColumnIndex: 0, format: null, items: items() }, batchLimits(services), (id, chunks) =>
+  return storeUpload(services.db.prisma, { userId, fileName: input.name, columns: ["text"], textColumnIndex: 0, format: null, items: items(), modelKind: input.model ?? "fast" }, batchLimits(services), (id, chunks) =>
     services.batchQueue.enqueue(id, chunks),
   );
 }

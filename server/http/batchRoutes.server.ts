@@ -9,6 +9,7 @@ import type { ZodOpenApiParameterObject, ZodOpenApiPathsObject, ZodOpenApiRespon
 import { AppError } from "../errors.ts";
 import { getBatch, resultsOrder, resultsWhere, type ResultsQuery } from "../batches/batchStore.server.ts";
 import { progressOf, submitCsvUpload } from "../batches/batchSubmission.server.ts";
+import { parseModelKind, type ModelKind } from "../predictions/analysis.server.ts";
 import { fileTooLarge, openCsvUpload } from "../batches/csvUploadReader.server.ts";
 import type { AppServices } from "../services.server.ts";
 import type { Context } from "../trpc/trpc.server.ts";
@@ -70,12 +71,30 @@ export function batchRoutes(services: AppServices, createContext: (req: express.
       const stored = await new Promise<{ id: string }>((resolve, reject) => {
         let textColumn = typeof req.query.text_column === "string" && req.query.text_column ? req.query.text_column : null;
         let seenFile = false;
+        let modelKind: ModelKind = "fast";
+        try {
+          if (typeof req.query.model === "string") modelKind = parseModelKind(req.query.model);
+        } catch (error) {
+          reject(error);
+          return;
+        }
         const parser = busboy({ headers: req.headers, limits: { files: 1, fields: 10, fieldSize: 1_000, fileSize: config.BATCH_MAX_BYTES + 1 } });
         const fail = (error: unknown) => {
           req.unpipe(parser);
           reject(error);
         };
         parser.on("field", (name, value) => {
+          if (name === "model") {
+            if (seenFile) fail(new AppError("BAD_REQUEST", "batch.fieldOrder", "Send model before the file field (or as ?model=)", "model"));
+            else {
+              try {
+                modelKind = parseModelKind(value);
+              } catch (error) {
+                fail(error);
+              }
+            }
+            return;
+          }
           if (name !== "text_column") return;
           if (seenFile) fail(new AppError("BAD_REQUEST", "batch.fieldOrder", "Send text_column before the file field (or as ?text_column=)", "text_column"));
           else textColumn = value.trim() || null;
@@ -86,7 +105,7 @@ export function batchRoutes(services: AppServices, createContext: (req: express.
             return;
           }
           seenFile = true;
-          submitCsvUpload(services, userId, { fileName: info.filename || "upload.csv", stream, textColumn }).then(resolve, (error) => {
+          submitCsvUpload(services, userId, { fileName: info.filename || "upload.csv", stream, textColumn, modelKind }).then(resolve, (error) => {
             stream.resume();
             fail(error);
           });
@@ -111,6 +130,13 @@ export function batchRoutes(services: AppServices, createContext: (req: express.
       await requireUserId(req, res);
       const preview = await new Promise<object>((resolve, reject) => {
         let seenFile = false;
+        let modelKind: ModelKind = "fast";
+        try {
+          if (typeof req.query.model === "string") modelKind = parseModelKind(req.query.model);
+        } catch (error) {
+          reject(error);
+          return;
+        }
         const parser = busboy({ headers: req.headers, limits: { files: 1, fileSize: PREVIEW_BYTES } });
         parser.on("file", (name, stream) => {
           if (name !== "file") return void stream.resume();
@@ -156,7 +182,7 @@ export function batchRoutes(services: AppServices, createContext: (req: express.
         orderBy: resultsOrder(query.sort),
         skip,
         take: EXPORT_PAGE,
-        select: { rowNumber: true, label: true, confidence: true, probabilities: true },
+        select: { rowNumber: true, label: true, confidence: true, probabilities: true, language: true, notVietnamese: true, modelKind: true },
       });
       if (page.length === 0) return;
       const cells = await prisma.batchRow.findMany({ where: { batchId, rowNumber: { in: page.map((p) => p.rowNumber ?? 0) } }, select: { rowNumber: true, cells: true } });
@@ -174,14 +200,15 @@ export function batchRoutes(services: AppServices, createContext: (req: express.
       const { batch } = await ownBatch(req, res);
       const labels = services.classifier?.labels ?? Object.keys(batch.labelCounts as Record<string, number>);
       const columns = batch.columns as string[];
-      const header = [...columns, "row", "label", "confidence", ...labels.map((l) => `p_${l}`)];
+      const header = [...columns, "row", "label", "confidence", ...labels.map((l) => `p_${l}`), "language", "not_vietnamese", "model"];
       const base = batch.fileName.replace(/\.[^.]*$/, "").replace(/[^\p{L}\p{N}_-]+/gu, "_") || "batch";
       res.setHeader("Content-Type", "text/csv; charset=utf-8");
       res.setHeader("Content-Disposition", `attachment; filename="${base.replace(/[^\x20-\x7e]/g, "_")}-results.csv"; filename*=UTF-8''${encodeURIComponent(base)}-results.csv`);
       // Excel reads UTF-8 only with a byte-order mark; escapeFormulae prefixes cells starting with = + - @ with '
       await write(res, "\uFEFF" + Papa.unparse([header], { newline: "\r\n", escapeFormulae: true }) + "\r\n");
       for await (const page of exportRows(batch.id, exportQuery(req))) {
-        const rows = page.map((r) => [...r.cells, String(r.rowNumber), r.label, r.confidence.toFixed(4), ...labels.map((l) => ((r.probabilities as Record<string, number>)[l] ?? 0).toFixed(4))]);
+        const rows = page.map((r) => [...r.cells, String(r.rowNumber), r.label, r.confidence.toFixed(4), ...labels.map((l) => ((r.probabilities as Record<string, number>)[l] ?? 0).toFixed(4)),
+          r.language ?? "", String(r.notVietnamese), r.modelKind]);
         await write(res, Papa.unparse(rows, { newline: "\r\n", escapeFormulae: true }) + "\r\n");
       }
       res.end();
@@ -199,7 +226,7 @@ export function batchRoutes(services: AppServices, createContext: (req: express.
       let first = true;
       for await (const page of exportRows(batch.id, exportQuery(req))) {
         const text = page
-          .map((r) => JSON.stringify({ row: r.rowNumber, columns: Object.fromEntries(columns.map((c, i) => [c, r.cells[i] ?? ""])), label: r.label, confidence: r.confidence, probabilities: r.probabilities }))
+          .map((r) => JSON.stringify({ row: r.rowNumber, columns: Object.fromEntries(columns.map((c, i) => [c, r.cells[i] ?? ""])), label: r.label, confidence: r.confidence, probabilities: r.probabilities, language: r.language, notVietnamese: r.notVietnamese, modelKind: r.modelKind }))
           .join(",");
         await write(res, (first ? "" : ",") + text);
         first = false;
