@@ -9,7 +9,7 @@ import type { ZodOpenApiParameterObject, ZodOpenApiPathsObject, ZodOpenApiRespon
 import { AppError } from "../errors.ts";
 import { getBatch, resultsOrder, resultsWhere, type ResultsQuery } from "../batches/batchStore.server.ts";
 import { progressOf, submitCsvUpload } from "../batches/batchSubmission.server.ts";
-import { parseModelKind, type ModelKind } from "../predictions/analysis.server.ts";
+import { chooseClassifier, parseModelKind, type ModelKind } from "../predictions/analysis.server.ts";
 import { fileTooLarge, openCsvUpload } from "../batches/csvUploadReader.server.ts";
 import type { AppServices } from "../services.server.ts";
 import type { Context } from "../trpc/trpc.server.ts";
@@ -72,12 +72,17 @@ export function batchRoutes(services: AppServices, createContext: (req: express.
         let textColumn = typeof req.query.text_column === "string" && req.query.text_column ? req.query.text_column : null;
         let seenFile = false;
         let modelKind: ModelKind = "fast";
-        try {
-          if (typeof req.query.model === "string") modelKind = parseModelKind(req.query.model);
-        } catch (error) {
-          reject(error);
-          return;
-        }
+        // a refused model is answered once the form is read (its file discarded), so the client is not cut off mid-upload
+        let modelError: unknown = null;
+        const chooseModel = (value: string) => {
+          try {
+            modelKind = parseModelKind(value);
+            chooseClassifier(services, modelKind);
+          } catch (error) {
+            modelError = error;
+          }
+        };
+        if (typeof req.query.model === "string") chooseModel(req.query.model);
         const parser = busboy({ headers: req.headers, limits: { files: 1, fields: 10, fieldSize: 1_000, fileSize: config.BATCH_MAX_BYTES + 1 } });
         const fail = (error: unknown) => {
           req.unpipe(parser);
@@ -86,13 +91,7 @@ export function batchRoutes(services: AppServices, createContext: (req: express.
         parser.on("field", (name, value) => {
           if (name === "model") {
             if (seenFile) fail(new AppError("BAD_REQUEST", "batch.fieldOrder", "Send model before the file field (or as ?model=)", "model"));
-            else {
-              try {
-                modelKind = parseModelKind(value);
-              } catch (error) {
-                fail(error);
-              }
-            }
+            else chooseModel(value);
             return;
           }
           if (name !== "text_column") return;
@@ -105,6 +104,10 @@ export function batchRoutes(services: AppServices, createContext: (req: express.
             return;
           }
           seenFile = true;
+          if (modelError) {
+            stream.resume();
+            return;
+          }
           submitCsvUpload(services, userId, { fileName: info.filename || "upload.csv", stream, textColumn, modelKind }).then(resolve, (error) => {
             stream.resume();
             fail(error);
@@ -112,7 +115,8 @@ export function batchRoutes(services: AppServices, createContext: (req: express.
         });
         parser.on("error", fail);
         parser.on("close", () => {
-          if (!seenFile) reject(new AppError("BAD_REQUEST", "batch.noFile", "No file: send the CSV in a multipart field named \"file\"", "file"));
+          if (modelError) reject(modelError);
+          else if (!seenFile) reject(new AppError("BAD_REQUEST", "batch.noFile", "No file: send the CSV in a multipart field named \"file\"", "file"));
         });
         req.pipe(parser);
       });
@@ -131,12 +135,17 @@ export function batchRoutes(services: AppServices, createContext: (req: express.
       const preview = await new Promise<object>((resolve, reject) => {
         let seenFile = false;
         let modelKind: ModelKind = "fast";
-        try {
-          if (typeof req.query.model === "string") modelKind = parseModelKind(req.query.model);
-        } catch (error) {
-          reject(error);
-          return;
-        }
+        // a refused model is answered once the form is read (its file discarded), so the client is not cut off mid-upload
+        let modelError: unknown = null;
+        const chooseModel = (value: string) => {
+          try {
+            modelKind = parseModelKind(value);
+            chooseClassifier(services, modelKind);
+          } catch (error) {
+            modelError = error;
+          }
+        };
+        if (typeof req.query.model === "string") chooseModel(req.query.model);
         const parser = busboy({ headers: req.headers, limits: { files: 1, fileSize: PREVIEW_BYTES } });
         parser.on("file", (name, stream) => {
           if (name !== "file") return void stream.resume();
@@ -154,7 +163,8 @@ export function batchRoutes(services: AppServices, createContext: (req: express.
         });
         parser.on("error", reject);
         parser.on("close", () => {
-          if (!seenFile) reject(new AppError("BAD_REQUEST", "batch.noFile", "No file: send the CSV in a multipart field named \"file\"", "file"));
+          if (modelError) reject(modelError);
+          else if (!seenFile) reject(new AppError("BAD_REQUEST", "batch.noFile", "No file: send the CSV in a multipart field named \"file\"", "file"));
         });
         req.pipe(parser);
       });
