@@ -56,7 +56,7 @@ describe.each(DATABASES)("batch analysis on %s", (database) => {
     expect(parsed[0]).toEqual(["id", "review", "stars", "row", "label", "confidence", "p_negative", "p_neutral", "p_positive", "language", "not_vietnamese", "model"]);
     expect(parsed).toHaveLength(ROWS + 1);
     expect(parsed[1]![1]).toBe(`'=HYPERLINK("http://x")`);
-    const p = parsed[5]!.slice(6).map(Number);
+    const p = parsed[5]!.slice(6, 9).map(Number);
     expect(p.reduce((a, b) => a + b, 0)).toBeCloseTo(1, 2);
 
     const label = Object.keys(finished.labelCounts)[0]!;
