@@ -36,7 +36,7 @@ describe("language flag and model choice in the browser", () => {
     const page = await browser.newPage({ viewport: { width: 1200, height: 900 } });
     await page.goto(`${server.url}/`);
     await page.fill("[data-testid=predict-text]", "This product is great, fast delivery and good packaging");
-    await page.click("form button[type=submit]");
+    await page.click("main button[type=submit]");
     await page.waitForSelector("[data-testid=predict-result]");
     expect(await page.textContent("[data-testid=predict-not-vietnamese]")).toBe("Không phải tiếng Việt");
     expect(await page.getAttribute("[data-testid=predict-not-vietnamese]", "data-language")).toBe("en");
@@ -44,7 +44,7 @@ describe("language flag and model choice in the browser", () => {
 
     await page.fill("[data-testid=predict-text]", "Giao hàng nhanh, đóng gói cẩn thận");
     await page.check("[data-testid=model-accurate]");
-    await page.click("form button[type=submit]");
+    await page.click("main button[type=submit]");
     await page.waitForFunction((version) => document.querySelector("[data-testid=predict-result]")?.textContent?.includes(version), ACCURATE_VERSION);
     expect(await page.locator("[data-testid=predict-not-vietnamese]").count()).toBe(0);
   });
