@@ -71,7 +71,7 @@ export async function measurePostgresCapacity(argv: string[]): Promise<void> {
       const started = performance.now();
       await Promise.all(
         batches.map(async (batchId, w) => {
-          const deps = { prisma: databases[w % instances]!.prisma, classifier, terms, wordCloudTerms: 60, wordCloudMaxTexts: 200 };
+          const deps = { prisma: databases[w % instances]!.prisma, classifier, languageMinWords: 3, terms, wordCloudTerms: 60, wordCloudMaxTexts: 200 };
           for (let index = 0; index < chunksPerWorker; index++) await processChunk(deps, { batchId, index });
         }),
       );

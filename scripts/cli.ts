@@ -19,7 +19,7 @@ const HELP = `Cảm xúc CLI — phân tích cảm xúc tiếng Việt / Vietnam
   npm run cli -- logout                                      revoke the saved token and forget it
 
 Options: --url URL (or CAMXUC_URL; default http://localhost:7860), --token TOKEN (or CAMXUC_TOKEN),
---json (machine-readable output). The password comes from CAMXUC_PASSWORD, else from standard input.
+--json (machine-readable output), --model fast|accurate (which model answers; accurate only where the server has one). The password comes from CAMXUC_PASSWORD, else from standard input.
 The token is saved in ${settingsFile()} (CAMXUC_CONFIG overrides the path).`;
 
 class UsageError extends Error {}
@@ -35,6 +35,7 @@ const { values: flags, positionals } = parseArgs({
     out: { type: "string" },
     chunk: { type: "string", default: "50" },
     via: { type: "string", default: "batch" },
+    model: { type: "string", default: "fast" },
     json: { type: "boolean", default: false },
     help: { type: "boolean", short: "h", default: false },
   },
@@ -47,6 +48,11 @@ function positiveInt(value: string | undefined, name: string): number {
   const n = Number(value);
   if (!Number.isInteger(n) || n < 1) throw new UsageError(`--${name} must be a whole number of at least 1`);
   return n;
+}
+
+function modelKind(): "fast" | "accurate" {
+  if (flags.model !== "fast" && flags.model !== "accurate") throw new UsageError("--model must be fast or accurate");
+  return flags.model;
 }
 
 function requireToken(): string {
@@ -67,7 +73,7 @@ function percent(share: number): string {
 }
 
 function printTable(results: RowResult[]): void {
-  const rows = results.map((r) => [String(r.row), r.label, percent(r.confidence), r.text.length > 60 ? `${r.text.slice(0, 59)}…` : r.text]);
+  const rows = results.map((r) => [String(r.row), r.notVietnamese ? "not Vietnamese" : r.label, percent(r.confidence), r.text.length > 60 ? `${r.text.slice(0, 59)}…` : r.text]);
   const header = ["#", "label", "confidence", "text"];
   const widths = header.map((h, i) => Math.max(h.length, ...rows.map((row) => row[i]!.length)));
   for (const row of [header, ...rows]) console.log(row.map((cell, i) => (i === row.length - 1 ? cell : cell.padEnd(widths[i]!))).join("  "));
@@ -112,23 +118,25 @@ async function main(): Promise<void> {
       return;
     }
     case "analyse": {
+      const model = modelKind();
       const text = args.join(" ");
       if (!text.trim()) throw new UsageError('analyse needs a text: npm run cli -- analyse "Sản phẩm rất tốt"');
-      const result = await createApiClient(settings.url, requireToken()).predict.single.mutate({ text });
+      const result = await createApiClient(settings.url, requireToken()).predict.single.mutate({ text, model });
       if (flags.json) console.log(JSON.stringify(result));
-      else printTable([{ row: 1, text: result.text, label: result.label, confidence: result.confidence, probabilities: result.probabilities }]);
+      else printTable([{ row: 1, text: result.text, label: result.label, confidence: result.confidence, probabilities: result.probabilities, notVietnamese: result.notVietnamese }]);
       return;
     }
     case "analyse-file": {
       const path = args[0];
       if (!path) throw new UsageError("analyse-file needs a CSV file: npm run cli -- analyse-file reviews.csv");
       if (flags.via !== "batch" && flags.via !== "many") throw new UsageError("--via must be batch or many");
+      const model = modelKind();
       const content = readFileSync(path);
       const texts = await readTextColumn(content, flags.column, path);
       const token = requireToken();
       const client = createApiClient(settings.url, token);
       const analyser: CsvAnalyser = flags.via === "many" ? new ChunkedManyAnalyser(client, positiveInt(flags.chunk, "chunk")) : new BatchJobAnalyser(client, settings.url, token);
-      const results = await analyser.analyse({ name: basename(path), content, column: flags.column, texts }, progressBar);
+      const results = await analyser.analyse({ name: basename(path), content, column: flags.column, texts, model }, progressBar);
       if (flags.out) {
         const labels = (await client.predict.model.query())?.labels ?? Object.keys(results[0]?.probabilities ?? {});
         writeFileSync(flags.out, resultsCsv(results, labels));

@@ -6,6 +6,7 @@ import path from "node:path";
 import { parseArgs } from "node:util";
 import { Classifier } from "../server/inference/classifier.server.ts";
 import { scoreClassifications } from "#tooling/evaluationScores.ts";
+import { BEHAVIOUR_REPORT_FILE, type BehaviourReport } from "../server/inference/behaviourSuite.ts";
 import { DEFAULT_MODEL_DIR, REPO_ROOT, SEGMENTER_WORDS_PATH, SHARED_DATA_DIR } from "../server/repoPaths.ts";
 import { labelledSplitFiles, readLabelledCsv } from "#tooling/readLabelledCsv.ts";
 import { baselineDataProblem } from "./baselineReport.ts";
@@ -100,7 +101,7 @@ models are scored there as negative vs positive (argmax over those two probabili
 ${rows.join("\n")}
 
 Reproduce a row: \`npm run eval -- --data ../shared/data/<dataset>/dev.csv\`. This card: \`npm run model:card\`.
-${bar.section}${calibrationSection()}
+${bar.section}${calibrationSection()}${behaviourSection()}
 ## Limits
 Trained on reviews and course feedback: other domains (news, politics, sarcasm) will be weaker. Labels of
 UIT-ViSFD and the e-commerce set come from star ratings and are noisy around "neutral". The target on
@@ -191,6 +192,26 @@ changes no prediction, so the table holds for the served probabilities as well.
 ${rows.join("\n")}
 `,
   };
+}
+
+/** Accuracy per category of the hand-written behaviour suite, from behaviour_report.json (npm run model:behaviour). */
+function behaviourSection(): string {
+  const file = path.join(modelDir, BEHAVIOUR_REPORT_FILE);
+  if (!existsSync(file)) return "\n## Behaviour suite\nNot measured for this folder (no behaviour_report.json: `npm run model:behaviour`).\n";
+  const report = JSON.parse(readFileSync(file, "utf8")) as BehaviourReport;
+  if (report.model !== `${config.model_id}@${config.version}`) throw new Error(`${file}: measured for ${report.model}, this folder holds ${config.model_id}@${config.version}`);
+  const rows = Object.entries(report.categories).map(([category, s]) => `| ${category} | ${s.n} | ${s.correct} | ${s.accuracy.toFixed(4)} |`);
+  return `
+## Behaviour suite
+${report.n} Vietnamese sentences written for this project (\`${report.suite}\`, categories and labelling rules in
+\`models/behaviour/README.md\`), never used for training or tuning. Accuracy of the top label per category
+(\`npm run eval -- --behaviour\`; recorded by \`npm run model:behaviour\`):
+
+| category | n | right | accuracy |
+|---|---:|---:|---:|
+${rows.join("\n")}
+| all | ${report.n} | ${Object.values(report.categories).reduce((a, s) => a + s.correct, 0)} | ${report.accuracy.toFixed(4)} |
+`;
 }
 
 type CalibrationReport = {

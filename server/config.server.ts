@@ -33,6 +33,8 @@ const EnvSchema = z.object({
   EMBEDDED_DB_SHARED_BUFFERS_MB: positiveInt(16),
   SESSION_TTL_HOURS: positiveInt(24),
   MODEL_DIR: z.string().min(1).default(DEFAULT_MODEL_DIR),
+  /** A second, slower and more accurate model folder loaded beside MODEL_DIR ("accurate" per analysis); unset: none. */
+  ACCURATE_MODEL_DIR: z.string().trim().optional().transform((v) => (v ? v : undefined)),
   /** "false" skips loading the model (tests of the account system; never in production). */
   MODEL_ENABLED: z.enum(["true", "false"]).default("true").transform((v) => v === "true"),
   /**
@@ -65,6 +67,8 @@ const EnvSchema = z.object({
   INFERENCE_CACHE_SIZE: z.coerce.number().int().min(0).default(5_000),
   /** A result whose (calibrated) top probability is below this is marked uncertain instead of a verdict. */
   UNCERTAIN_BELOW: z.coerce.number().min(0).max(1).default(0.6),
+  /** A Latin-script text without Vietnamese letters needs this many words before it can be flagged "not Vietnamese". */
+  LANGUAGE_CHECK_MIN_WORDS: positiveInt(3),
   /** Longest text (in segmented words) predict.single explains; each word is one more row in the explanation's batch. */
   EXPLAIN_MAX_WORDS: positiveInt(200),
   LOGIN_MAX_FAILURES_PER_IP: positiveInt(20),

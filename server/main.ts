@@ -93,7 +93,7 @@ async function main() {
     logger.fatal({ err: error }, `Cannot start: ${(error as Error).message}`);
     process.exit(1);
   }
-  logStartup(logger, config, { url: running.url, model: running.services.classifier?.model ?? null });
+  logStartup(logger, config, { url: running.url, model: running.services.classifier?.model ?? null, accurateModel: running.services.accurateClassifier?.model ?? null });
   onStopSignal(config.SHUTDOWN_GRACE_SECONDS, logger, () => running.stop());
 }
 

@@ -20,3 +20,5 @@ export const PHOBERT_VOCAB_DIR = path.join(REPO_ROOT, "models", "vi-resources", 
 export const SEGMENTER_WORDS_PATH = path.join(REPO_ROOT, "models", "vi-resources", "rdrsegmenter-vnvocab-words.txt");
 /** Vietnamese stopwords (one word per line, syllables joined by "_"), left out of word clouds. */
 export const STOPWORDS_PATH = path.join(REPO_ROOT, "models", "vi-resources", "vietnamese-stopwords-dash.txt");
+/** The hand-written behaviour suite (models/behaviour/README.md). */
+export const BEHAVIOUR_SUITE_PATH = path.join(REPO_ROOT, "models", "behaviour", "suite.csv");

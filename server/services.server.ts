@@ -7,7 +7,7 @@ import type { BatchIntake } from "./batches/batchSubmission.server.ts";
 import { AuthService } from "./auth/authService.server.ts";
 import { openDatabase, type Database } from "./db/client.server.ts";
 import { DatabaseOutage } from "./db/databaseOutage.server.ts";
-import type { Classifier } from "./inference/classifier.server.ts";
+import type { Classifier, Lane } from "./inference/classifier.server.ts";
 import { createLogger, type Logger } from "./observability/logger.server.ts";
 import { createMetrics, type AppMetrics, type InferenceObserver } from "./observability/metrics.server.ts";
 import { loadStopwords, TermCounter } from "./insights/termCounter.server.ts";
@@ -21,8 +21,10 @@ export type AppServices = {
   auth: AuthService;
   apiTokens: ApiTokenService;
   account: AccountService;
-  /** Null only when MODEL_ENABLED=false. */
+  /** The default ("fast") model; null only when MODEL_ENABLED=false. */
   classifier: Classifier | null;
+  /** The "accurate" model from ACCURATE_MODEL_DIR; null when unset. */
+  accurateClassifier: Classifier | null;
   /** Every counted limit: logins, sign-ups, predictions (shared by instances on PostgreSQL). */
   limits: RateLimits;
   /** Notices when the database cannot be reached: one log line per outage, 503 answers meanwhile. */
@@ -46,20 +48,27 @@ export async function createServices(
   let db: Database | null = null;
   let queue: BatchQueue | null = null;
   let loaded: Classifier | null = null;
+  let loadedAccurate: Classifier | null = null;
   const metrics = createMetrics({
     poolStats: () => db?.poolStats?.() ?? null,
     queueDepth: async () => (queue ? (await queue.depth()).queued : null),
-    inferenceQueue: () => loaded?.queuedRuns ?? null,
+    inferenceQueue: () => sumQueues(loaded?.queuedRuns, loadedAccurate?.queuedRuns),
   });
   // Load the model first: a broken model folder should stop start-up before anything touches the database.
-  const classifier = await loadClassifier(config, {
+  const observer: InferenceObserver = {
     ...metrics.inferenceObserver,
     workerExited(event) {
       logger.error({ err: event.error, exitCode: event.exitCode, retriedRuns: event.retried }, "an inference worker died: replaced, its run retried once");
       metrics.inferenceObserver.workerExited?.(event);
     },
-  });
+  };
+  const classifier = await loadClassifier(config, observer);
   loaded = classifier;
+  // the same factory a second time, for the second folder: its own workers, cache and batching
+  const accurateClassifier = classifier && config.ACCURATE_MODEL_DIR
+    ? await loadClassifier({ ...config, MODEL_DIR: config.ACCURATE_MODEL_DIR }, observer)
+    : null;
+  loadedAccurate = accurateClassifier;
   const database = await openDatabase({ databaseUrl: config.DATABASE_URL, dataDir: config.dataDir, embeddedSharedBuffersMb: config.EMBEDDED_DB_SHARED_BUFFERS_MB });
   db = database;
   const limits = new RateLimits(config, database.pool);
@@ -74,7 +83,8 @@ export async function createServices(
   const batchQueue = new BatchQueue(
     config,
     database,
-    () => (classifier ? { prisma: database.prisma, classifier, terms, wordCloudTerms: config.WORDCLOUD_TERMS, wordCloudMaxTexts: config.BATCH_WORDCLOUD_MAX_TEXTS } : null),
+    () => (classifier ? { prisma: database.prisma, classifier, accurateClassifier, languageMinWords: config.LANGUAGE_CHECK_MIN_WORDS,
+      onPredictions: (labels: string[], kind: "fast" | "accurate") => metrics.recordPredictions(labels, "batch", kind), terms, wordCloudTerms: config.WORDCLOUD_TERMS, wordCloudMaxTexts: config.BATCH_WORDCLOUD_MAX_TEXTS } : null),
     {
       // pg-boss polls through an outage: one line for the outage (databaseOutage), not one per poll.
       error: (error) => void (databaseOutage.classify(error) ?? logger.error({ err: error }, "batch queue error")),
@@ -82,12 +92,20 @@ export async function createServices(
     },
   );
   queue = batchQueue;
-  const batchIntake: BatchIntake = { prisma: database.prisma, config, modelLoaded: classifier !== null, queue: batchQueue };
-  return { config, db: database, auth, apiTokens, account, classifier, limits, databaseOutage, terms, batchQueue, batchIntake, logger, metrics };
+  const batchIntake: BatchIntake = { prisma: database.prisma, config, models: { classifier, accurateClassifier }, queue: batchQueue };
+  return { config, db: database, auth, apiTokens, account, classifier, accurateClassifier, limits, databaseOutage, terms, batchQueue, batchIntake, logger, metrics };
 }
 
 export async function closeServices(services: AppServices): Promise<void> {
   services.databaseOutage.stop();
   await services.classifier?.close();
+  await services.accurateClassifier?.close();
   await services.db.close();
+}
+
+/** ONNX runs waiting per lane, both models together (one /metrics gauge). */
+function sumQueues(...queues: (Record<Lane, number> | undefined)[]): Record<Lane, number> | null {
+  const present = queues.filter((q): q is Record<Lane, number> => q !== undefined);
+  if (present.length === 0) return null;
+  return { interactive: present.reduce((a, q) => a + q.interactive, 0), background: present.reduce((a, q) => a + q.background, 0) };
 }

@@ -6,6 +6,7 @@ import { toActionError, type ActionError } from "../actionErrors.server.ts";
 import { LabelShareBar } from "../components/LabelShareBar.tsx";
 import { ProbabilityBars } from "../components/ProbabilityBars.tsx";
 import { WordHighlights } from "../components/WordHighlights.tsx";
+import { ModelChoice } from "../components/ModelChoice.tsx";
 import { labelBadgeClass, labelOrder } from "../labels.ts";
 import { useLang } from "../useLang.ts";
 import { titleMeta } from "../pageMeta.ts";
@@ -39,10 +40,12 @@ export async function action({ request, context }: ActionFunctionArgs) {
   const form = await request.formData();
   const text = String(form.get("text") ?? "");
   const byLine = form.get("mode") === "lines";
+  // anything but the two kinds is refused by the procedure's input check, as it would be over the API
+  const model = String(form.get("model") ?? "fast") as "fast" | "accurate";
   const fail = (error: ActionError) => json({ ok: false as const, error, text, byLine }, { status: error.status });
   if (!byLine) {
     try {
-      const result = await context.caller.predict.single({ text, explain: true });
+      const result = await context.caller.predict.single({ text, explain: true, model });
       return json({ ok: true as const, text, byLine, result, results: null });
     } catch (error) {
       return fail(toActionError(error));
@@ -51,7 +54,7 @@ export async function action({ request, context }: ActionFunctionArgs) {
   const lines = textLines(text);
   if (lines.length === 0) return fail({ messageKey: "predict.emptyText", params: {}, field: "text", status: 400 });
   try {
-    const { results } = await context.caller.predict.many({ texts: lines.map((l) => l.text) });
+    const { results } = await context.caller.predict.many({ texts: lines.map((l) => l.text), model });
     return json({ ok: true as const, text, byLine, result: null, results });
   } catch (error) {
     // predict.many names the bad text as "texts.<index>"; the reader wants its line in what they pasted.
@@ -93,6 +96,7 @@ export default function AnalysePage() {
               {!signedIn && <> · <Link to="/login" className="text-orange-700 underline">{t("predict.byLineLogin")}</Link></>}
             </span>
           </label>
+          {model?.accurate && <ModelChoice />}
           <div className="flex items-center justify-between">
             <span className="text-xs text-slate-500">
               {byLine ? t("predict.lines", { count: lines.length, max: maxLines }) : t("predict.chars", { count: text.length, max: maxChars })}
@@ -114,7 +118,12 @@ export default function AnalysePage() {
         {data?.ok && data.result && (
           <div className="rounded-lg border border-slate-200 bg-white p-4 shadow-sm" data-testid="predict-result">
             <h2 className="text-sm text-slate-500">{t("predict.result")}</h2>
-            {data.result.uncertain ? (
+            {data.result.notVietnamese ? (
+              <>
+                <p className="text-3xl font-bold text-slate-600" data-testid="predict-not-vietnamese" data-language={data.result.language ?? ""}>{t("predict.notVietnamese")}</p>
+                <p className="mb-3 text-sm text-slate-600">{t("predict.notVietnameseHint", { language: data.result.language ?? "und" })}</p>
+              </>
+            ) : data.result.uncertain ? (
               <>
                 <p className="text-3xl font-bold text-slate-600" data-testid="predict-uncertain" data-label={data.result.label}>{t("predict.uncertain")}</p>
                 <p className="mb-3 text-sm text-slate-600">{t("predict.uncertainHint", { label: t(`label.${data.result.label}`) })}</p>
@@ -133,6 +142,7 @@ export default function AnalysePage() {
             <p className="mt-3 text-xs text-slate-500">
               {t("predict.tokens", { count: data.result.tokenCount })}
               {data.result.windowed ? ` · ${t("predict.windowed")}` : ""} · {t("predict.model", { id: data.result.modelId, version: data.result.modelVersion })}
+              {model?.accurate ? ` · ${t("predict.answeredBy", { kind: t(data.result.modelKind === "accurate" ? "predict.modelAccurate" : "predict.modelFast") })}` : ""}
             </p>
             <p className="mt-1 text-xs text-slate-500">
               {data.result.stored ? (
@@ -147,7 +157,8 @@ export default function AnalysePage() {
   );
 }
 
-type LineResult = { id: string; text: string; label: string; confidence: number; uncertain: boolean };
+type LineResult = { id: string; text: string; label: string; confidence: number; uncertain: boolean; notVietnamese: boolean };
+
 
 function LineResults({ results, modelLabels }: { results: LineResult[]; modelLabels: string[] }) {
   const { t, percent } = useLang();
@@ -164,10 +175,14 @@ function LineResults({ results, modelLabels }: { results: LineResult[]; modelLab
       <ol className="divide-y divide-slate-100 text-sm">
         {results.map((r) => (
           <li key={r.id} className="flex items-start gap-2 py-2" data-testid="predict-line" data-label={r.label}>
-            <span className={`shrink-0 rounded-full px-2 py-0.5 text-xs font-medium ${labelBadgeClass(r.label)}`}>{t(`label.${r.label}`)}{r.uncertain ? "?" : ""}</span>
+            {r.notVietnamese ? (
+              <span className="shrink-0 rounded-full bg-slate-100 px-2 py-0.5 text-xs font-medium text-slate-600" data-testid="predict-line-not-vietnamese">{t("predict.notVietnamese")}</span>
+            ) : (
+              <span className={`shrink-0 rounded-full px-2 py-0.5 text-xs font-medium ${labelBadgeClass(r.label)}`}>{t(`label.${r.label}`)}{r.uncertain ? "?" : ""}</span>
+            )}
             <span className="min-w-0 flex-1 break-words">{r.text}</span>
             <span className="shrink-0 tabular-nums text-slate-500">
-              {r.uncertain && <span className="mr-1 text-xs" data-testid="predict-line-uncertain">{t("predict.uncertain")}</span>}
+              {r.uncertain && !r.notVietnamese && <span className="mr-1 text-xs" data-testid="predict-line-uncertain">{t("predict.uncertain")}</span>}
               {percent(r.confidence, 0)}
             </span>
           </li>

@@ -172,6 +172,10 @@ export default function BatchDetailPage() {
                   <Link to={query({ sort: "confidence" })} className="text-orange-700 hover:underline">{batch.lowConfidence}</Link>
                 </dd>
               </div>
+              <div>
+                <dt className="text-slate-600">{t("predict.notVietnamese")}</dt>
+                <dd className="text-2xl font-semibold tabular-nums" data-testid="batch-not-vietnamese">{batch.notVietnamese}</dd>
+              </div>
             </dl>
           </div>
 
@@ -243,7 +247,11 @@ export default function BatchDetailPage() {
                     <tr key={row.rowNumber} className="border-t align-top">
                       <td className="px-2 py-2 tabular-nums text-slate-500">{row.rowNumber}</td>
                       <td className="max-w-md px-2 py-2">{row.text}</td>
-                      <td className="px-2 py-2"><span className={`rounded-full px-2 py-0.5 text-xs ${labelBadgeClass(row.label)}`}>{name(row.label)}</span></td>
+                      <td className="px-2 py-2">
+                        {row.notVietnamese
+                          ? <span className="rounded-full bg-slate-100 px-2 py-0.5 text-xs text-slate-600" data-testid="row-not-vietnamese" title={row.language ?? ""}>{t("predict.notVietnamese")}</span>
+                          : <span className={`rounded-full px-2 py-0.5 text-xs ${labelBadgeClass(row.label)}`}>{name(row.label)}</span>}
+                      </td>
                       <td className="whitespace-nowrap px-2 py-2 text-right tabular-nums">
                         {percent(row.confidence)}
                         {row.confidence < batch.lowConfidenceThreshold && <span className="ml-1 rounded bg-amber-100 px-1 text-xs text-amber-800" data-testid="low-confidence">{t("batch.review")}</span>}

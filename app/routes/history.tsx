@@ -109,7 +109,9 @@ export default function HistoryPage() {
             <li key={item.id} data-testid="history-item" data-label={item.label}
               className={`rounded-lg border border-slate-200 bg-white p-3 shadow-sm ${deleting === item.id ? "opacity-40" : ""}`}>
               <div className="mb-1 flex flex-wrap items-center gap-2 text-sm">
-                <span className={`rounded-full px-2 py-0.5 font-medium ${labelBadgeClass(item.label)}`}>{t(`label.${item.label}`)}</span>
+                {item.notVietnamese
+                  ? <span className="rounded-full bg-slate-100 px-2 py-0.5 font-medium text-slate-600" data-testid="history-not-vietnamese">{t("predict.notVietnamese")}</span>
+                  : <span className={`rounded-full px-2 py-0.5 font-medium ${labelBadgeClass(item.label)}`}>{t(`label.${item.label}`)}</span>}
                 <span className="tabular-nums text-slate-600">{percent(item.confidence)}</span>
                 <time dateTime={item.createdAt} title={t("history.vietnamTime")} className="text-xs text-slate-500">{formatVietnamTime(item.createdAt)}</time>
                 <Form method="post" className="ml-auto" onSubmit={(event) => {

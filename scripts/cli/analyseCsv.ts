@@ -5,10 +5,10 @@ import { openCsvUpload } from "../../server/batches/csvUploadReader.server.ts";
 import { csvRecords, CSV_BOM } from "../../server/text/csvWriter.ts";
 import type { ApiClient } from "./client.ts";
 
-export type RowResult = { row: number; text: string; label: string; confidence: number; probabilities: Record<string, number> };
+export type RowResult = { row: number; text: string; label: string; confidence: number; probabilities: Record<string, number>; language?: string | null; notVietnamese?: boolean };
 
 /** The file as read: its name and bytes, the column holding the texts, and those texts (already checked). */
-export type CsvInput = { name: string; content: Buffer; column: string; texts: string[] };
+export type CsvInput = { name: string; content: Buffer; column: string; texts: string[]; model: "fast" | "accurate" };
 
 export interface CsvAnalyser {
   analyse(input: CsvInput, onProgress: (done: number, total: number) => void): Promise<RowResult[]>;
@@ -27,6 +27,7 @@ export class BatchJobAnalyser implements CsvAnalyser {
   async analyse(input: CsvInput, onProgress: (done: number, total: number) => void): Promise<RowResult[]> {
     const form = new FormData();
     form.append("text_column", input.column);
+    form.append("model", input.model);
     form.append("file", new Blob([new Uint8Array(input.content)], { type: "text/csv" }), input.name);
     const response = await fetch(`${this.baseUrl.replace(/\/+$/, "")}/api/predict/batch`, { method: "POST", headers: { authorization: `Bearer ${this.token}` }, body: form });
     const answer = (await response.json()) as { id?: string; error?: { code: string; message: string; messageKey: string | null } };
@@ -42,7 +43,7 @@ export class BatchJobAnalyser implements CsvAnalyser {
     const results: RowResult[] = [];
     for (let page = 1; ; page++) {
       const { rows, total } = await this.client.batch.results.query({ id, page, pageSize: RESULTS_PAGE, sort: "row" });
-      for (const r of rows) results.push({ row: r.rowNumber, text: r.text, label: r.label, confidence: r.confidence, probabilities: r.probabilities });
+      for (const r of rows) results.push({ row: r.rowNumber, text: r.text, label: r.label, confidence: r.confidence, probabilities: r.probabilities, language: r.language, notVietnamese: r.notVietnamese });
       if (page * RESULTS_PAGE >= total) return results;
     }
   }
@@ -54,13 +55,13 @@ export class ChunkedManyAnalyser implements CsvAnalyser {
     private readonly chunkSize: number,
   ) {}
 
-  async analyse({ texts }: CsvInput, onProgress: (done: number, total: number) => void): Promise<RowResult[]> {
+  async analyse({ texts, model }: CsvInput, onProgress: (done: number, total: number) => void): Promise<RowResult[]> {
     const results: RowResult[] = [];
     onProgress(0, texts.length);
     for (let start = 0; start < texts.length; start += this.chunkSize) {
       const chunk = texts.slice(start, start + this.chunkSize);
-      const answer = await this.client.predict.many.mutate({ texts: chunk });
-      answer.results.forEach((r, i) => results.push({ row: start + i + 1, text: r.text, label: r.label, confidence: r.confidence, probabilities: r.probabilities }));
+      const answer = await this.client.predict.many.mutate({ texts: chunk, model });
+      answer.results.forEach((r, i) => results.push({ row: start + i + 1, text: r.text, label: r.label, confidence: r.confidence, probabilities: r.probabilities, language: r.language, notVietnamese: r.notVietnamese }));
       onProgress(results.length, texts.length);
     }
     return results;
@@ -93,6 +94,6 @@ export async function readTextColumn(content: Buffer, column: string, source: st
 }
 
 export function resultsCsv(results: RowResult[], labels: string[]): string {
-  const rows = results.map((r) => [r.row, r.text, r.label, r.confidence.toFixed(4), ...labels.map((l) => (r.probabilities[l] ?? 0).toFixed(4))]);
-  return CSV_BOM + csvRecords([["row", "text", "label", "confidence", ...labels], ...rows]);
+  const rows = results.map((r) => [r.row, r.text, r.label, r.confidence.toFixed(4), ...labels.map((l) => (r.probabilities[l] ?? 0).toFixed(4)), r.language ?? "", String(r.notVietnamese ?? false)]);
+  return CSV_BOM + csvRecords([["row", "text", "label", "confidence", ...labels, "language", "not_vietnamese"], ...rows]);
 }

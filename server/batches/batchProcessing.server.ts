@@ -2,6 +2,7 @@
 // queue's worker (batchQueue.server.ts); safe to call twice for the same chunk: the second call stores nothing.
 import type { PrismaClient } from "../db/generated/client.ts";
 import type { Classifier } from "../inference/classifier.server.ts";
+import { analyseTexts, type ModelKind } from "../predictions/analysis.server.ts";
 import type { TermCounter, TermCount } from "../insights/termCounter.server.ts";
 import { foldForSearch } from "../text/searchFold.ts";
 import { hostname } from "node:os";
@@ -15,6 +16,12 @@ export type ChunkJob = { batchId: string; index: number };
 export type ProcessingDeps = {
   prisma: PrismaClient;
   classifier: Pick<Classifier, "classify">;
+  /** The model for batches uploaded with model "accurate"; null when this instance has none. */
+  accurateClassifier?: Pick<Classifier, "classify"> | null;
+  /** LANGUAGE_CHECK_MIN_WORDS (the language check's short-text rule). */
+  languageMinWords: number;
+  /** Called with the labels of the rows stored and the model that answered (metrics). */
+  onPredictions?: (labels: string[], kind: ModelKind) => void;
   terms: TermCounter;
   wordCloudTerms: number;
   wordCloudMaxTexts: number;
@@ -25,7 +32,7 @@ export type ProcessingDeps = {
 /** Returns "skipped" when the batch is gone, stopped or the chunk was already stored, "stored" otherwise. */
 export async function processChunk(deps: ProcessingDeps, job: ChunkJob, signal?: AbortSignal): Promise<"stored" | "skipped"> {
   const { prisma } = deps;
-  const batch = await prisma.batch.findUnique({ where: { id: job.batchId }, select: { status: true, chunkSize: true, userId: true } });
+  const batch = await prisma.batch.findUnique({ where: { id: job.batchId }, select: { status: true, chunkSize: true, userId: true, modelKind: true } });
   // its jobs are sent just before it moves to queued: come back in a second (pg-boss retries a throw)
   if (batch?.status === "uploading") throw new Error(`batch ${job.batchId} is still being stored`);
   if (!batch || (batch.status !== "queued" && batch.status !== "running")) return "skipped";
@@ -37,7 +44,14 @@ export async function processChunk(deps: ProcessingDeps, job: ChunkJob, signal?:
     const start = job.index * batch.chunkSize;
     const rows = await readBatchRows(prisma, job.batchId, start, start + batch.chunkSize);
     // the background lane: single predictions go first, and the chunk is sorted by length as a whole
-    const results = await deps.classifier.classify(rows.map((r) => r.text), "background");
+    const kind = batch.modelKind as ModelKind;
+    const classifier = kind === "accurate" ? deps.accurateClassifier : deps.classifier;
+    if (!classifier) {
+      // uploaded while this server had an accurate model, processed after a restart without one: retrying cannot help
+      await failBatch(prisma, job.batchId, "The accurate model this batch asked for is not loaded on this server (ACCURATE_MODEL_DIR is not set)");
+      return "skipped";
+    }
+    const results = await analyseTexts(classifier, kind, rows.map((r) => r.text), deps.languageMinWords, "background");
     signal?.throwIfAborted();
     outcome = await prisma.$transaction(
       async (tx) => {
@@ -54,7 +68,10 @@ export async function processChunk(deps: ProcessingDeps, job: ChunkJob, signal?:
       },
       { timeout: 60_000, maxWait: 30_000 },
     );
-    if (outcome === "stored") deps.onRowsStored?.(rows.length);
+    if (outcome === "stored") {
+      deps.onRowsStored?.(rows.length);
+      deps.onPredictions?.(results.map((r) => r.label), kind);
+    }
   }
   await finishIfDone(deps, job.batchId);
   return outcome;

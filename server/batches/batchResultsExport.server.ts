@@ -9,7 +9,10 @@ import type { SkippedRow } from "./csvUploadReader.server.ts";
 const EXPORT_PAGE = 1_000;
 
 export type ExportQuery = Pick<ResultsQuery, "label" | "search" | "sort">;
-export type AnalysedRow = { kind: "analysed"; rowNumber: number; label: string; confidence: number; probabilities: Record<string, number>; cells: string[] };
+export type AnalysedRow = {
+  kind: "analysed"; rowNumber: number; label: string; confidence: number; probabilities: Record<string, number>; cells: string[];
+  language: string | null; notVietnamese: boolean; modelKind: string;
+};
 export type ExportRow = AnalysedRow | ({ kind: "skipped" } & SkippedRow);
 
 const rowOf = (r: ExportRow) => (r.kind === "analysed" ? r.rowNumber : r.row);
@@ -27,13 +30,14 @@ export async function* exportRows(prisma: PrismaClient, batch: Pick<BatchSummary
       orderBy: resultsOrder(query.sort),
       skip,
       take: EXPORT_PAGE,
-      select: { rowNumber: true, label: true, confidence: true, probabilities: true },
+      select: { rowNumber: true, label: true, confidence: true, probabilities: true, language: true, notVietnamese: true, modelKind: true },
     });
     const cells = page.length ? await prisma.batchRow.findMany({ where: { batchId: batch.id, rowNumber: { in: page.map((p) => p.rowNumber ?? 0) } }, select: { rowNumber: true, cells: true } }) : [];
     const byRow = new Map(cells.map((c) => [c.rowNumber, c.cells as string[]]));
     const rows: ExportRow[] = page.map((p) => ({
       kind: "analysed", rowNumber: p.rowNumber ?? 0, label: p.label, confidence: p.confidence,
       probabilities: p.probabilities as Record<string, number>, cells: byRow.get(p.rowNumber ?? 0) ?? [],
+      language: p.language, notVietnamese: p.notVietnamese, modelKind: p.modelKind,
     }));
     const last = page.length < EXPORT_PAGE;
     if (inFileOrder) {
@@ -48,17 +52,18 @@ export async function* exportRows(prisma: PrismaClient, batch: Pick<BatchSummary
   }
 }
 
-/** results.csv's header: the file's columns, then row, label, confidence, one probability per label, and why a row was skipped. */
+/** results.csv's header: the file's columns, then row, label, confidence, one probability per label, the language check,
+ * the model that answered, and why a row was skipped. */
 export function resultsCsvHeader(columns: string[], labels: string[]): string {
-  return csvRecords([[...columns, "row", "label", "confidence", ...labels.map((l) => `p_${l}`), "skipped"]]);
+  return csvRecords([[...columns, "row", "label", "confidence", ...labels.map((l) => `p_${l}`), "language", "not_vietnamese", "model", "skipped"]]);
 }
 
 export function resultsCsvRows(rows: ExportRow[], columns: string[], labels: string[]): string {
   return csvRecords(
     rows.map((r) =>
       r.kind === "analysed"
-        ? [...r.cells, String(r.rowNumber), r.label, r.confidence.toFixed(4), ...labels.map((l) => (r.probabilities[l] ?? 0).toFixed(4)), ""]
-        : [...columns.map(() => ""), String(r.row), "", "", ...labels.map(() => ""), r.message],
+        ? [...r.cells, String(r.rowNumber), r.label, r.confidence.toFixed(4), ...labels.map((l) => (r.probabilities[l] ?? 0).toFixed(4)), r.language ?? "", String(r.notVietnamese), r.modelKind, ""]
+        : [...columns.map(() => ""), String(r.row), "", "", ...labels.map(() => ""), "", "", "", r.message],
     ),
   );
 }
@@ -69,7 +74,8 @@ export function resultsJsonItems(rows: ExportRow[], columns: string[]): string {
     .map((r) =>
       JSON.stringify(
         r.kind === "analysed"
-          ? { row: r.rowNumber, columns: Object.fromEntries(columns.map((c, i) => [c, r.cells[i] ?? ""])), label: r.label, confidence: r.confidence, probabilities: r.probabilities }
+          ? { row: r.rowNumber, columns: Object.fromEntries(columns.map((c, i) => [c, r.cells[i] ?? ""])), label: r.label, confidence: r.confidence, probabilities: r.probabilities,
+              language: r.language, notVietnamese: r.notVietnamese, modelKind: r.modelKind }
           : { row: r.row, columns: {}, label: "", confidence: null, probabilities: null, skipped: { reason: r.reason, message: r.message } },
       ),
     )

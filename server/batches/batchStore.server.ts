@@ -1,5 +1,6 @@
 // Batches in the database: stored uploads (rows and chunks), the status machine, owner-checked reads,
 // result pages, cancel and delete. The queue (batchQueue.server.ts) works on what this module stores.
+import type { ModelKind } from "../predictions/analysis.server.ts";
 import type { Prisma, PrismaClient } from "../db/generated/client.ts";
 import { AppError } from "../errors.ts";
 import { escapeLike } from "../predictions/predictionHistory.server.ts";
@@ -66,7 +67,7 @@ async function checkActiveLimits(prisma: PrismaClient, userId: string, limits: B
  */
 export async function storeUpload(
   prisma: PrismaClient,
-  input: { userId: string; fileName: string; columns: string[]; textColumnIndex: number; format: CsvFormat | null; items: AsyncIterable<CsvItem> },
+  input: { userId: string; fileName: string; columns: string[]; textColumnIndex: number; format: CsvFormat | null; items: AsyncIterable<CsvItem>; modelKind: ModelKind },
   limits: BatchLimits,
   enqueue: (batchId: string, chunkCount: number) => Promise<void>,
 ): Promise<StoredUpload> {
@@ -80,6 +81,7 @@ export async function storeUpload(
       fileFormat: input.format ?? {},
       status: "uploading",
       chunkSize: limits.chunkRows,
+      modelKind: input.modelKind,
     },
     select: { id: true },
   });
@@ -130,7 +132,7 @@ export async function deleteAbandonedUploads(prisma: PrismaClient, startedBefore
 const SUMMARY_SELECT = {
   id: true, fileName: true, textColumn: true, columns: true, fileFormat: true, status: true, totalRows: true, processedRows: true,
   skippedRows: true, skipped: true, chunkCount: true, labelCounts: true, averageConfidence: true, terms: true, modelId: true,
-  modelVersion: true, error: true, createdAt: true, startedAt: true, finishedAt: true,
+  modelVersion: true, modelKind: true, error: true, createdAt: true, startedAt: true, finishedAt: true,
 } as const;
 
 export type BatchSummary = Prisma.BatchGetPayload<{ select: typeof SUMMARY_SELECT }>;
@@ -202,7 +204,7 @@ export async function resultsPage(prisma: PrismaClient, userId: string, batchId:
       orderBy: resultsOrder(query.sort),
       skip: (query.page - 1) * query.pageSize,
       take: query.pageSize,
-      select: { rowNumber: true, text: true, label: true, confidence: true, probabilities: true },
+      select: { rowNumber: true, text: true, label: true, confidence: true, probabilities: true, language: true, notVietnamese: true },
     }),
   ]);
   return { total, page: query.page, pageSize: query.pageSize, rows: rows.map((r) => ({ ...r, rowNumber: r.rowNumber ?? 0, probabilities: r.probabilities as Record<string, number> })) };

@@ -5,6 +5,7 @@ import type { PrismaClient } from "../db/generated/client.ts";
 import { AppError } from "../errors.ts";
 import { hasVisibleCharacters } from "../text/visibleText.ts";
 import type { BatchQueue } from "./batchQueue.server.ts";
+import { chooseClassifier, type LoadedModels, type ModelKind } from "../predictions/analysis.server.ts";
 import { openCsvUpload, type CsvItem } from "./csvUploadReader.server.ts";
 import { storeUpload, type BatchLimits, type BatchSummary, type StoredUpload } from "./batchStore.server.ts";
 
@@ -12,8 +13,8 @@ import { storeUpload, type BatchLimits, type BatchSummary, type StoredUpload } f
 export type BatchIntake = {
   prisma: PrismaClient;
   config: Pick<Config, "BATCH_MAX_BYTES" | "BATCH_MAX_ROWS" | "BATCH_MAX_CELL_CHARS" | "BATCH_MAX_ACTIVE_PER_USER" | "BATCH_MAX_ACTIVE_TOTAL" | "BATCH_CHUNK_ROWS">;
-  /** False when MODEL_ENABLED=false: nothing would ever process the batch. */
-  modelLoaded: boolean;
+  /** The models a batch may ask for (none when MODEL_ENABLED=false: nothing would ever process the batch). */
+  models: LoadedModels;
   queue: Pick<BatchQueue, "enqueue">;
 };
 
@@ -21,22 +22,23 @@ function batchLimits({ config }: BatchIntake): BatchLimits {
   return { maxActivePerUser: config.BATCH_MAX_ACTIVE_PER_USER, maxActiveTotal: config.BATCH_MAX_ACTIVE_TOTAL, chunkRows: config.BATCH_CHUNK_ROWS };
 }
 
-function requireModel(intake: BatchIntake): void {
-  if (!intake.modelLoaded) throw new AppError("SERVICE_UNAVAILABLE", "predict.modelUnavailable", "The model is not loaded on this server");
+/** 503 without a model, 400 for "accurate" on a server without one: checked before a byte is stored. */
+function requireModel(intake: BatchIntake, kind: ModelKind): void {
+  chooseClassifier(intake.models, kind);
 }
 
 /** Reads, stores and queues an uploaded CSV file. */
 export async function submitCsvUpload(
   intake: BatchIntake,
   userId: string,
-  upload: { fileName: string; stream: AsyncIterable<Uint8Array>; textColumn: string | null },
+  upload: { fileName: string; stream: AsyncIterable<Uint8Array>; textColumn: string | null; modelKind: ModelKind },
 ): Promise<StoredUpload> {
-  requireModel(intake);
+  requireModel(intake, upload.modelKind);
   const { config } = intake;
   const csv = await openCsvUpload(upload.stream, { maxBytes: config.BATCH_MAX_BYTES, maxRows: config.BATCH_MAX_ROWS, maxCellChars: config.BATCH_MAX_CELL_CHARS }, upload.textColumn);
   const stored = await storeUpload(
     intake.prisma,
-    { userId, fileName: upload.fileName, columns: csv.columns, textColumnIndex: csv.textColumnIndex, format: csv.format, items: csv.items() },
+    { userId, fileName: upload.fileName, columns: csv.columns, textColumnIndex: csv.textColumnIndex, format: csv.format, items: csv.items(), modelKind: upload.modelKind },
     batchLimits(intake),
     (id, chunks) => intake.queue.enqueue(id, chunks),
   );
@@ -44,8 +46,8 @@ export async function submitCsvUpload(
 }
 
 /** Stores and queues texts sent as JSON (one column, "text"). */
-export async function submitTexts(intake: BatchIntake, userId: string, input: { name: string; texts: string[] }): Promise<StoredUpload> {
-  requireModel(intake);
+export async function submitTexts(intake: BatchIntake, userId: string, input: { name: string; texts: string[]; model?: ModelKind }): Promise<StoredUpload> {
+  requireModel(intake, input.model ?? "fast");
   const { config } = intake;
   if (input.texts.length > config.BATCH_MAX_ROWS) {
     throw new AppError("PAYLOAD_TOO_LARGE", "batch.tooManyRows", `Too many texts: ${input.texts.length}, the limit is ${config.BATCH_MAX_ROWS}`, "texts");
@@ -58,7 +60,7 @@ export async function submitTexts(intake: BatchIntake, userId: string, input: { 
       else yield { kind: "row", rowNumber: row, cells: [text.normalize("NFC")] };
     }
   }
-  return storeUpload(intake.prisma, { userId, fileName: input.name, columns: ["text"], textColumnIndex: 0, format: null, items: items() }, batchLimits(intake), (id, chunks) =>
+  return storeUpload(intake.prisma, { userId, fileName: input.name, columns: ["text"], textColumnIndex: 0, format: null, items: items(), modelKind: input.model ?? "fast" }, batchLimits(intake), (id, chunks) =>
     intake.queue.enqueue(id, chunks),
   );
 }

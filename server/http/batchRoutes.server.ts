@@ -9,6 +9,7 @@ import { AppError, errorAnswer } from "../errors.ts";
 import { getBatch } from "../batches/batchStore.server.ts";
 import { exportRows, resultsCsvHeader, resultsCsvRows, resultsJsonItems, type ExportQuery } from "../batches/batchResultsExport.server.ts";
 import { progressOf, submitCsvUpload } from "../batches/batchSubmission.server.ts";
+import { chooseClassifier, parseModelKind, type ModelKind } from "../predictions/analysis.server.ts";
 import { fileTooLarge, openCsvUpload } from "../batches/csvUploadReader.server.ts";
 import type { AppServices } from "../services.server.ts";
 import { CSV_BOM } from "../text/csvWriter.ts";
@@ -66,12 +67,29 @@ export function batchRoutes(services: AppServices, createContext: (req: express.
       const stored = await new Promise<{ id: string }>((resolve, reject) => {
         let textColumn = typeof req.query.text_column === "string" && req.query.text_column ? req.query.text_column : null;
         let seenFile = false;
+        let modelKind: ModelKind = "fast";
+        // a refused model is answered once the form is read (its file discarded), so the client is not cut off mid-upload
+        let modelError: unknown = null;
+        const chooseModel = (value: string) => {
+          try {
+            modelKind = parseModelKind(value);
+            chooseClassifier(services, modelKind);
+          } catch (error) {
+            modelError = error;
+          }
+        };
+        if (typeof req.query.model === "string") chooseModel(req.query.model);
         const parser = busboy({ headers: req.headers, limits: { files: 1, fields: 10, fieldSize: 1_000, fileSize: config.BATCH_MAX_BYTES + 1 } });
         const fail = (error: unknown) => {
           req.unpipe(parser);
           reject(error);
         };
         parser.on("field", (name, value) => {
+          if (name === "model") {
+            if (seenFile) fail(new AppError("BAD_REQUEST", "batch.fieldOrder", "Send model before the file field (or as ?model=)", "model"));
+            else chooseModel(value);
+            return;
+          }
           if (name !== "text_column") return;
           if (seenFile) fail(new AppError("BAD_REQUEST", "batch.fieldOrder", "Send text_column before the file field (or as ?text_column=)", "text_column"));
           else textColumn = value.trim() || null;
@@ -82,14 +100,19 @@ export function batchRoutes(services: AppServices, createContext: (req: express.
             return;
           }
           seenFile = true;
-          submitCsvUpload(services.batchIntake, userId, { fileName: info.filename || "upload.csv", stream, textColumn }).then(resolve, (error) => {
+          if (modelError) {
+            stream.resume();
+            return;
+          }
+          submitCsvUpload(services.batchIntake, userId, { fileName: info.filename || "upload.csv", stream, textColumn, modelKind }).then(resolve, (error) => {
             stream.resume();
             fail(error);
           });
         });
         parser.on("error", fail);
         parser.on("close", () => {
-          if (!seenFile) reject(new AppError("BAD_REQUEST", "batch.noFile", "No file: send the CSV in a multipart field named \"file\"", "file"));
+          if (modelError) reject(modelError);
+          else if (!seenFile) reject(new AppError("BAD_REQUEST", "batch.noFile", "No file: send the CSV in a multipart field named \"file\"", "file"));
         });
         req.pipe(parser);
       });
@@ -107,6 +130,18 @@ export function batchRoutes(services: AppServices, createContext: (req: express.
       await requireUserId(req, res);
       const preview = await new Promise<object>((resolve, reject) => {
         let seenFile = false;
+        let modelKind: ModelKind = "fast";
+        // a refused model is answered once the form is read (its file discarded), so the client is not cut off mid-upload
+        let modelError: unknown = null;
+        const chooseModel = (value: string) => {
+          try {
+            modelKind = parseModelKind(value);
+            chooseClassifier(services, modelKind);
+          } catch (error) {
+            modelError = error;
+          }
+        };
+        if (typeof req.query.model === "string") chooseModel(req.query.model);
         const parser = busboy({ headers: req.headers, limits: { files: 1, fileSize: PREVIEW_BYTES } });
         parser.on("file", (name, stream) => {
           if (name !== "file") return void stream.resume();
@@ -124,7 +159,8 @@ export function batchRoutes(services: AppServices, createContext: (req: express.
         });
         parser.on("error", reject);
         parser.on("close", () => {
-          if (!seenFile) reject(new AppError("BAD_REQUEST", "batch.noFile", "No file: send the CSV in a multipart field named \"file\"", "file"));
+          if (modelError) reject(modelError);
+          else if (!seenFile) reject(new AppError("BAD_REQUEST", "batch.noFile", "No file: send the CSV in a multipart field named \"file\"", "file"));
         });
         req.pipe(parser);
       });

@@ -34,8 +34,8 @@ export function createMetrics(
   });
   const predictions = new Counter({
     name: "camxuc_predictions_total",
-    help: "Texts classified, by predicted label and source (http: the API, remix: the web UI, batch: batch jobs)",
-    labelNames: ["label", "source"] as const,
+    help: "Texts classified, by predicted label, source (http: the API, remix: the web UI, batch: batch jobs) and model (fast, accurate)",
+    labelNames: ["label", "source", "model"] as const,
     registers: [registry],
   });
   const inferenceBatchRows = new Histogram({
@@ -129,8 +129,8 @@ export function createMetrics(
       httpRequests.inc(values);
       httpDuration.observe(values, seconds);
     },
-    recordPredictions(labels: readonly string[], source: "http" | "remix" | "batch") {
-      for (const label of labels) predictions.inc({ label, source });
+    recordPredictions(labels: readonly string[], source: "http" | "remix" | "batch", model: "fast" | "accurate" = "fast") {
+      for (const label of labels) predictions.inc({ label, source, model });
     },
     /** For the batch worker: jobs waiting now. */
     setBatchQueueDepth(depth: number) {

@@ -26,7 +26,7 @@ const LIMIT_NAMES = [
   "BATCH_MAX_BYTES", "BATCH_MAX_ROWS", "BATCH_MAX_ACTIVE_PER_USER", "BATCH_MAX_ACTIVE_TOTAL", "BATCH_CHUNK_ROWS",
 ] as const satisfies readonly (keyof Config)[];
 
-export function startupSummary(config: Config, facts: { url: string; model: { modelId: string; version: string } | null }) {
+export function startupSummary(config: Config, facts: { url: string; model: { modelId: string; version: string } | null; accurateModel?: { modelId: string; version: string } | null }) {
   const { version } = JSON.parse(readFileSync(path.join(REPO_ROOT, "package.json"), "utf8")) as { version: string };
   return {
     version,
@@ -34,6 +34,7 @@ export function startupSummary(config: Config, facts: { url: string; model: { mo
     environment: config.NODE_ENV,
     url: facts.url,
     model: facts.model ? { id: facts.model.modelId, version: facts.model.version } : "disabled (MODEL_ENABLED=false)",
+    accurateModel: facts.accurateModel ? { id: facts.accurateModel.modelId, version: facts.accurateModel.version } : null,
     database: describeDatabase(config),
     metrics: config.METRICS_PORT !== undefined ? `separate listener on port ${config.METRICS_PORT}` : config.METRICS_TOKEN ? "/metrics with a bearer token" : "off",
     limits: Object.fromEntries(LIMIT_NAMES.map((name) => [name, config[name]])),
@@ -43,7 +44,8 @@ export function startupSummary(config: Config, facts: { url: string; model: { mo
 export function logStartup(logger: Logger, config: Config, facts: Parameters<typeof startupSummary>[1]): void {
   const summary = startupSummary(config, facts);
   const database = summary.database.kind === "embedded" ? `embedded (${summary.database.dataDir})` : `PostgreSQL ${summary.database.host}/${summary.database.database}`;
-  const model = typeof summary.model === "string" ? summary.model : `${summary.model.id} ${summary.model.version}`;
+  const model = (typeof summary.model === "string" ? summary.model : `${summary.model.id} ${summary.model.version}`)
+    + (summary.accurateModel ? ` (accurate: ${summary.accurateModel.id} ${summary.accurateModel.version})` : "");
   logger.info(summary, `Cảm xúc ${summary.version} listening on ${summary.url} (pid ${process.pid}) · Node.js ${summary.node} · model ${model} · database ${database}`);
   if (usesEphemeralDatabase(config)) {
     logger.warn(

@@ -4,12 +4,13 @@ import { z } from "zod/v4";
 import type { Prisma, PrismaClient } from "../db/generated/client.ts";
 import { AppError } from "../errors.ts";
 import type { Classification } from "../inference/classifier.server.ts";
+import type { Analysis, ModelKind } from "./analysis.server.ts";
 import { foldForSearch, searchTerms } from "../text/searchFold.ts";
 
 export async function savePredictions(
   prisma: PrismaClient,
   userId: string,
-  items: { text: string; result: Classification }[],
+  items: { text: string; result: Analysis }[],
 ): Promise<string[]> {
   // The texts of one request are stored a millisecond apart in their given order, so the history (newest
   // first) lists them in a stable order rather than by their random ids.
@@ -27,6 +28,9 @@ export async function savePredictions(
     windowed: result.windowed,
     modelId: result.modelId,
     modelVersion: result.modelVersion,
+    modelKind: result.modelKind,
+    language: result.language,
+    notVietnamese: result.notVietnamese,
     source: "single" as const,
   }));
   await prisma.prediction.createMany({ data: rows });
@@ -45,7 +49,7 @@ export type HistoryQuery = {
 };
 
 /** A stored prediction: what the classifier said, with the text, its id and when (ISO 8601). */
-export type HistoryItem = Classification & { id: string; text: string; createdAt: string };
+export type HistoryItem = Classification & { id: string; text: string; createdAt: string; modelKind: ModelKind; language: string | null; notVietnamese: boolean };
 
 export type HistoryPage = {
   items: HistoryItem[];
@@ -102,14 +106,14 @@ export async function listHistory(prisma: PrismaClient, userId: string, query: H
       take: query.limit + 1,
       select: {
         id: true, text: true, label: true, confidence: true, probabilities: true, tokenCount: true,
-        windowed: true, modelId: true, modelVersion: true, createdAt: true,
+        windowed: true, modelId: true, modelVersion: true, modelKind: true, language: true, notVietnamese: true, createdAt: true,
       },
     }),
     query.withCounts ? prisma.prediction.groupBy({ by: ["label"], where: matching, _count: { _all: true } }) : null,
   ]);
   const page = rows.slice(0, query.limit);
   return {
-    items: page.map((row) => ({ ...row, probabilities: row.probabilities as Record<string, number>, createdAt: row.createdAt.toISOString() })),
+    items: page.map((row) => ({ ...row, modelKind: row.modelKind as ModelKind, probabilities: row.probabilities as Record<string, number>, createdAt: row.createdAt.toISOString() })),
     nextCursor: rows.length > query.limit ? encodeCursor(page[page.length - 1]!) : null,
     labelCounts: counts && Object.fromEntries(counts.map((c) => [c.label, c._count._all])),
   };

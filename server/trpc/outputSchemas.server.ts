@@ -23,11 +23,14 @@ export const ClassificationOutput = z.object({
   windowed: z.boolean().meta({ description: "The text was longer than the model's window and was read in overlapping windows" }),
   modelId: z.string(),
   modelVersion: z.string(),
+  modelKind: z.enum(["fast", "accurate"]).meta({ description: "Which of the server's models answered: fast (the default) or accurate" }),
+  language: z.string().nullable().meta({ description: 'ISO 639-1 code of the text\'s language ("vi", "en", "zh"...), "und" when too short to tell; null for analyses stored before the check existed', examples: ["vi"] }),
+  notVietnamese: z.boolean().meta({ description: "The text is clearly not Vietnamese: the label is not a verdict (uncertain is true too)" }),
 });
 
 export const StoredPredictionOutput = ClassificationOutput.extend({ id: z.string(), text: z.string().meta({ examples: ["Sản phẩm rất tốt, giao hàng nhanh"] }) });
 
-const Uncertain = z.boolean().meta({ description: "The calibrated top probability is below the server's UNCERTAIN_BELOW: read the label as a lean, not a verdict" });
+const Uncertain = z.boolean().meta({ description: "The calibrated top probability is below the server's UNCERTAIN_BELOW, or the text is not Vietnamese: read the label as a lean, not a verdict" });
 
 /** A fresh prediction (not a stored one): says whether it is uncertain. */
 export const PredictionOutput = ClassificationOutput.extend({ uncertain: Uncertain });

@@ -85,7 +85,7 @@ describe("the compiled server in production mode (node build/server/main.js)", (
     const families = parseMetrics(await response.text());
     const predictions = family(families, "camxuc_predictions_total")!;
     expect(predictions.type).toBe("COUNTER");
-    expect(predictions.metrics).toEqual([{ labels: { label, source: "http" }, value: "1" }]);
+    expect(predictions.metrics).toEqual([{ labels: { label, source: "http", model: "fast" }, value: "1" }]);
     const requests = family(families, "camxuc_http_requests_total")!.metrics;
     expect(requests).toContainEqual({ labels: { method: "POST", route: "/api/trpc/predict.single", status: "200" }, value: "1" });
     const duration = family(families, "camxuc_http_request_duration_seconds")!;

@@ -48,13 +48,19 @@ describe.each(DATABASES)("server on %s", (database) => {
     const file = await cli("analyse-file", csv, "--column", "review", "--out", out);
     expect(file.code).toBe(0);
     const rows = Papa.parse<string[]>(readFileSync(out, "utf8").replace(/^\uFEFF/, ""), { skipEmptyLines: true }).data;
-    expect(rows[0]).toEqual(["row", "text", "label", "confidence", "negative", "neutral", "positive"]);
+    expect(rows[0]).toEqual(["row", "text", "label", "confidence", "negative", "neutral", "positive", "language", "not_vietnamese"]);
+    expect(rows.slice(1).map((r) => r[7])).toEqual(["vi", "vi", "vi", "vi", "vi"]);
     expect(rows.slice(1).map((r) => r[1])).toEqual(texts);
     expect(rows[2]![2]).toBe("negative");
     expect(await server.services.db.prisma.prediction.count({ where: { userId: user.id } })).toBe(1 + texts.length);
     expect(await server.services.db.prisma.batch.count({ where: { userId: user.id, status: "completed" } })).toBe(1);
     const table = await cli("analyse-file", csv, "--column", "review", "--via", "many", "--chunk", "3");
     expect(table.stdout.split("\n")[0]).toMatch(/^#\s+label\s+confidence\s+text$/);
+    // this server has no accurate model: the CLI passes the server's 400 on; a made-up kind is a usage error
+    const accurate = await cli("analyse", "Hàng tốt", "--model", "accurate");
+    expect(accurate.code).toBe(1);
+    expect(accurate.stderr).toContain("accurate");
+    expect((await cli("analyse", "Hàng tốt", "--model", "slow")).code).toBe(2);
     const wrongColumn = await cli("analyse-file", csv);
     expect(wrongColumn.code).toBe(1);
     expect(wrongColumn.stderr).toContain('no column "text" (found: id, review)');

@@ -5,6 +5,7 @@ import { wrongType } from "../../validation.ts";
 import { cancelBatch, deleteBatch, getBatch, listBatches, resultsPage } from "../../batches/batchStore.server.ts";
 import { progressOf, submitTexts } from "../../batches/batchSubmission.server.ts";
 import { protectedProcedure, router } from "../trpc.server.ts";
+import { ModelKindInput, type ModelKind } from "../../predictions/analysis.server.ts";
 
 const IdInput = z.object({ id: z.string(wrongType("id must be a string")).uuid("id is not a batch id") });
 const Status = z.enum(["uploading", "queued", "running", "completed", "failed", "cancelled"]);
@@ -25,11 +26,13 @@ const BatchOutput = z.object({
   averageConfidence: z.number().nullable(),
   lowConfidenceThreshold: z.number(),
   lowConfidence: z.number().int().describe("rows whose confidence is below the threshold: worth a person's review"),
+  notVietnamese: z.number().int().describe("rows the language check found not to be Vietnamese: their labels are not verdicts"),
   terms: z.record(z.string(), TermList).nullable().describe("word-cloud terms per label, once completed"),
   rowsPerSecond: z.number().nullable(),
   etaSeconds: z.number().int().nullable(),
   modelId: z.string().nullable(),
   modelVersion: z.string().nullable(),
+  modelKind: z.enum(["fast", "accurate"]).describe("the model asked for at upload"),
   error: z.string().nullable(),
   createdAt: z.string(),
   startedAt: z.string().nullable(),
@@ -48,6 +51,7 @@ export const batchRouter = router({
     .input(z.object({
       name: z.string(wrongType("name must be a string")).trim().min(1, "Give the batch a name").max(200, "name is too long (200 characters at most)").default("texts.json"),
       texts: z.array(z.string(wrongType("texts must be strings")), wrongType("texts must be an array of strings")).min(1, "Give at least one text"),
+      model: ModelKindInput,
     }))
     .mutation(async ({ ctx, input }) => {
       const stored = await submitTexts(ctx.services.batchIntake, ctx.user.id, input);
@@ -61,9 +65,12 @@ export const batchRouter = router({
     .query(async ({ ctx, input }) => {
       const b = await getBatch(ctx.services.db.prisma, ctx.user.id, input.id);
       const threshold = ctx.services.config.BATCH_LOW_CONFIDENCE;
-      const lowConfidence = await ctx.services.db.prisma.prediction.count({ where: { batchId: b.id, confidence: { lt: threshold } } });
+      const [lowConfidence, notVietnamese] = await Promise.all([
+        ctx.services.db.prisma.prediction.count({ where: { batchId: b.id, confidence: { lt: threshold } } }),
+        ctx.services.db.prisma.prediction.count({ where: { batchId: b.id, notVietnamese: true } }),
+      ]);
       return {
-        lowConfidenceThreshold: threshold, lowConfidence,
+        lowConfidenceThreshold: threshold, lowConfidence, notVietnamese, modelKind: b.modelKind as ModelKind,
         id: b.id, fileName: b.fileName, textColumn: b.textColumn, columns: b.columns as string[], status: b.status,
         total: b.totalRows, processed: b.processedRows, skipped: b.skippedRows, skippedRows: b.skipped as { row: number; reason: string; message: string }[],
         labelCounts: b.labelCounts as Record<string, number>, averageConfidence: b.averageConfidence,

@@ -6,6 +6,8 @@ import { savePredictions } from "../../predictions/predictionHistory.server.ts";
 import { hasVisibleCharacters } from "../../text/visibleText.ts";
 import { ClassificationOutput, ExplanationOutput, PredictionOutput, StoredFreshPredictionOutput } from "../outputSchemas.server.ts";
 import type { Context } from "../trpc.server.ts";
+import { analyseTexts, chooseClassifier, ModelKindInput, type Analysis } from "../../predictions/analysis.server.ts";
+
 import { protectedProcedure, publicProcedure, router } from "../trpc.server.ts";
 
 const TextSchema = z.string(wrongType("text must be a string"));
@@ -18,11 +20,6 @@ function checkText(text: string, maxChars: number, field: string): string {
   return text;
 }
 
-function requireClassifier(ctx: Context) {
-  const classifier = ctx.services.classifier;
-  if (!classifier) throw new AppError("SERVICE_UNAVAILABLE", "predict.modelUnavailable", "The model is not loaded on this server");
-  return classifier;
-}
 
 /** Counts texts against the per-account and per-IP limits (anonymous visitors: their own, lower per-IP limit). */
 async function countPredictions(ctx: Context, texts: number): Promise<void> {
@@ -35,9 +32,9 @@ async function countPredictions(ctx: Context, texts: number): Promise<void> {
   await limits.consume("predictionsPerAccount", ctx.user.id, texts, ctx.budget.report);
 }
 
-/** Below the configured calibrated probability a result is not presented as a verdict. */
-function isUncertain(confidence: number, ctx: Context): boolean {
-  return confidence < ctx.services.config.UNCERTAIN_BELOW;
+/** Below the configured calibrated probability, or for a text that is not Vietnamese, a result is not presented as a verdict. */
+function isUncertain(result: Analysis, ctx: Context): boolean {
+  return result.notVietnamese || result.confidence < ctx.services.config.UNCERTAIN_BELOW;
 }
 
 export const predictRouter = router({
@@ -48,6 +45,7 @@ export const predictRouter = router({
         .object({
           text: TextSchema,
           explain: z.boolean(wrongType("explain must be true or false")).optional().meta({ description: "Also say which words decided the label (occlusion)" }),
+          model: ModelKindInput,
         })
         .meta({ examples: [{ text: "Sản phẩm rất tốt, giao hàng nhanh", explain: true }] }),
     )
@@ -61,23 +59,24 @@ export const predictRouter = router({
     )
     .mutation(async ({ ctx, input }) => {
       const text = checkText(input.text, ctx.services.config.MAX_TEXT_CHARS, "text");
-      const classifier = requireClassifier(ctx);
+      const kind = input.model ?? "fast";
+      const classifier = chooseClassifier(ctx.services, kind);
       ctx.budget.takeTexts(1, "text");
       await countPredictions(ctx, 1);
       const [[result], explanation] = await Promise.all([
-        classifier.classify([text]),
+        analyseTexts(classifier, kind, [text], ctx.services.config.LANGUAGE_CHECK_MIN_WORDS),
         input.explain ? classifier.explain(text, ctx.services.config.EXPLAIN_MAX_WORDS) : Promise.resolve(undefined),
       ]);
-      ctx.services.metrics.recordPredictions([result!.label], ctx.transport);
+      ctx.services.metrics.recordPredictions([result!.label], ctx.transport, kind);
       const id = ctx.user ? (await savePredictions(ctx.services.db.prisma, ctx.user.id, [{ text, result: result! }]))[0]! : null;
-      return { id, text, ...result!, uncertain: isUncertain(result!.confidence, ctx), stored: id !== null, ...(input.explain ? { explanation } : {}) };
+      return { id, text, ...result!, uncertain: isUncertain(result!, ctx), stored: id !== null, ...(input.explain ? { explanation } : {}) };
     }),
 
   many: protectedProcedure
     .meta({ openapi: { method: "POST", path: "/predict/many", tags: ["predict"], summary: "Analyse several texts at once (Phân tích nhiều văn bản), in order", errorResponses: [400, 401, 413, 415, 429, 503] } })
     .input(
       z
-        .object({ texts: z.array(TextSchema, wrongType("texts must be an array of strings")).min(1, "Give at least one text") })
+        .object({ texts: z.array(TextSchema, wrongType("texts must be an array of strings")).min(1, "Give at least one text"), model: ModelKindInput })
         .meta({ examples: [{ texts: ["Giao hàng nhanh, đóng gói cẩn thận", "Sản phẩm lỗi, không dùng được", "Bình thường"] }] }),
     )
     .output(z.object({ results: z.array(StoredFreshPredictionOutput) }))
@@ -87,21 +86,29 @@ export const predictRouter = router({
         throw new AppError("BAD_REQUEST", "predict.tooManyTexts", `Too many texts: ${input.texts.length}, the limit is ${maxTexts} per request (use a batch job for more)`, "texts");
       }
       const texts = input.texts.map((t, i) => checkText(t, maxChars, `texts.${i}`));
-      const classifier = requireClassifier(ctx);
+      const kind = input.model ?? "fast";
+      const classifier = chooseClassifier(ctx.services, kind);
       ctx.budget.takeTexts(texts.length);
       await countPredictions(ctx, texts.length);
-      const results = await classifier.classify(texts);
-      ctx.services.metrics.recordPredictions(results.map((r) => r.label), ctx.transport);
+      const results = await analyseTexts(classifier, kind, texts, ctx.services.config.LANGUAGE_CHECK_MIN_WORDS);
+      ctx.services.metrics.recordPredictions(results.map((r) => r.label), ctx.transport, kind);
       const ids = await savePredictions(ctx.services.db.prisma, ctx.user.id, texts.map((text, i) => ({ text, result: results[i]! })));
-      return { results: results.map((r, i) => ({ id: ids[i]!, text: texts[i]!, ...r, uncertain: isUncertain(r.confidence, ctx) })) };
+      return { results: results.map((r, i) => ({ id: ids[i]!, text: texts[i]!, ...r, uncertain: isUncertain(r, ctx) })) };
     }),
 
   model: publicProcedure
     .meta({ openapi: { method: "GET", path: "/model", tags: ["model"], summary: "The model this server uses (Mô hình đang dùng); null when none is loaded", protect: false, errorResponses: [] } })
     .input(z.void())
-    .output(z.object({ modelId: z.string(), version: z.string(), labels: z.array(z.string()), maxLength: z.number().int() }).nullable())
+    .output(
+      z.object({
+        modelId: z.string(), version: z.string(), labels: z.array(z.string()), maxLength: z.number().int(),
+        accurate: z.object({ modelId: z.string(), version: z.string() }).nullable().meta({ description: 'The model that answers model: "accurate"; null when the server has none' }),
+      }).nullable(),
+    )
     .query(({ ctx }) => {
-      const classifier = ctx.services.classifier;
-      return classifier ? { modelId: classifier.model.modelId, version: classifier.model.version, labels: classifier.labels, maxLength: classifier.model.maxLength } : null;
+      const { classifier, accurateClassifier } = ctx.services;
+      if (!classifier) return null;
+      const accurate = accurateClassifier ? { modelId: accurateClassifier.model.modelId, version: accurateClassifier.model.version } : null;
+      return { modelId: classifier.model.modelId, version: classifier.model.version, labels: classifier.labels, maxLength: classifier.model.maxLength, accurate };
     }),
 });
