@@ -16,6 +16,6 @@ describe("the one CSV writer", () => {
     const csv = resultsCsv([{ row: 1, text: '=HYPERLINK("http://x")', label: "neutral", confidence: 0.5, probabilities: { neutral: 0.5 } }], ["neutral"]);
     expect(csv.startsWith(CSV_BOM)).toBe(true);
     const rows = Papa.parse<string[]>(csv.slice(1), { skipEmptyLines: true }).data;
-    expect(rows).toEqual([["row", "text", "label", "confidence", "neutral"], ["1", `'=HYPERLINK("http://x")`, "neutral", "0.5000", "0.5000"]]);
+    expect(rows).toEqual([["row", "text", "label", "confidence", "neutral", "language", "not_vietnamese"], ["1", `'=HYPERLINK("http://x")`, "neutral", "0.5000", "0.5000", "", "false"]]);
   });
 });
