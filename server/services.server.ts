@@ -6,6 +6,7 @@ import { BatchQueue } from "./jobs/batchQueue.server.ts";
 import { AuthService } from "./auth/authService.server.ts";
 import { openDatabase, type Database } from "./db/client.server.ts";
 import { DatabaseOutage } from "./db/databaseOutage.server.ts";
+import type { AspectModel } from "./inference/aspectModel.server.ts";
 import type { Classifier } from "./inference/classifier.server.ts";
 import { createLogger, type Logger } from "./observability/logger.server.ts";
 import { createMetrics, type AppMetrics, type InferenceObserver } from "./observability/metrics.server.ts";
@@ -22,6 +23,8 @@ export type AppServices = {
   account: AccountService;
   /** Null only when MODEL_ENABLED=false. */
   classifier: Classifier | null;
+  /** Null when ASPECT_MODEL_ENABLED=false or MODEL_ENABLED=false: analyses then carry no aspects. */
+  aspects: AspectModel | null;
   /** Every counted limit: logins, sign-ups, predictions (shared by instances on PostgreSQL). */
   limits: RateLimits;
   /** Notices when the database cannot be reached: one log line per outage, 503 answers meanwhile. */
@@ -37,7 +40,7 @@ export type AppServices = {
 export async function createServices(
   config: Config,
   loadClassifier: (config: Config, observer: InferenceObserver) => Promise<Classifier | null>,
-  options: { logger?: Logger } = {},
+  options: { logger?: Logger; loadAspectModel?: (config: Config) => Promise<AspectModel | null> } = {},
 ): Promise<AppServices> {
   const logger = options.logger ?? createLogger({ level: config.LOG_LEVEL });
   let db: Database | null = null;
@@ -51,6 +54,13 @@ export async function createServices(
   // Load the model first: a broken model folder should stop start-up before anything touches the database.
   const classifier = await loadClassifier(config, metrics.inferenceObserver);
   loaded = classifier;
+  let aspects: AspectModel | null = null;
+  try {
+    aspects = (await options.loadAspectModel?.(config)) ?? null;
+  } catch (error) {
+    await classifier?.close();
+    throw error;
+  }
   const database = await openDatabase({ databaseUrl: config.DATABASE_URL, dataDir: config.dataDir, embeddedSharedBuffersMb: config.EMBEDDED_DB_SHARED_BUFFERS_MB });
   db = database;
   const limits = new RateLimits(config, database.pool);
@@ -65,7 +75,7 @@ export async function createServices(
   const batchQueue = new BatchQueue(
     config,
     database,
-    () => (classifier ? { prisma: database.prisma, classifier, terms, wordCloudTerms: config.WORDCLOUD_TERMS, wordCloudMaxTexts: config.BATCH_WORDCLOUD_MAX_TEXTS } : null),
+    () => (classifier ? { prisma: database.prisma, classifier, aspects, terms, wordCloudTerms: config.WORDCLOUD_TERMS, wordCloudMaxTexts: config.BATCH_WORDCLOUD_MAX_TEXTS } : null),
     {
       // pg-boss polls through an outage: one line for the outage (databaseOutage), not one per poll.
       error: (error) => void (databaseOutage.classify(error) ?? logger.error({ err: error }, "batch queue error")),
@@ -73,11 +83,12 @@ export async function createServices(
     },
   );
   queue = batchQueue;
-  return { config, db: database, auth, apiTokens, account, classifier, limits, databaseOutage, terms, batchQueue, logger, metrics };
+  return { config, db: database, auth, apiTokens, account, classifier, aspects, limits, databaseOutage, terms, batchQueue, logger, metrics };
 }
 
 export async function closeServices(services: AppServices): Promise<void> {
   services.databaseOutage.stop();
   await services.classifier?.close();
+  await services.aspects?.close();
   await services.db.close();
 }

@@ -3,18 +3,19 @@
 import { z } from "zod/v4";
 import type { Prisma, PrismaClient } from "../db/generated/client.ts";
 import { AppError } from "../errors.ts";
+import type { AspectAnalysis } from "../inference/aspectModel.server.ts";
 import type { Classification } from "../inference/classifier.server.ts";
 import { foldForSearch, searchTerms } from "../text/searchFold.ts";
 
 export async function savePredictions(
   prisma: PrismaClient,
   userId: string,
-  items: { text: string; result: Classification }[],
+  items: { text: string; result: Classification; aspects?: AspectAnalysis | null }[],
 ): Promise<string[]> {
   // The texts of one request are stored a millisecond apart in their given order, so the history (newest
   // first) lists them in a stable order rather than by their random ids.
   const now = Date.now();
-  const rows = items.map(({ text, result }, i) => ({
+  const rows = items.map(({ text, result, aspects }, i) => ({
     id: crypto.randomUUID(),
     createdAt: new Date(now + i),
     userId,
@@ -27,6 +28,7 @@ export async function savePredictions(
     windowed: result.windowed,
     modelId: result.modelId,
     modelVersion: result.modelVersion,
+    ...(aspects ? { aspects: aspects.aspects, aspectDomain: aspects.domain } : {}),
     source: "single" as const,
   }));
   await prisma.prediction.createMany({ data: rows });

@@ -33,6 +33,22 @@ const Uncertain = z.boolean().meta({ description: "The calibrated top probabilit
 export const PredictionOutput = ClassificationOutput.extend({ uncertain: Uncertain });
 export const StoredFreshPredictionOutput = StoredPredictionOutput.extend({ uncertain: Uncertain });
 
+export const AspectOutput = z
+  .object({
+    aspect: z.string().meta({ description: "Aspect id of the model's config.json (UPPER_SNAKE)", examples: ["BATTERY"] }),
+    polarity: z.enum(["positive", "negative", "neutral"]),
+    confidence: z.number().meta({ description: "Probability of that polarity", examples: [0.91] }),
+    name_vi: z.string().meta({ examples: ["Pin"] }),
+    name_en: z.string().meta({ examples: ["Battery"] }),
+  })
+  .meta({ description: "An aspect the text speaks of, with its polarity" });
+
+export const AspectFieldsOutput = z.object({
+  aspects: z.array(AspectOutput).meta({ description: "Aspects found, most confident first (empty when the server runs without the aspect model)" }),
+  domain: z.string().nullable().meta({ description: "The domain whose aspects were read: the one given, or the one `auto` picked (`general` when unsure); null without the aspect model", examples: ["phones"] }),
+  domainConfidence: z.number().nullable().meta({ description: "With `auto`: the domain classifier's probability of its top domain; null otherwise" }),
+});
+
 export const ExplanationOutput = z
   .object({
     label: z.string().meta({ description: "The label explained (the whole text's prediction)" }),

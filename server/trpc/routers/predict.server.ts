@@ -2,9 +2,10 @@
 import { z } from "zod/v4";
 import { wrongType } from "../../validation.ts";
 import { AppError } from "../../errors.ts";
+import { analyseAspectsIfLoaded, checkAspectDomain } from "../../aspects/aspectRequests.server.ts";
 import { savePredictions } from "../../predictions/predictionHistory.server.ts";
 import { hasVisibleCharacters } from "../../text/visibleText.ts";
-import { ClassificationOutput, ExplanationOutput, PredictionOutput, StoredFreshPredictionOutput } from "../outputSchemas.server.ts";
+import { AspectFieldsOutput, ClassificationOutput, ExplanationOutput, PredictionOutput, StoredFreshPredictionOutput } from "../outputSchemas.server.ts";
 import type { Context } from "../trpc.server.ts";
 import { protectedProcedure, publicProcedure, router } from "../trpc.server.ts";
 
@@ -48,11 +49,13 @@ export const predictRouter = router({
         .object({
           text: TextSchema,
           explain: z.boolean(wrongType("explain must be true or false")).optional().meta({ description: "Also say which words decided the label (occlusion)" }),
+          domain: z.string(wrongType("domain must be a string")).max(40, "domain is at most 40 characters").optional()
+            .meta({ description: "Whose aspects to read: `auto` (default: picked from the text) or a domain id of GET /api/aspects (phones, hotels, restaurants, cosmetics, fashion, cleanser, banking, general)" }),
         })
-        .meta({ examples: [{ text: "Sản phẩm rất tốt, giao hàng nhanh", explain: true }] }),
+        .meta({ examples: [{ text: "Pin trâu, camera chụp đẹp nhưng giao hàng chậm", explain: true, domain: "auto" }] }),
     )
     .output(
-      PredictionOutput.extend({
+      PredictionOutput.extend(AspectFieldsOutput.shape).extend({
         id: z.string().nullable(),
         text: z.string(),
         stored: z.boolean().meta({ description: "false for anonymous calls: nothing is kept" }),
@@ -62,15 +65,21 @@ export const predictRouter = router({
     .mutation(async ({ ctx, input }) => {
       const text = checkText(input.text, ctx.services.config.MAX_TEXT_CHARS, "text");
       const classifier = requireClassifier(ctx);
+      const domain = checkAspectDomain(ctx.services.aspects, input.domain);
       ctx.budget.takeTexts(1, "text");
       await countPredictions(ctx, 1);
-      const [[result], explanation] = await Promise.all([
+      const [[result], explanation, [aspects]] = await Promise.all([
         classifier.classify([text]),
         input.explain ? classifier.explain(text, ctx.services.config.EXPLAIN_MAX_WORDS) : Promise.resolve(undefined),
+        analyseAspectsIfLoaded(ctx.services.aspects, [text], domain, "interactive"),
       ]);
       ctx.services.metrics.recordPredictions([result!.label], ctx.transport);
-      const id = ctx.user ? (await savePredictions(ctx.services.db.prisma, ctx.user.id, [{ text, result: result! }]))[0]! : null;
-      return { id, text, ...result!, uncertain: isUncertain(result!.confidence, ctx), stored: id !== null, ...(input.explain ? { explanation } : {}) };
+      const id = ctx.user ? (await savePredictions(ctx.services.db.prisma, ctx.user.id, [{ text, result: result!, aspects: aspects ?? null }]))[0]! : null;
+      return {
+        id, text, ...result!, uncertain: isUncertain(result!.confidence, ctx), stored: id !== null,
+        aspects: aspects?.aspects ?? [], domain: aspects?.domain ?? null, domainConfidence: aspects?.domainConfidence ?? null,
+        ...(input.explain ? { explanation } : {}),
+      };
     }),
 
   many: protectedProcedure
@@ -94,6 +103,24 @@ export const predictRouter = router({
       ctx.services.metrics.recordPredictions(results.map((r) => r.label), ctx.transport);
       const ids = await savePredictions(ctx.services.db.prisma, ctx.user.id, texts.map((text, i) => ({ text, result: results[i]! })));
       return { results: results.map((r, i) => ({ id: ids[i]!, text: texts[i]!, ...r, uncertain: isUncertain(r.confidence, ctx) })) };
+    }),
+
+  aspectDomains: publicProcedure
+    .meta({ openapi: { method: "GET", path: "/aspects", tags: ["model"], summary: "Domains and aspects the aspect model reads (Các lĩnh vực và khía cạnh); null when none is loaded", protect: false, errorResponses: [] } })
+    .input(z.void())
+    .output(
+      z.object({
+        version: z.string(),
+        domains: z.array(z.object({ id: z.string(), name_vi: z.string(), name_en: z.string(), aspects: z.array(z.object({ id: z.string(), name_vi: z.string(), name_en: z.string() })) })),
+      }).nullable(),
+    )
+    .query(({ ctx }) => {
+      const model = ctx.services.aspects;
+      if (!model) return null;
+      return {
+        version: model.version,
+        domains: model.domains.map((d) => ({ id: d.id, name_vi: d.name_vi, name_en: d.name_en, aspects: d.aspects.map((a) => ({ id: a.id, name_vi: a.name_vi, name_en: a.name_en })) })),
+      };
     }),
 
   model: publicProcedure
