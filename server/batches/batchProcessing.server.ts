@@ -1,6 +1,7 @@
 // Processing one chunk of a batch, and finishing the batch when its last chunk is stored. Called by the
 // queue's worker (server/jobs); safe to call twice for the same chunk: the second call stores nothing.
 import type { PrismaClient } from "../db/generated/client.ts";
+import { AUTO_DOMAIN, type AspectModel } from "../inference/aspectModel.server.ts";
 import type { Classifier } from "../inference/classifier.server.ts";
 import type { TermCounter, TermCount } from "../insights/termCounter.server.ts";
 import { foldForSearch } from "../text/searchFold.ts";
@@ -15,6 +16,8 @@ export type ChunkJob = { batchId: string; index: number };
 export type ProcessingDeps = {
   prisma: PrismaClient;
   classifier: Pick<Classifier, "classify">;
+  /** Null when the server runs without the aspect model: rows are stored without aspects. */
+  aspects?: Pick<AspectModel, "analyseAspects" | "acceptsDomain"> | null;
   terms: TermCounter;
   wordCloudTerms: number;
   wordCloudMaxTexts: number;
@@ -25,7 +28,7 @@ export type ProcessingDeps = {
 /** Returns "skipped" when the batch is gone, stopped or the chunk was already stored, "stored" otherwise. */
 export async function processChunk(deps: ProcessingDeps, job: ChunkJob, signal?: AbortSignal): Promise<"stored" | "skipped"> {
   const { prisma } = deps;
-  const batch = await prisma.batch.findUnique({ where: { id: job.batchId }, select: { status: true, chunkSize: true, userId: true } });
+  const batch = await prisma.batch.findUnique({ where: { id: job.batchId }, select: { status: true, chunkSize: true, userId: true, aspectDomain: true } });
   // its jobs are sent just before it moves to queued: come back in a second (pg-boss retries a throw)
   if (batch?.status === "uploading") throw new Error(`batch ${job.batchId} is still being stored`);
   if (!batch || (batch.status !== "queued" && batch.status !== "running")) return "skipped";
@@ -37,14 +40,20 @@ export async function processChunk(deps: ProcessingDeps, job: ChunkJob, signal?:
     const start = job.index * batch.chunkSize;
     const rows = await readBatchRows(prisma, job.batchId, start, start + batch.chunkSize);
     // the background lane: single predictions go first, and the chunk is sorted by length as a whole
-    const results = await deps.classifier.classify(rows.map((r) => r.text), "background");
+    const texts = rows.map((r) => r.text);
+    // a domain the (since replaced) aspect model no longer has falls back to auto rather than failing the batch
+    const domain = deps.aspects?.acceptsDomain(batch.aspectDomain) ? batch.aspectDomain : AUTO_DOMAIN;
+    const [results, aspects] = await Promise.all([
+      deps.classifier.classify(texts, "background"),
+      deps.aspects ? deps.aspects.analyseAspects(texts, { domain, lane: "background" }) : null,
+    ]);
     signal?.throwIfAborted();
     outcome = await prisma.$transaction(
       async (tx) => {
         // The done mark is the guard: a retried or duplicated job finds it set and stores nothing.
         const marked = await tx.batchChunk.updateMany({ where: { batchId: job.batchId, index: job.index, done: false }, data: { done: true, doneAt: new Date(), doneBy: INSTANCE } });
         if (marked.count === 0) return "skipped" as const;
-        const predictions = rows.map((row, i) => ({ ...results[i]!, rowNumber: row.rowNumber, text: row.text, searchText: foldForSearch(row.text) }));
+        const predictions = rows.map((row, i) => ({ ...results[i]!, rowNumber: row.rowNumber, text: row.text, searchText: foldForSearch(row.text), aspects: aspects?.[i] ?? null }));
         await insertBatchPredictions(tx, { userId: batch.userId, batchId: job.batchId }, predictions, new Date());
         await tx.batch.update({
           where: { id: job.batchId },

@@ -2,6 +2,7 @@
 // multipart route and the tRPC `batch.create` procedure. Also the progress figures both report.
 import type { AppServices } from "../services.server.ts";
 import { AppError } from "../errors.ts";
+import { checkAspectDomain } from "../aspects/aspectRequests.server.ts";
 import { openCsvUpload, type CsvItem } from "./csvUploadReader.server.ts";
 import { storeUpload, type BatchLimits, type BatchSummary, type StoredUpload } from "./batchStore.server.ts";
 
@@ -18,14 +19,15 @@ function requireModel(services: AppServices): void {
 export async function submitCsvUpload(
   services: AppServices,
   userId: string,
-  upload: { fileName: string; stream: AsyncIterable<Uint8Array>; textColumn: string | null },
+  upload: { fileName: string; stream: AsyncIterable<Uint8Array>; textColumn: string | null; domain?: string | null },
 ): Promise<StoredUpload> {
   requireModel(services);
+  const aspectDomain = checkAspectDomain(services.aspects, upload.domain ?? undefined);
   const { config } = services;
   const csv = await openCsvUpload(upload.stream, { maxBytes: config.BATCH_MAX_BYTES, maxRows: config.BATCH_MAX_ROWS, maxCellChars: config.BATCH_MAX_CELL_CHARS }, upload.textColumn);
   const stored = await storeUpload(
     services.db.prisma,
-    { userId, fileName: upload.fileName, columns: csv.columns, textColumnIndex: csv.textColumnIndex, format: csv.format, items: csv.items() },
+    { userId, fileName: upload.fileName, columns: csv.columns, textColumnIndex: csv.textColumnIndex, format: csv.format, items: csv.items(), aspectDomain },
     batchLimits(services),
     (id, chunks) => services.batchQueue.enqueue(id, chunks),
   );
@@ -33,8 +35,9 @@ export async function submitCsvUpload(
 }
 
 /** Stores and queues texts sent as JSON (one column, "text"). */
-export async function submitTexts(services: AppServices, userId: string, input: { name: string; texts: string[] }): Promise<StoredUpload> {
+export async function submitTexts(services: AppServices, userId: string, input: { name: string; texts: string[]; domain?: string }): Promise<StoredUpload> {
   requireModel(services);
+  const aspectDomain = checkAspectDomain(services.aspects, input.domain);
   const { config } = services;
   if (input.texts.length > config.BATCH_MAX_ROWS) {
     throw new AppError("PAYLOAD_TOO_LARGE", "batch.tooManyRows", `Too many texts: ${input.texts.length}, the limit is ${config.BATCH_MAX_ROWS}`, "texts");
@@ -47,7 +50,7 @@ export async function submitTexts(services: AppServices, userId: string, input: 
       else yield { kind: "row", rowNumber: row, cells: [text.normalize("NFC")] };
     }
   }
-  return storeUpload(services.db.prisma, { userId, fileName: input.name, columns: ["text"], textColumnIndex: 0, format: null, items: items() }, batchLimits(services), (id, chunks) =>
+  return storeUpload(services.db.prisma, { userId, fileName: input.name, columns: ["text"], textColumnIndex: 0, format: null, items: items(), aspectDomain }, batchLimits(services), (id, chunks) =>
     services.batchQueue.enqueue(id, chunks),
   );
 }

@@ -9,6 +9,7 @@ import type { ZodOpenApiParameterObject, ZodOpenApiPathsObject, ZodOpenApiRespon
 import { AppError } from "../errors.ts";
 import { getBatch, resultsOrder, resultsWhere, type ResultsQuery } from "../batches/batchStore.server.ts";
 import { progressOf, submitCsvUpload } from "../batches/batchSubmission.server.ts";
+import { aspectCells, aspectColumns, aspectHeader, aspectObject, POLARITIES, type Polarity } from "../batches/batchAspects.server.ts";
 import { fileTooLarge, openCsvUpload } from "../batches/csvUploadReader.server.ts";
 import type { AppServices } from "../services.server.ts";
 import type { Context } from "../trpc/trpc.server.ts";
@@ -69,6 +70,7 @@ export function batchRoutes(services: AppServices, createContext: (req: express.
       }
       const stored = await new Promise<{ id: string }>((resolve, reject) => {
         let textColumn = typeof req.query.text_column === "string" && req.query.text_column ? req.query.text_column : null;
+        let domain = typeof req.query.domain === "string" && req.query.domain ? req.query.domain : null;
         let seenFile = false;
         const parser = busboy({ headers: req.headers, limits: { files: 1, fields: 10, fieldSize: 1_000, fileSize: config.BATCH_MAX_BYTES + 1 } });
         const fail = (error: unknown) => {
@@ -76,8 +78,9 @@ export function batchRoutes(services: AppServices, createContext: (req: express.
           reject(error);
         };
         parser.on("field", (name, value) => {
-          if (name !== "text_column") return;
-          if (seenFile) fail(new AppError("BAD_REQUEST", "batch.fieldOrder", "Send text_column before the file field (or as ?text_column=)", "text_column"));
+          if (name !== "text_column" && name !== "domain") return;
+          if (seenFile) fail(new AppError("BAD_REQUEST", "batch.fieldOrder", `Send ${name} before the file field (or as ?${name}=)`, name));
+          else if (name === "domain") domain = value.trim() || null;
           else textColumn = value.trim() || null;
         });
         parser.on("file", (name, stream, info) => {
@@ -86,7 +89,7 @@ export function batchRoutes(services: AppServices, createContext: (req: express.
             return;
           }
           seenFile = true;
-          submitCsvUpload(services, userId, { fileName: info.filename || "upload.csv", stream, textColumn }).then(resolve, (error) => {
+          submitCsvUpload(services, userId, { fileName: info.filename || "upload.csv", stream, textColumn, domain }).then(resolve, (error) => {
             stream.resume();
             fail(error);
           });
@@ -138,9 +141,12 @@ export function batchRoutes(services: AppServices, createContext: (req: express.
     }
   });
 
-  function exportQuery(req: express.Request): Pick<ResultsQuery, "label" | "search" | "sort"> {
+  function exportQuery(req: express.Request): Pick<ResultsQuery, "label" | "search" | "sort" | "aspect" | "polarity"> {
     const sort = String(req.query.sort ?? "row");
+    const polarity = String(req.query.polarity ?? "");
     return {
+      aspect: typeof req.query.aspect === "string" && req.query.aspect ? req.query.aspect.slice(0, 64) : null,
+      polarity: (POLARITIES as readonly string[]).includes(polarity) ? (polarity as Polarity) : null,
       label: typeof req.query.label === "string" && req.query.label ? req.query.label.slice(0, 64) : null,
       search: typeof req.query.q === "string" ? req.query.q.slice(0, config.SEARCH_MAX_CHARS) : "",
       sort: sort === "confidence" || sort === "-confidence" ? sort : "row",
@@ -148,7 +154,7 @@ export function batchRoutes(services: AppServices, createContext: (req: express.
   }
 
   /** The batch's results with their original cells, a page at a time, as the export writes them. */
-  async function* exportRows(batchId: string, query: Pick<ResultsQuery, "label" | "search" | "sort">) {
+  async function* exportRows(batchId: string, query: Pick<ResultsQuery, "label" | "search" | "sort" | "aspect" | "polarity">) {
     const prisma = services.db.prisma;
     for (let skip = 0; ; skip += EXPORT_PAGE) {
       const page = await prisma.prediction.findMany({
@@ -156,7 +162,7 @@ export function batchRoutes(services: AppServices, createContext: (req: express.
         orderBy: resultsOrder(query.sort),
         skip,
         take: EXPORT_PAGE,
-        select: { rowNumber: true, label: true, confidence: true, probabilities: true },
+        select: { rowNumber: true, label: true, confidence: true, probabilities: true, aspects: true },
       });
       if (page.length === 0) return;
       const cells = await prisma.batchRow.findMany({ where: { batchId, rowNumber: { in: page.map((p) => p.rowNumber ?? 0) } }, select: { rowNumber: true, cells: true } });
@@ -174,14 +180,15 @@ export function batchRoutes(services: AppServices, createContext: (req: express.
       const { batch } = await ownBatch(req, res);
       const labels = services.classifier?.labels ?? Object.keys(batch.labelCounts as Record<string, number>);
       const columns = batch.columns as string[];
-      const header = [...columns, "row", "label", "confidence", ...labels.map((l) => `p_${l}`)];
+      const aspects = await aspectColumns(services.db.prisma, batch, services.aspects);
+      const header = [...columns, "row", "label", "confidence", ...labels.map((l) => `p_${l}`), ...aspectHeader(aspects)];
       const base = batch.fileName.replace(/\.[^.]*$/, "").replace(/[^\p{L}\p{N}_-]+/gu, "_") || "batch";
       res.setHeader("Content-Type", "text/csv; charset=utf-8");
       res.setHeader("Content-Disposition", `attachment; filename="${base.replace(/[^\x20-\x7e]/g, "_")}-results.csv"; filename*=UTF-8''${encodeURIComponent(base)}-results.csv`);
       // Excel reads UTF-8 only with a byte-order mark; escapeFormulae prefixes cells starting with = + - @ with '
       await write(res, "\uFEFF" + Papa.unparse([header], { newline: "\r\n", escapeFormulae: true }) + "\r\n");
       for await (const page of exportRows(batch.id, exportQuery(req))) {
-        const rows = page.map((r) => [...r.cells, String(r.rowNumber), r.label, r.confidence.toFixed(4), ...labels.map((l) => ((r.probabilities as Record<string, number>)[l] ?? 0).toFixed(4))]);
+        const rows = page.map((r) => [...r.cells, String(r.rowNumber), r.label, r.confidence.toFixed(4), ...labels.map((l) => ((r.probabilities as Record<string, number>)[l] ?? 0).toFixed(4)), ...aspectCells(r.aspects, aspects)]);
         await write(res, Papa.unparse(rows, { newline: "\r\n", escapeFormulae: true }) + "\r\n");
       }
       res.end();
@@ -194,12 +201,13 @@ export function batchRoutes(services: AppServices, createContext: (req: express.
     try {
       const { batch } = await ownBatch(req, res);
       const columns = batch.columns as string[];
+      const aspects = await aspectColumns(services.db.prisma, batch, services.aspects);
       res.setHeader("Content-Type", "application/json; charset=utf-8");
       await write(res, "[");
       let first = true;
       for await (const page of exportRows(batch.id, exportQuery(req))) {
         const text = page
-          .map((r) => JSON.stringify({ row: r.rowNumber, columns: Object.fromEntries(columns.map((c, i) => [c, r.cells[i] ?? ""])), label: r.label, confidence: r.confidence, probabilities: r.probabilities }))
+          .map((r) => JSON.stringify({ row: r.rowNumber, columns: Object.fromEntries(columns.map((c, i) => [c, r.cells[i] ?? ""])), label: r.label, confidence: r.confidence, probabilities: r.probabilities, ...aspectObject(r.aspects, aspects) }))
           .join(",");
         await write(res, (first ? "" : ",") + text);
         first = false;
@@ -249,6 +257,8 @@ const filterParameters: ZodOpenApiParameterObject[] = [
   { name: "label", in: "query", required: false, schema: { type: "string" }, description: "only rows with this label" },
   { name: "q", in: "query", required: false, schema: { type: "string" }, description: "words that must all occur in the text (accents and case ignored)" },
   { name: "sort", in: "query", required: false, schema: { type: "string", enum: ["row", "confidence", "-confidence"] } },
+  { name: "aspect", in: "query", required: false, schema: { type: "string" }, description: "only rows that speak of this aspect (an id such as BATTERY)" },
+  { name: "polarity", in: "query", required: false, schema: { type: "string", enum: ["negative", "neutral", "positive"] }, description: "with aspect: only rows where that aspect has this polarity" },
 ];
 
 /** OpenAPI path items of the routes above, merged into /api/openapi.json. */
@@ -256,11 +266,15 @@ export const batchRoutesOpenApi: ZodOpenApiPathsObject = {
   "/predict/batch": {
     post: {
       tags: ["batches"],
-      summary: "Upload a CSV file for batch analysis (multipart, field \"file\"; optional \"text_column\" before it)",
+      summary: "Upload a CSV file for batch analysis (multipart, field \"file\"; optional \"text_column\" and \"domain\" before it)",
       security: [{ bearerAuth: [] }],
       requestBody: {
         required: true,
-        content: { "multipart/form-data": { schema: { type: "object", required: ["file"], properties: { text_column: { type: "string" }, file: { type: "string", format: "binary" } } } } },
+        content: { "multipart/form-data": { schema: { type: "object", required: ["file"], properties: {
+          text_column: { type: "string" },
+          domain: { type: "string", description: "whose aspects to read: auto (default, picked per row) or a domain id of GET /api/aspects; unknown: 400" },
+          file: { type: "string", format: "binary" },
+        } } } },
       },
       responses: {
         "202": {
@@ -277,7 +291,7 @@ export const batchRoutesOpenApi: ZodOpenApiPathsObject = {
   "/batches/{id}/results.csv": {
     get: {
       tags: ["batches"],
-      summary: "Results as CSV (UTF-8 with BOM): the original columns, row, label, confidence, one probability column per label",
+      summary: "Results as CSV (UTF-8 with BOM): the original columns, row, label, confidence, one probability column per label, one aspect_<id> column per aspect (its polarity, or empty)",
       security: [{ bearerAuth: [] }],
       parameters: filterParameters,
       responses: { "200": { description: "CSV", content: { "text/csv": { schema: { type: "string" } } } }, "404": errorResponse("No such batch") },
@@ -286,7 +300,7 @@ export const batchRoutesOpenApi: ZodOpenApiPathsObject = {
   "/batches/{id}/results.json": {
     get: {
       tags: ["batches"],
-      summary: "Results as a JSON array",
+      summary: "Results as a JSON array (each with aspect_<id>: polarity or null)",
       security: [{ bearerAuth: [] }],
       parameters: filterParameters,
       responses: { "200": { description: "JSON", content: { "application/json": { schema: { type: "array", items: { type: "object" } } } } }, "404": errorResponse("No such batch") },

@@ -1,6 +1,7 @@
 // The aspect model folder's config.json: domains, their aspects (with Vietnamese and English names and their
 // position on the model's aspect axis), the domain head's order and the calibration, checked with zod.
 import { z } from "zod/v4";
+import { SEGMENTATION_RULES } from "../text/segment.ts";
 
 export const ASPECT_CLASSES = ["absent", "positive", "negative", "neutral"] as const;
 export type AspectPolarity = "positive" | "negative" | "neutral";
@@ -28,7 +29,7 @@ export const AspectConfigSchema = z
   .object({
     model_type: z.literal("camxuc-aspects"),
     version: z.string().min(1),
-    segmentation: z.enum(["vncorenlp", "rdrsegmenter"]).default("vncorenlp"),
+    segmentation: z.enum(SEGMENTATION_RULES).default("vncorenlp"),
     max_length: z.number().int().min(8).default(256),
     classes: z.tuple([z.literal("absent"), z.literal("positive"), z.literal("negative"), z.literal("neutral")]),
     domains: z.array(DomainSchema).min(1),

@@ -53,7 +53,7 @@ export function writeTinyAspectModel(dir: string, config: object = TINY_ASPECT_C
   // PhoBERT's vocabulary is cased: the word and its capitalised form both count
   const add = (word: string, column: number, value: number) => {
     const ids = new Set([word, word[0]!.toUpperCase() + word.slice(1)].flatMap((w) => encoder.encode(w).ids));
-    for (const id of ids) embedding[id * width + column] += value;
+    for (const id of ids) embedding[id * width + column] = embedding[id * width + column]! + value;
   };
   for (const [word, [aspect, polarity]] of Object.entries(ASPECT_WORDS)) add(word, aspect * CLASSES + polarity, 6);
   for (const [word, domain] of Object.entries(DOMAIN_WORDS)) add(word, aspects * CLASSES + domain, 4);
