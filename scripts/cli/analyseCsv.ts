@@ -4,10 +4,11 @@ import { setTimeout as sleep } from "node:timers/promises";
 import Papa from "papaparse";
 import type { ApiClient } from "./client.ts";
 
-export type RowResult = { row: number; text: string; label: string; confidence: number; probabilities: Record<string, number> };
+export type RowAspect = { aspect: string; polarity: string; confidence: number };
+export type RowResult = { row: number; text: string; label: string; confidence: number; probabilities: Record<string, number>; aspects?: RowAspect[] };
 
 /** The file as read: its name and bytes, the column holding the texts, and those texts (already checked). */
-export type CsvInput = { name: string; content: Buffer; column: string; texts: string[] };
+export type CsvInput = { name: string; content: Buffer; column: string; texts: string[]; domain?: string };
 
 export interface CsvAnalyser {
   analyse(input: CsvInput, onProgress: (done: number, total: number) => void): Promise<RowResult[]>;
@@ -26,6 +27,7 @@ export class BatchJobAnalyser implements CsvAnalyser {
   async analyse(input: CsvInput, onProgress: (done: number, total: number) => void): Promise<RowResult[]> {
     const form = new FormData();
     form.append("text_column", input.column);
+    if (input.domain) form.append("domain", input.domain);
     form.append("file", new Blob([new Uint8Array(input.content)], { type: "text/csv" }), input.name);
     const response = await fetch(`${this.baseUrl.replace(/\/+$/, "")}/api/predict/batch`, { method: "POST", headers: { authorization: `Bearer ${this.token}` }, body: form });
     const answer = (await response.json()) as { id?: string; error?: { code: string; message: string; messageKey: string | null } };
@@ -41,7 +43,7 @@ export class BatchJobAnalyser implements CsvAnalyser {
     const results: RowResult[] = [];
     for (let page = 1; ; page++) {
       const { rows, total } = await this.client.batch.results.query({ id, page, pageSize: RESULTS_PAGE, sort: "row" });
-      for (const r of rows) results.push({ row: r.rowNumber, text: r.text, label: r.label, confidence: r.confidence, probabilities: r.probabilities });
+      for (const r of rows) results.push({ row: r.rowNumber, text: r.text, label: r.label, confidence: r.confidence, probabilities: r.probabilities, aspects: r.aspects });
       if (page * RESULTS_PAGE >= total) return results;
     }
   }
@@ -80,7 +82,12 @@ export function readTextColumn(content: string, column: string, source: string):
 }
 
 export function resultsCsv(results: RowResult[], labels: string[]): string {
-  const rows = results.map((r) => [r.row, r.text, r.label, r.confidence.toFixed(4), ...labels.map((l) => (r.probabilities[l] ?? 0).toFixed(4))]);
+  // one aspect_<id> column per aspect found in the file (as the server's export with domain auto)
+  const aspects = [...new Set(results.flatMap((r) => (r.aspects ?? []).map((a) => a.aspect)))].sort();
+  const rows = results.map((r) => {
+    const found = new Map((r.aspects ?? []).map((a) => [a.aspect, a.polarity]));
+    return [r.row, r.text, r.label, r.confidence.toFixed(4), ...labels.map((l) => (r.probabilities[l] ?? 0).toFixed(4)), ...aspects.map((a) => found.get(a) ?? "")];
+  });
   // A byte-order mark so that Excel reads the Vietnamese text as UTF-8.
-  return `\uFEFF${Papa.unparse({ fields: ["row", "text", "label", "confidence", ...labels], data: rows })}\r\n`;
+  return `\uFEFF${Papa.unparse({ fields: ["row", "text", "label", "confidence", ...labels, ...aspects.map((a) => `aspect_${a.toLowerCase()}`)], data: rows })}\r\n`;
 }

@@ -22,9 +22,10 @@ export async function submitCsvUpload(
   upload: { fileName: string; stream: AsyncIterable<Uint8Array>; textColumn: string | null; domain?: string | null },
 ): Promise<StoredUpload> {
   requireModel(services);
-  const aspectDomain = checkAspectDomain(services.aspects, upload.domain ?? undefined);
   const { config } = services;
   const csv = await openCsvUpload(upload.stream, { maxBytes: config.BATCH_MAX_BYTES, maxRows: config.BATCH_MAX_ROWS, maxCellChars: config.BATCH_MAX_CELL_CHARS }, upload.textColumn);
+  // checked once the file has begun to arrive (as the text column is), so a small upload is read before the 400
+  const aspectDomain = checkAspectDomain(services.aspects, upload.domain ?? undefined);
   const stored = await storeUpload(
     services.db.prisma,
     { userId, fileName: upload.fileName, columns: csv.columns, textColumnIndex: csv.textColumnIndex, format: csv.format, items: csv.items(), aspectDomain },
