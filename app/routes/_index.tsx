@@ -3,6 +3,8 @@ import { json } from "@remix-run/node";
 import { Form, Link, useActionData, useLoaderData, useNavigation } from "@remix-run/react";
 import { useState } from "react";
 import { toActionError, type ActionError } from "../actionErrors.server.ts";
+import { AspectChips, domainName } from "../components/AspectChips.tsx";
+import { DomainSelect } from "../components/DomainSelect.tsx";
 import { LabelShareBar } from "../components/LabelShareBar.tsx";
 import { ProbabilityBars } from "../components/ProbabilityBars.tsx";
 import { WordHighlights } from "../components/WordHighlights.tsx";
@@ -18,6 +20,7 @@ export async function loader({ context }: LoaderFunctionArgs) {
     maxLines: context.config.maxTextsPerRequest,
     signedIn: context.user !== null,
     model: await context.caller.predict.model(),
+    aspectDomains: await context.caller.predict.aspectDomains(),
   });
 }
 
@@ -39,10 +42,11 @@ export async function action({ request, context }: ActionFunctionArgs) {
   const form = await request.formData();
   const text = String(form.get("text") ?? "");
   const byLine = form.get("mode") === "lines";
+  const domain = String(form.get("domain") ?? "") || undefined;
   const fail = (error: ActionError) => json({ ok: false as const, error, text, byLine }, { status: error.status });
   if (!byLine) {
     try {
-      const result = await context.caller.predict.single({ text, explain: true });
+      const result = await context.caller.predict.single({ text, explain: true, domain });
       return json({ ok: true as const, text, byLine, result, results: null });
     } catch (error) {
       return fail(toActionError(error));
@@ -63,10 +67,10 @@ export async function action({ request, context }: ActionFunctionArgs) {
 }
 
 export default function AnalysePage() {
-  const { maxChars, maxLines, signedIn, model } = useLoaderData<typeof loader>();
+  const { maxChars, maxLines, signedIn, model, aspectDomains } = useLoaderData<typeof loader>();
   const data = useActionData<typeof action>();
   const busy = useNavigation().state === "submitting";
-  const { t, percent } = useLang();
+  const { t, percent, lang } = useLang();
   const [text, setText] = useState(data?.text ?? "");
   const [byLine, setByLine] = useState(data?.byLine ?? false);
   const lines = byLine ? textLines(text) : [];
@@ -93,6 +97,7 @@ export default function AnalysePage() {
               {!signedIn && <> · <Link to="/login" className="text-orange-700 underline">{t("predict.byLineLogin")}</Link></>}
             </span>
           </label>
+          {!byLine && aspectDomains && <DomainSelect domains={aspectDomains.domains} />}
           <div className="flex items-center justify-between">
             <span className="text-xs text-slate-500">
               {byLine ? t("predict.lines", { count: lines.length, max: maxLines }) : t("predict.chars", { count: text.length, max: maxChars })}
@@ -125,6 +130,7 @@ export default function AnalysePage() {
               </p>
             )}
             <ProbabilityBars probabilities={data.result.probabilities} />
+            <AspectChips aspects={data.result.aspects} domain={data.result.domain} domainName={domainName(aspectDomains?.domains, data.result.domain, lang)} />
             {data.result.explanation ? (
               <WordHighlights text={data.result.text} label={data.result.explanation.label} words={data.result.explanation.words} />
             ) : data.result.explanation === null ? (

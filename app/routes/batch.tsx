@@ -6,13 +6,15 @@ import { titleMeta } from "../pageMeta.ts";
 import { requireUser } from "../requireUser.server.ts";
 import { formatNumber } from "../../server/i18n/messages.ts";
 import { useLang } from "../useLang.ts";
+import { DomainSelect } from "../components/DomainSelect.tsx";
 
 export const meta = titleMeta("page.batch");
 
 export async function loader({ request, context }: LoaderFunctionArgs) {
   requireUser(request, context);
   const { items } = await context.caller.batch.list({ limit: 5 });
-  return json({ maxBytes: context.config.batchMaxBytes, maxRows: context.config.batchMaxRows, recent: items });
+  const aspectDomains = await context.caller.predict.aspectDomains();
+  return json({ maxBytes: context.config.batchMaxBytes, maxRows: context.config.batchMaxRows, recent: items, aspectDomains });
 }
 
 type Preview = { columns: string[]; rows: string[][]; guessedTextColumn: string };
@@ -28,7 +30,8 @@ function errorText(t: ReturnType<typeof useLang>["t"], body: ApiError | null, pa
 const PREVIEW_BYTES = 65_536;
 
 export default function BatchPage() {
-  const { maxBytes, maxRows, recent } = useLoaderData<typeof loader>();
+  const { maxBytes, maxRows, recent, aspectDomains } = useLoaderData<typeof loader>();
+  const domainSelect = useRef<HTMLDivElement>(null);
   const { t, lang } = useLang();
   const navigate = useNavigate();
   const input = useRef<HTMLInputElement>(null);
@@ -74,6 +77,8 @@ export default function BatchPage() {
     setError(null);
     const form = new FormData();
     form.append("text_column", textColumn);
+    const domain = domainSelect.current?.querySelector("select")?.value;
+    if (domain) form.append("domain", domain);
     form.append("file", file, file.name);
     // XMLHttpRequest: fetch cannot report upload progress
     const request = new XMLHttpRequest();
@@ -161,6 +166,7 @@ export default function BatchPage() {
                 ))}
               </select>
             </label>
+            {aspectDomains && <div ref={domainSelect} className="pb-2"><DomainSelect domains={aspectDomains.domains} /></div>}
             <button type="button" onClick={upload} disabled={state === "uploading"} data-testid="batch-upload"
               className="rounded-md bg-orange-600 px-4 py-2 font-medium text-white hover:bg-orange-700 disabled:opacity-60">
               {state === "uploading" ? t("batch.uploading", { percent: `${Math.round(progress * 100)}%` }) : t("batch.upload")}

@@ -53,10 +53,12 @@ describe.each(DATABASES)("batch analysis on %s", (database) => {
     const bytes = new Uint8Array(await response.arrayBuffer());
     expect([...bytes.slice(0, 3)]).toEqual([0xef, 0xbb, 0xbf]);
     const parsed = Papa.parse<string[]>(new TextDecoder().decode(bytes.slice(3)), { skipEmptyLines: true }).data;
-    expect(parsed[0]).toEqual(["id", "review", "stars", "row", "label", "confidence", "p_negative", "p_neutral", "p_positive"]);
+    expect(parsed[0]!.slice(0, 9)).toEqual(["id", "review", "stars", "row", "label", "confidence", "p_negative", "p_neutral", "p_positive"]);
+    // then one aspect_<id> column per aspect found (domain auto)
+    expect(parsed[0]!.slice(9).every((h) => /^aspect_[a-z0-9_]+$/.test(h))).toBe(true);
     expect(parsed).toHaveLength(ROWS + 1);
     expect(parsed[1]![1]).toBe(`'=HYPERLINK("http://x")`);
-    const p = parsed[5]!.slice(6).map(Number);
+    const p = parsed[5]!.slice(6, 9).map(Number);
     expect(p.reduce((a, b) => a + b, 0)).toBeCloseTo(1, 2);
 
     const label = Object.keys(finished.labelCounts)[0]!;
