@@ -4,7 +4,7 @@ import type { PrismaClient } from "../db/generated/client.ts";
 import { AUTO_DOMAIN, type AspectModel } from "../inference/aspectModel.server.ts";
 import type { Classifier } from "../inference/classifier.server.ts";
 import type { TermCounter, TermCount } from "../insights/termCounter.server.ts";
-import { foldForSearch } from "../text/searchFold.ts";
+import { searchKey } from "../text/searchFold.ts";
 import { hostname } from "node:os";
 import { statusesBefore } from "./batchStore.server.ts";
 import { insertBatchPredictions, readBatchRows } from "./batchRowsSql.server.ts";
@@ -53,7 +53,7 @@ export async function processChunk(deps: ProcessingDeps, job: ChunkJob, signal?:
         // The done mark is the guard: a retried or duplicated job finds it set and stores nothing.
         const marked = await tx.batchChunk.updateMany({ where: { batchId: job.batchId, index: job.index, done: false }, data: { done: true, doneAt: new Date(), doneBy: INSTANCE } });
         if (marked.count === 0) return "skipped" as const;
-        const predictions = rows.map((row, i) => ({ ...results[i]!, rowNumber: row.rowNumber, text: row.text, searchText: foldForSearch(row.text), aspects: aspects?.[i] ?? null }));
+        const predictions = rows.map((row, i) => ({ ...results[i]!, rowNumber: row.rowNumber, text: row.text, searchText: searchKey(row.text), aspects: aspects?.[i] ?? null }));
         await insertBatchPredictions(tx, { userId: batch.userId, batchId: job.batchId }, predictions, new Date());
         await tx.batch.update({
           where: { id: job.batchId },
@@ -85,11 +85,12 @@ export async function finishIfDone(deps: ProcessingDeps, batchId: string): Promi
     prisma.prediction.aggregate({ where: { batchId }, _avg: { confidence: true } }),
   ]);
   const labelCounts = Object.fromEntries(groups.map((g) => [g.label, g._count._all]));
-  const terms: Record<string, TermCount[]> = {};
+  const textsByLabel: Record<string, string[]> = {};
   for (const label of Object.keys(labelCounts)) {
     const texts = await prisma.prediction.findMany({ where: { batchId, label }, orderBy: { rowNumber: "asc" }, take: deps.wordCloudMaxTexts, select: { text: true } });
-    terms[label] = await deps.terms.top(texts.map((t) => t.text), deps.wordCloudTerms);
+    textsByLabel[label] = texts.map((t) => t.text);
   }
+  const terms: Record<string, TermCount[]> = await deps.terms.distinctive(textsByLabel, deps.wordCloudTerms);
   const moved = await prisma.batch.updateMany({
     where: { id: batchId, status: { in: statusesBefore("completed") } },
     data: { status: "completed", finishedAt: new Date(), labelCounts, averageConfidence: average._avg.confidence, terms },

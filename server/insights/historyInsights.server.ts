@@ -64,8 +64,7 @@ export async function historyInsights(
     else textsByLabel.set(label, [text]);
   }
 
-  const terms: Record<string, TermCount[]> = {};
-  for (const [label, texts] of textsByLabel) terms[label] = await counter.top(texts, limits.termsPerLabel);
+  const terms: Record<string, TermCount[]> = await counter.distinctive(Object.fromEntries(textsByLabel), limits.termsPerLabel);
 
   return {
     total: Object.values(labelCounts).reduce((a, b) => a + b, 0),

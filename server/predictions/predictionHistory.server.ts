@@ -5,7 +5,7 @@ import type { Prisma, PrismaClient } from "../db/generated/client.ts";
 import { AppError } from "../errors.ts";
 import type { AspectAnalysis } from "../inference/aspectModel.server.ts";
 import type { Classification } from "../inference/classifier.server.ts";
-import { foldForSearch, searchTerms } from "../text/searchFold.ts";
+import { searchKey, searchTerms } from "../text/searchFold.ts";
 
 export async function savePredictions(
   prisma: PrismaClient,
@@ -20,7 +20,7 @@ export async function savePredictions(
     createdAt: new Date(now + i),
     userId,
     text,
-    searchText: foldForSearch(text),
+    searchText: searchKey(text),
     label: result.label,
     confidence: result.confidence,
     probabilities: result.probabilities,

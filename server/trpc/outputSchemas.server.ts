@@ -74,8 +74,8 @@ export const InsightsOutput = z.object({
   total: z.number().int(),
   labelCounts: z.record(z.string(), z.number().int()),
   daily: z.array(z.object({ day: z.string().meta({ examples: ["2026-12-01"] }), counts: z.record(z.string(), z.number().int()) })),
-  terms: z.record(z.string(), z.array(z.object({ term: z.string(), count: z.number().int() }))).meta({
-    description: "Frequent words per label (Vietnamese word segmentation, stopwords removed)",
+  terms: z.record(z.string(), z.array(z.object({ term: z.string(), count: z.number().int(), score: z.number().optional() }))).meta({
+    description: "Distinctive words per label: weighted log-odds with an informative Dirichlet prior (Monroe et al. 2008) against the other labels, highest `score` (z) first; `count` = texts holding the word. Vietnamese word segmentation, slang written out, stopwords removed. With one label only: its most frequent words (no score)",
     examples: [{ positive: [{ term: "giao_hàng", count: 12 }], negative: [{ term: "thất_vọng", count: 4 }] }],
   }),
   termsFromTexts: z.number().int(),

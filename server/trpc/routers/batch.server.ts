@@ -9,7 +9,7 @@ import { protectedProcedure, router } from "../trpc.server.ts";
 
 const IdInput = z.object({ id: z.string(wrongType("id must be a string")).uuid("id is not a batch id") });
 const Status = z.enum(["uploading", "queued", "running", "completed", "failed", "cancelled"]);
-const TermList = z.array(z.object({ term: z.string(), count: z.number().int() }));
+const TermList = z.array(z.object({ term: z.string(), count: z.number().int(), score: z.number().optional().describe("weighted log-odds z-score against the other labels") }));
 const PROTECT = true;
 
 const AspectExample = z.object({ rowNumber: z.number().int(), text: z.string(), confidence: z.number(), label: z.string() });
