@@ -16,9 +16,11 @@ export type AspectSummary = {
 const POLARITIES = ["negative", "neutral", "positive"] as const;
 type Polarity = (typeof POLARITIES)[number];
 
-export function AspectChart({ aspects, onPick }: { aspects: AspectSummary[]; onPick: (aspect: string, polarity: Polarity) => void }) {
+type Counted = Omit<AspectSummary, "examples">;
+
+export function AspectChart({ aspects, onPick, testId = "aspect-chart" }: { aspects: Counted[]; onPick?: (aspect: string, polarity: Polarity) => void; testId?: string }) {
   const { t, lang } = useLang();
-  const name = (a: AspectSummary) => (lang === "vi" ? a.name_vi : a.name_en);
+  const name = (a: Counted) => (lang === "vi" ? a.name_vi : a.name_en);
   const seriesName = (p: Polarity) => t(`label.${p}`);
   const option = {
     tooltip: { trigger: "axis", axisPointer: { type: "shadow" }, confine: true, valueFormatter: (v: number) => String(Math.abs(v)) },
@@ -39,12 +41,12 @@ export function AspectChart({ aspects, onPick }: { aspects: AspectSummary[]; onP
   const height = Math.max(160, 36 + aspects.length * 30);
   return (
     <div style={{ height }}>
-      <Chart option={option} className="h-full" testId="aspect-chart"
+      <Chart option={option} className="h-full" testId={testId}
         label={aspects.map((a) => `${name(a)}: ${POLARITIES.map((p) => `${seriesName(p)} ${a.counts[p]}`).join(", ")}`).join("; ")}
         onItemClick={(clicked, series) => {
           const aspect = aspects.find((a) => name(a) === clicked);
           const polarity = POLARITIES.find((p) => seriesName(p) === series);
-          if (aspect && polarity) onPick(aspect.aspect, polarity);
+          if (aspect && polarity) onPick?.(aspect.aspect, polarity);
         }} />
     </div>
   );

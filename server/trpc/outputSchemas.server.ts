@@ -79,6 +79,11 @@ export const InsightsOutput = z.object({
     examples: [{ positive: [{ term: "giao_hàng", count: 12 }], negative: [{ term: "thất_vọng", count: 4 }] }],
   }),
   termsFromTexts: z.number().int(),
+  aspects: z.array(z.object({
+    aspect: z.string(), name_vi: z.string(), name_en: z.string(), total: z.number().int(),
+    counts: z.object({ negative: z.number().int(), neutral: z.number().int(), positive: z.number().int() }),
+  })).meta({ description: "Aspects found in your analyses: mentions per polarity, most mentioned first" }),
+  aspectsFromTexts: z.number().int().meta({ description: "Your analyses that carry aspects" }),
 });
 
 export const ApiTokenOutput = z.object({

@@ -46,6 +46,16 @@ describe.each(DATABASES)("aspects on %s", (database) => {
     expect(json.result.data.domainConfidence).toBeGreaterThan(0.5);
   });
 
+  it("shows the aspect shares of the user's own analyses on the dashboard (not batch rows)", async () => {
+    const o = (await trpcGet(server.url, "insights.overview", alice)).json.result.data;
+    const stored = await server.services.db.prisma.prediction.findMany({ where: { source: "single", aspects: { not: null as never } }, select: { aspects: true } });
+    expect(o.aspectsFromTexts).toBe(stored.length);
+    const battery = o.aspects.find((a: any) => a.aspect === "BATTERY");
+    const mentions = stored.flatMap((s) => s.aspects as any[]).filter((a) => a.aspect === "BATTERY" && a.polarity === "positive").length;
+    expect(battery.counts.positive).toBe(mentions);
+    expect(mentions).toBeGreaterThanOrEqual(1);
+  });
+
   it("refuses an unknown domain with a 400 that lists the known ones, in REST, tRPC and the upload", async () => {
     const rest = await fetch(`${server.url}/api/predict/single`, { method: "POST", headers: { ...alice, "content-type": "application/json" }, body: JSON.stringify({ text: "Pin tốt", domain: "spaceships" }) });
     expect(rest.status).toBe(400);
