@@ -49,11 +49,18 @@ describe.each(DATABASES)("server on %s", (database) => {
     const file = await cli("analyse-file", csv, "--column", "review", "--out", out);
     expect(file.code).toBe(0);
     const rows = Papa.parse<string[]>(readFileSync(out, "utf8").replace(/^\uFEFF/, ""), { skipEmptyLines: true }).data;
-    expect(rows[0]).toEqual(["row", "text", "label", "confidence", "negative", "neutral", "positive"]);
+    expect(rows[0]!.slice(0, 7)).toEqual(["row", "text", "label", "confidence", "negative", "neutral", "positive"]);
+    // then aspect_<id> per aspect found, each cell the polarity or empty
+    expect(rows[0]!.slice(7).every((h) => /^aspect_[a-z0-9_]+$/.test(h))).toBe(true);
+    expect(rows.slice(1).every((r) => r.slice(7).every((c) => ["", "negative", "neutral", "positive"].includes(c)))).toBe(true);
     expect(rows.slice(1).map((r) => r[1])).toEqual(texts);
     expect(rows[2]![2]).toBe("negative");
     expect(await server.services.db.prisma.prediction.count({ where: { userId: user.id } })).toBe(1 + texts.length);
     expect(await server.services.db.prisma.batch.count({ where: { userId: user.id, status: "completed" } })).toBe(1);
+    const unknownDomain = await cli("analyse-file", csv, "--column", "review", "--domain", "spaceships");
+    expect(unknownDomain.code).toBe(1);
+    expect(unknownDomain.stderr).toContain('Unknown domain "spaceships"');
+    expect((await cli("analyse-file", csv, "--column", "review", "--domain", "general", "--via", "many")).code).toBe(2);
     const table = await cli("analyse-file", csv, "--column", "review", "--via", "many", "--chunk", "3");
     expect(table.stdout.split("\n")[0]).toMatch(/^#\s+label\s+confidence\s+text$/);
     const wrongColumn = await cli("analyse-file", csv);
