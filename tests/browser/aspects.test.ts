@@ -7,7 +7,7 @@ import type { Browser } from "playwright-core";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { startTestServer, type TestServer } from "../support/testServer.ts";
 import { launchChromium, submitCredentials } from "../support/chromium.ts";
-import { phoneReviewCsv, PHONE_BATTERY_AND_CAMERA } from "../support/aspectFiles.ts";
+import { phoneReviewCsv, PHONE_WEAK_BATTERY } from "../support/aspectFiles.ts";
 
 describe("aspects in the browser", () => {
   let server: TestServer;
@@ -62,13 +62,13 @@ describe("aspects in the browser", () => {
   it("shows one text's aspects as chips named in the reader's language, beside the explanation", async () => {
     const page = await browser.newPage({ viewport: { width: 1000, height: 800 } });
     await page.goto(server.url);
-    await page.fill("[data-testid=predict-text]", PHONE_BATTERY_AND_CAMERA);
+    await page.fill("[data-testid=predict-text]", PHONE_WEAK_BATTERY);
     await page.selectOption("[data-testid=domain-select]", "phones");
     await page.click("main button[type=submit]");
     const chip = page.locator("[data-testid=aspect-chip][data-aspect=BATTERY]");
     await chip.waitFor();
-    expect(await chip.getAttribute("data-polarity")).toBe("positive");
-    expect(await chip.textContent()).toMatch(/^Pin: Tích cực/);
+    expect(await chip.getAttribute("data-polarity")).toBe("negative");
+    expect(await chip.textContent()).toMatch(/^Pin: Tiêu cực/);
     expect(await page.locator("[data-testid=explain-word]").count()).toBeGreaterThan(3);
   }, 120_000);
 });
