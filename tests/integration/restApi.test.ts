@@ -78,7 +78,7 @@ describe("OpenAPI document and Swagger UI", () => {
     expect(doc.info.description).toContain("Tiếng Việt");
     expect(doc.info.description).toContain("English");
     const example = ops.get("POST /predict/single")!.requestBody.content["application/json"].schema.examples;
-    expect(example).toEqual([{ text: "Pin trâu, camera chụp đẹp nhưng giao hàng chậm", explain: true, domain: "auto" }]);
+    expect(example).toEqual([{ text: "Sản phẩm rất tốt, giao hàng nhanh", explain: true, domain: "auto" }]);
   });
 
   it("merges hand-written path items (multipart uploads) given through `paths`", () => {

@@ -52,7 +52,7 @@ export const predictRouter = router({
           domain: z.string(wrongType("domain must be a string")).max(40, "domain is at most 40 characters").optional()
             .meta({ description: "Whose aspects to read: `auto` (default: picked from the text) or a domain id of GET /api/aspects (phones, hotels, restaurants, cosmetics, fashion, cleanser, banking, general)" }),
         })
-        .meta({ examples: [{ text: "Pin trâu, camera chụp đẹp nhưng giao hàng chậm", explain: true, domain: "auto" }] }),
+        .meta({ examples: [{ text: "Sản phẩm rất tốt, giao hàng nhanh", explain: true, domain: "auto" }] }),
     )
     .output(
       PredictionOutput.extend(AspectFieldsOutput.shape).extend({
