@@ -16,7 +16,7 @@ const HELP = `Cảm xúc CLI — phân tích cảm xúc tiếng Việt / Vietnam
   npm run cli -- analyse-file reviews.csv [--column text] [--out results.csv] [--via batch|many] [--chunk 50] [--domain auto]
                                                              a batch job on the server (default), or predict.many in chunks
   --domain: whose aspects to read, auto (default) or phones, hotels, restaurants, cosmetics, fashion, cleanser,
-            banking, general (the server's list: GET /api/aspects); aspects come with --via batch only
+            banking, general (the server's list: GET /api/aspects)
   npm run cli -- whoami                                      the account the token belongs to
   npm run cli -- logout                                      revoke the saved token and forget it
 
@@ -129,7 +129,6 @@ async function main(): Promise<void> {
       const path = args[0];
       if (!path) throw new UsageError("analyse-file needs a CSV file: npm run cli -- analyse-file reviews.csv");
       if (flags.via !== "batch" && flags.via !== "many") throw new UsageError("--via must be batch or many");
-      if (flags.domain && flags.via === "many") throw new UsageError("--domain needs --via batch (predict.many reads no aspects)");
       const content = readFileSync(path);
       const texts = readTextColumn(content.toString("utf8"), flags.column, path);
       const token = requireToken();

@@ -55,13 +55,13 @@ export class ChunkedManyAnalyser implements CsvAnalyser {
     private readonly chunkSize: number,
   ) {}
 
-  async analyse({ texts }: CsvInput, onProgress: (done: number, total: number) => void): Promise<RowResult[]> {
+  async analyse({ texts, domain }: CsvInput, onProgress: (done: number, total: number) => void): Promise<RowResult[]> {
     const results: RowResult[] = [];
     onProgress(0, texts.length);
     for (let start = 0; start < texts.length; start += this.chunkSize) {
       const chunk = texts.slice(start, start + this.chunkSize);
-      const answer = await this.client.predict.many.mutate({ texts: chunk });
-      answer.results.forEach((r, i) => results.push({ row: start + i + 1, text: r.text, label: r.label, confidence: r.confidence, probabilities: r.probabilities }));
+      const answer = await this.client.predict.many.mutate({ texts: chunk, ...(domain ? { domain } : {}) });
+      answer.results.forEach((r, i) => results.push({ row: start + i + 1, text: r.text, label: r.label, confidence: r.confidence, probabilities: r.probabilities, aspects: r.aspects }));
       onProgress(results.length, texts.length);
     }
     return results;

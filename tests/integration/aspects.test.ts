@@ -40,6 +40,17 @@ describe.each(DATABASES)("aspects on %s", (database) => {
     expect(stored).toEqual({ aspects: body.aspects, aspectDomain: "phones" });
   });
 
+  it("gives each text of predict.many its aspects", async () => {
+    const { status, json } = await trpcPost(server.url, "predict.many", { texts: [PHONE_WEAK_BATTERY, "Nhân viên nhiệt tình, giao hàng nhanh"], domain: "phones" }, alice);
+    expect(status).toBe(200);
+    const [phone, other] = json.result.data.results;
+    expect(phone.domain).toBe("phones");
+    expect(phone.aspects.find((a: any) => a.aspect === "BATTERY")).toMatchObject({ polarity: "negative" });
+    expect(other.domain).toBe("phones");
+    const stored = await server.services.db.prisma.prediction.findUnique({ where: { id: phone.id }, select: { aspects: true } });
+    expect(stored!.aspects).toEqual(phone.aspects);
+  });
+
   it("picks the domain itself with auto (the default)", async () => {
     const { json } = await trpcPost(server.url, "predict.single", { text: PHONE_WEAK_BATTERY }, alice);
     expect(json.result.data.domain).toBe("phones");
@@ -64,6 +75,7 @@ describe.each(DATABASES)("aspects on %s", (database) => {
     expect(error.message).toMatch(/Unknown domain "spaceships": use one of auto, .*phones.*general/);
     const trpc = await trpcPost(server.url, "batch.create", { texts: ["Pin tốt"], domain: "spaceships" }, alice);
     expect(trpc.status).toBe(400);
+    expect((await trpcPost(server.url, "predict.many", { texts: ["Pin tốt"], domain: "spaceships" }, alice)).status).toBe(400);
     const before = await server.services.db.prisma.batch.count();
     const upload = await uploadCsv(server.url, phoneReviewCsv(3), alice, { domain: "spaceships" });
     expect(upload.status).toBe(400);

@@ -86,10 +86,14 @@ export const predictRouter = router({
     .meta({ openapi: { method: "POST", path: "/predict/many", tags: ["predict"], summary: "Analyse several texts at once (Phân tích nhiều văn bản), in order", errorResponses: [400, 401, 413, 415, 429, 503] } })
     .input(
       z
-        .object({ texts: z.array(TextSchema, wrongType("texts must be an array of strings")).min(1, "Give at least one text") })
+        .object({
+          texts: z.array(TextSchema, wrongType("texts must be an array of strings")).min(1, "Give at least one text"),
+          domain: z.string(wrongType("domain must be a string")).max(40, "domain is at most 40 characters").optional()
+            .meta({ description: "Whose aspects to read for every text: `auto` (default, per text) or a domain id of GET /api/aspects" }),
+        })
         .meta({ examples: [{ texts: ["Giao hàng nhanh, đóng gói cẩn thận", "Sản phẩm lỗi, không dùng được", "Bình thường"] }] }),
     )
-    .output(z.object({ results: z.array(StoredFreshPredictionOutput) }))
+    .output(z.object({ results: z.array(StoredFreshPredictionOutput.extend(AspectFieldsOutput.shape)) }))
     .mutation(async ({ ctx, input }) => {
       const { MAX_TEXTS_PER_REQUEST: maxTexts, MAX_TEXT_CHARS: maxChars } = ctx.services.config;
       if (input.texts.length > maxTexts) {
@@ -97,12 +101,18 @@ export const predictRouter = router({
       }
       const texts = input.texts.map((t, i) => checkText(t, maxChars, `texts.${i}`));
       const classifier = requireClassifier(ctx);
+      const domain = checkAspectDomain(ctx.services.aspects, input.domain);
       ctx.budget.takeTexts(texts.length);
       await countPredictions(ctx, texts.length);
-      const results = await classifier.classify(texts);
+      const [results, aspects] = await Promise.all([classifier.classify(texts), analyseAspectsIfLoaded(ctx.services.aspects, texts, domain, "interactive")]);
       ctx.services.metrics.recordPredictions(results.map((r) => r.label), ctx.transport);
-      const ids = await savePredictions(ctx.services.db.prisma, ctx.user.id, texts.map((text, i) => ({ text, result: results[i]! })));
-      return { results: results.map((r, i) => ({ id: ids[i]!, text: texts[i]!, ...r, uncertain: isUncertain(r.confidence, ctx) })) };
+      const ids = await savePredictions(ctx.services.db.prisma, ctx.user.id, texts.map((text, i) => ({ text, result: results[i]!, aspects: aspects[i] ?? null })));
+      return {
+        results: results.map((r, i) => ({
+          id: ids[i]!, text: texts[i]!, ...r, uncertain: isUncertain(r.confidence, ctx),
+          aspects: aspects[i]?.aspects ?? [], domain: aspects[i]?.domain ?? null, domainConfidence: aspects[i]?.domainConfidence ?? null,
+        })),
+      };
     }),
 
   aspectDomains: publicProcedure
