@@ -153,10 +153,10 @@ export default function AnalysePage() {
   );
 }
 
-type LineResult = { id: string; text: string; label: string; confidence: number; uncertain: boolean };
+type LineResult = { id: string; text: string; label: string; confidence: number; uncertain: boolean; aspects: { aspect: string; polarity: string; name_vi: string; name_en: string }[] };
 
 function LineResults({ results, modelLabels }: { results: LineResult[]; modelLabels: string[] }) {
-  const { t, percent } = useLang();
+  const { t, percent, lang } = useLang();
   const counts: Record<string, number> = {};
   for (const r of results) counts[r.label] = (counts[r.label] ?? 0) + 1;
   const labels = labelOrder(modelLabels, counts);
@@ -171,7 +171,18 @@ function LineResults({ results, modelLabels }: { results: LineResult[]; modelLab
         {results.map((r) => (
           <li key={r.id} className="flex items-start gap-2 py-2" data-testid="predict-line" data-label={r.label}>
             <span className={`shrink-0 rounded-full px-2 py-0.5 text-xs font-medium ${labelBadgeClass(r.label)}`}>{t(`label.${r.label}`)}{r.uncertain ? "?" : ""}</span>
-            <span className="min-w-0 flex-1 break-words">{r.text}</span>
+            <div className="min-w-0 flex-1">
+              <span className="block min-w-0 flex-1 break-words">{r.text}</span>
+              {r.aspects.length > 0 && (
+                <span className="mt-1 flex flex-wrap gap-1" data-testid="predict-line-aspects">
+                  {r.aspects.map((a) => (
+                    <span key={a.aspect} data-aspect={a.aspect} data-polarity={a.polarity} className={`rounded-full px-2 py-0.5 text-xs ${labelBadgeClass(a.polarity)}`}>
+                      {lang === "vi" ? a.name_vi : a.name_en}
+                    </span>
+                  ))}
+                </span>
+              )}
+            </div>
             <span className="shrink-0 tabular-nums text-slate-500">
               {r.uncertain && <span className="mr-1 text-xs" data-testid="predict-line-uncertain">{t("predict.uncertain")}</span>}
               {percent(r.confidence, 0)}
