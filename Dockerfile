@@ -26,6 +26,7 @@ COPY --from=build /app/build ./build
 COPY --from=build /app/public ./public
 COPY --from=build /app/prisma/migrations ./prisma/migrations
 COPY --from=build /app/models/default ./models/default
+COPY --from=build /app/models/aspects ./models/aspects
 COPY --from=build /app/models/vi-resources ./models/vi-resources
 COPY --from=build /app/server/auth/common-passwords.txt ./server/auth/common-passwords.txt
 RUN mkdir -p /data && chown node:node /data && chmod 700 /data

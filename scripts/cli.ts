@@ -12,9 +12,11 @@ import { forgetSettings, readSettings, resolveSettings, settingsFile, writeSetti
 const HELP = `Cảm xúc CLI — phân tích cảm xúc tiếng Việt / Vietnamese sentiment analysis
 
   npm run cli -- login --email you@example.com [--days 90]   log in; saves a personal API token
-  npm run cli -- analyse "Sản phẩm rất tốt"                  analyse one text
-  npm run cli -- analyse-file reviews.csv [--column text] [--out results.csv] [--via batch|many] [--chunk 50]
+  npm run cli -- analyse "Sản phẩm rất tốt" [--domain auto]  analyse one text (with its aspects)
+  npm run cli -- analyse-file reviews.csv [--column text] [--out results.csv] [--via batch|many] [--chunk 50] [--domain auto]
                                                              a batch job on the server (default), or predict.many in chunks
+  --domain: whose aspects to read, auto (default) or phones, hotels, restaurants, cosmetics, fashion, cleanser,
+            banking, general (the server's list: GET /api/aspects)
   npm run cli -- whoami                                      the account the token belongs to
   npm run cli -- logout                                      revoke the saved token and forget it
 
@@ -36,6 +38,7 @@ const { values: flags, positionals } = parseArgs({
     chunk: { type: "string", default: "50" },
     via: { type: "string", default: "batch" },
     model: { type: "string", default: "fast" },
+    domain: { type: "string" },
     json: { type: "boolean", default: false },
     help: { type: "boolean", short: "h", default: false },
   },
@@ -121,9 +124,12 @@ async function main(): Promise<void> {
       const model = modelKind();
       const text = args.join(" ");
       if (!text.trim()) throw new UsageError('analyse needs a text: npm run cli -- analyse "Sản phẩm rất tốt"');
-      const result = await createApiClient(settings.url, requireToken()).predict.single.mutate({ text, model });
+      const result = await createApiClient(settings.url, requireToken()).predict.single.mutate({ text, model, ...(flags.domain ? { domain: flags.domain } : {}) });
       if (flags.json) console.log(JSON.stringify(result));
-      else printTable([{ row: 1, text: result.text, label: result.label, confidence: result.confidence, probabilities: result.probabilities, notVietnamese: result.notVietnamese }]);
+      else {
+        printTable([{ row: 1, text: result.text, label: result.label, confidence: result.confidence, probabilities: result.probabilities, notVietnamese: result.notVietnamese }]);
+        if (result.domain) console.log(`${result.domain}: ${result.aspects.map((a) => `${a.aspect} ${a.polarity} (${a.confidence.toFixed(2)})`).join(", ") || "no aspect / không có khía cạnh nào"}`);
+      }
       return;
     }
     case "analyse-file": {
@@ -136,7 +142,7 @@ async function main(): Promise<void> {
       const token = requireToken();
       const client = createApiClient(settings.url, token);
       const analyser: CsvAnalyser = flags.via === "many" ? new ChunkedManyAnalyser(client, positiveInt(flags.chunk, "chunk")) : new BatchJobAnalyser(client, settings.url, token);
-      const results = await analyser.analyse({ name: basename(path), content, column: flags.column, texts, model }, progressBar);
+      const results = await analyser.analyse({ name: basename(path), content, column: flags.column, texts, model, domain: flags.domain }, progressBar);
       if (flags.out) {
         const labels = (await client.predict.model.query())?.labels ?? Object.keys(results[0]?.probabilities ?? {});
         writeFileSync(flags.out, resultsCsv(results, labels));

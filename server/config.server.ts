@@ -2,7 +2,7 @@
 import { availableParallelism } from "node:os";
 import path from "node:path";
 import { z } from "zod/v4";
-import { DEFAULT_MODEL_DIR } from "./repoPaths.ts";
+import { DEFAULT_ASPECT_MODEL_DIR, DEFAULT_MODEL_DIR } from "./repoPaths.ts";
 import { LOG_LEVELS } from "./observability/logger.server.ts";
 
 const BODY_ENVELOPE_BYTES = 65_536;
@@ -37,6 +37,12 @@ const EnvSchema = z.object({
   ACCURATE_MODEL_DIR: z.string().trim().optional().transform((v) => (v ? v : undefined)),
   /** "false" skips loading the model (tests of the account system; never in production). */
   MODEL_ENABLED: z.enum(["true", "false"]).default("true").transform((v) => v === "true"),
+  /** The aspect model folder (aspects and their polarity per domain). */
+  ASPECT_MODEL_DIR: z.string().min(1).default(DEFAULT_ASPECT_MODEL_DIR),
+  /** "false" (or MODEL_ENABLED=false) starts without it: analyses then have no aspects. */
+  ASPECT_MODEL_ENABLED: z.enum(["true", "false"]).default("true").transform((v) => v === "true"),
+  /** Domain `auto` reads the general aspects when the domain head's top probability is below this. */
+  ASPECT_AUTO_MIN_CONFIDENCE: z.coerce.number().min(0).max(1).default(0.5),
   /**
    * How many proxies in front of the app to trust (Express `trust proxy` as a hop count): the client address is
    * the one the last trusted proxy saw. 0 (or "false") trusts none; "true" means 1 (never "everything").

@@ -8,6 +8,7 @@ import type { ServerBuild } from "@remix-run/node";
 import { loadConfig, type Config } from "./config.server.ts";
 import { createHttpApp } from "./http/app.server.ts";
 import { GracefulShutdown } from "./http/gracefulShutdown.server.ts";
+import { AspectModel } from "./inference/aspectModel.server.ts";
 import { Classifier } from "./inference/classifier.server.ts";
 import { createLogger, type Logger } from "./observability/logger.server.ts";
 import { listenForMetrics, type InferenceObserver } from "./observability/metrics.server.ts";
@@ -38,12 +39,22 @@ export async function loadClassifier(config: Config, observer?: InferenceObserve
   });
 }
 
+export async function loadAspectModel(config: Config): Promise<AspectModel | null> {
+  if (!config.MODEL_ENABLED || !config.ASPECT_MODEL_ENABLED) return null;
+  return AspectModel.load(config.ASPECT_MODEL_DIR, {
+    threads: config.INFERENCE_THREADS,
+    batchSize: config.INFERENCE_BATCH_SIZE,
+    maxBatchTokens: config.INFERENCE_MAX_BATCH_TOKENS,
+    autoMinConfidence: config.ASPECT_AUTO_MIN_CONFIDENCE,
+  });
+}
+
 export type RunningServer = { server: Server; services: AppServices; url: string; metricsUrl: string | null; stop(): Promise<void> };
 
 export async function startServer(config: Config, options: { withUi?: boolean; logger?: Logger } = {}): Promise<RunningServer> {
   const logger = options.logger ?? createLogger({ level: config.LOG_LEVEL });
   const build = options.withUi === false ? null : await loadRemixBuild(logger);
-  const services = await createServices(config, loadClassifier, { logger });
+  const services = await createServices(config, loadClassifier, { logger, loadAspectModel });
   await services.batchQueue.start({ work: config.BATCH_WORKER_ENABLED });
   const app = createHttpApp(services, build);
   const server = await new Promise<Server>((resolve, reject) => {

@@ -13,6 +13,8 @@ function findRepoRoot(from: string): string {
 
 export const REPO_ROOT = findRepoRoot(path.dirname(fileURLToPath(import.meta.url)));
 export const DEFAULT_MODEL_DIR = path.join(REPO_ROOT, "models", "default");
+/** The bundled aspect model folder (aspect-level sentiment, issue 22). */
+export const DEFAULT_ASPECT_MODEL_DIR = path.join(REPO_ROOT, "models", "aspects");
 /** The shared Vietnamese sentiment data (one folder per dataset with train.csv / dev.csv), beside the repo. */
 export const SHARED_DATA_DIR = path.resolve(REPO_ROOT, "..", "shared", "data");
 /** PhoBERT-base's fastBPE vocabulary (dict.txt) and merges (bpe.codes), from which tokenizer.json is built. */

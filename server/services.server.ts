@@ -7,6 +7,7 @@ import type { BatchIntake } from "./batches/batchSubmission.server.ts";
 import { AuthService } from "./auth/authService.server.ts";
 import { openDatabase, type Database } from "./db/client.server.ts";
 import { DatabaseOutage } from "./db/databaseOutage.server.ts";
+import type { AspectModel } from "./inference/aspectModel.server.ts";
 import type { Classifier, Lane } from "./inference/classifier.server.ts";
 import { createLogger, type Logger } from "./observability/logger.server.ts";
 import { createMetrics, type AppMetrics, type InferenceObserver } from "./observability/metrics.server.ts";
@@ -25,6 +26,8 @@ export type AppServices = {
   classifier: Classifier | null;
   /** The "accurate" model from ACCURATE_MODEL_DIR; null when unset. */
   accurateClassifier: Classifier | null;
+  /** Null when ASPECT_MODEL_ENABLED=false or MODEL_ENABLED=false: analyses then carry no aspects. */
+  aspects: AspectModel | null;
   /** Every counted limit: logins, sign-ups, predictions (shared by instances on PostgreSQL). */
   limits: RateLimits;
   /** Notices when the database cannot be reached: one log line per outage, 503 answers meanwhile. */
@@ -42,7 +45,7 @@ export type AppServices = {
 export async function createServices(
   config: Config,
   loadClassifier: (config: Config, observer: InferenceObserver) => Promise<Classifier | null>,
-  options: { logger?: Logger } = {},
+  options: { logger?: Logger; loadAspectModel?: (config: Config) => Promise<AspectModel | null> } = {},
 ): Promise<AppServices> {
   const logger = options.logger ?? createLogger({ level: config.LOG_LEVEL });
   let db: Database | null = null;
@@ -69,6 +72,13 @@ export async function createServices(
     ? await loadClassifier({ ...config, MODEL_DIR: config.ACCURATE_MODEL_DIR }, observer)
     : null;
   loadedAccurate = accurateClassifier;
+  let aspects: AspectModel | null = null;
+  try {
+    aspects = (await options.loadAspectModel?.(config)) ?? null;
+  } catch (error) {
+    await classifier?.close();
+    throw error;
+  }
   const database = await openDatabase({ databaseUrl: config.DATABASE_URL, dataDir: config.dataDir, embeddedSharedBuffersMb: config.EMBEDDED_DB_SHARED_BUFFERS_MB });
   db = database;
   const limits = new RateLimits(config, database.pool);
@@ -83,7 +93,7 @@ export async function createServices(
   const batchQueue = new BatchQueue(
     config,
     database,
-    () => (classifier ? { prisma: database.prisma, classifier, accurateClassifier, languageMinWords: config.LANGUAGE_CHECK_MIN_WORDS,
+    () => (classifier ? { prisma: database.prisma, classifier, accurateClassifier, aspects, languageMinWords: config.LANGUAGE_CHECK_MIN_WORDS,
       onPredictions: (labels: string[], kind: "fast" | "accurate") => metrics.recordPredictions(labels, "batch", kind), terms, wordCloudTerms: config.WORDCLOUD_TERMS, wordCloudMaxTexts: config.BATCH_WORDCLOUD_MAX_TEXTS } : null),
     {
       // pg-boss polls through an outage: one line for the outage (databaseOutage), not one per poll.
@@ -92,14 +102,15 @@ export async function createServices(
     },
   );
   queue = batchQueue;
-  const batchIntake: BatchIntake = { prisma: database.prisma, config, models: { classifier, accurateClassifier }, queue: batchQueue };
-  return { config, db: database, auth, apiTokens, account, classifier, accurateClassifier, limits, databaseOutage, terms, batchQueue, batchIntake, logger, metrics };
+  const batchIntake: BatchIntake = { prisma: database.prisma, config, models: { classifier, accurateClassifier }, aspects, queue: batchQueue };
+  return { config, db: database, auth, apiTokens, account, classifier, accurateClassifier, aspects, limits, databaseOutage, terms, batchQueue, batchIntake, logger, metrics };
 }
 
 export async function closeServices(services: AppServices): Promise<void> {
   services.databaseOutage.stop();
   await services.classifier?.close();
   await services.accurateClassifier?.close();
+  await services.aspects?.close();
   await services.db.close();
 }
 

@@ -10,8 +10,8 @@ type Props = {
   label: string;
   className?: string;
   testId?: string;
-  /** Called with the name of the bar, slice or word that was clicked. */
-  onItemClick?: (name: string) => void;
+  /** Called with the name of the bar, slice or word that was clicked, and the name of its series. */
+  onItemClick?: (name: string, seriesName: string) => void;
 };
 
 export function Chart({ option, label, className = "h-64", testId, onItemClick }: Props) {
@@ -31,7 +31,10 @@ export function Chart({ option, label, className = "h-64", testId, onItemClick }
         if (disposed || !element) return;
         const chart = echarts.init(element, undefined, { renderer: "svg" });
         chart.setOption(option);
-        chart.on("click", (params) => clickHandler.current?.(String((params as { name?: unknown }).name ?? "")));
+        chart.on("click", (params) => {
+          const { name, seriesName } = params as { name?: unknown; seriesName?: unknown };
+          clickHandler.current?.(String(name ?? ""), String(seriesName ?? ""));
+        });
         // Redraw only on a real size change: the observer also reports the first size, and a needless resize
         // lays a word cloud out again, moving its words under the reader's pointer.
         let { width, height } = element.getBoundingClientRect();

@@ -3,6 +3,8 @@ import { json } from "@remix-run/node";
 import { Form, Link, useActionData, useLoaderData, useNavigation } from "@remix-run/react";
 import { useState } from "react";
 import { toActionError, type ActionError } from "../actionErrors.server.ts";
+import { AspectChips, domainName } from "../components/AspectChips.tsx";
+import { DomainSelect } from "../components/DomainSelect.tsx";
 import { LabelShareBar } from "../components/LabelShareBar.tsx";
 import { ProbabilityBars } from "../components/ProbabilityBars.tsx";
 import { WordHighlights } from "../components/WordHighlights.tsx";
@@ -19,6 +21,7 @@ export async function loader({ context }: LoaderFunctionArgs) {
     maxLines: context.config.maxTextsPerRequest,
     signedIn: context.user !== null,
     model: await context.caller.predict.model(),
+    aspectDomains: await context.caller.predict.aspectDomains(),
   });
 }
 
@@ -42,10 +45,11 @@ export async function action({ request, context }: ActionFunctionArgs) {
   const byLine = form.get("mode") === "lines";
   // anything but the two kinds is refused by the procedure's input check, as it would be over the API
   const model = String(form.get("model") ?? "fast") as "fast" | "accurate";
+  const domain = String(form.get("domain") ?? "") || undefined;
   const fail = (error: ActionError) => json({ ok: false as const, error, text, byLine }, { status: error.status });
   if (!byLine) {
     try {
-      const result = await context.caller.predict.single({ text, explain: true, model });
+      const result = await context.caller.predict.single({ text, explain: true, model, domain });
       return json({ ok: true as const, text, byLine, result, results: null });
     } catch (error) {
       return fail(toActionError(error));
@@ -66,10 +70,10 @@ export async function action({ request, context }: ActionFunctionArgs) {
 }
 
 export default function AnalysePage() {
-  const { maxChars, maxLines, signedIn, model } = useLoaderData<typeof loader>();
+  const { maxChars, maxLines, signedIn, model, aspectDomains } = useLoaderData<typeof loader>();
   const data = useActionData<typeof action>();
   const busy = useNavigation().state === "submitting";
-  const { t, percent } = useLang();
+  const { t, percent, lang } = useLang();
   const [text, setText] = useState(data?.text ?? "");
   const [byLine, setByLine] = useState(data?.byLine ?? false);
   const lines = byLine ? textLines(text) : [];
@@ -97,6 +101,7 @@ export default function AnalysePage() {
             </span>
           </label>
           {model?.accurate && <ModelChoice />}
+          {!byLine && aspectDomains && <DomainSelect domains={aspectDomains.domains} />}
           <div className="flex items-center justify-between">
             <span className="text-xs text-slate-500">
               {byLine ? t("predict.lines", { count: lines.length, max: maxLines }) : t("predict.chars", { count: text.length, max: maxChars })}
@@ -134,6 +139,7 @@ export default function AnalysePage() {
               </p>
             )}
             <ProbabilityBars probabilities={data.result.probabilities} />
+            <AspectChips aspects={data.result.aspects} domain={data.result.domain} domainName={domainName(aspectDomains?.domains, data.result.domain, lang)} />
             {data.result.explanation ? (
               <WordHighlights text={data.result.text} label={data.result.explanation.label} words={data.result.explanation.words} />
             ) : data.result.explanation === null ? (
@@ -157,11 +163,14 @@ export default function AnalysePage() {
   );
 }
 
-type LineResult = { id: string; text: string; label: string; confidence: number; uncertain: boolean; notVietnamese: boolean };
+type LineResult = {
+  id: string; text: string; label: string; confidence: number; uncertain: boolean; notVietnamese: boolean;
+  aspects: { aspect: string; polarity: string; name_vi: string; name_en: string }[];
+};
 
 
 function LineResults({ results, modelLabels }: { results: LineResult[]; modelLabels: string[] }) {
-  const { t, percent } = useLang();
+  const { t, percent, lang } = useLang();
   const counts: Record<string, number> = {};
   for (const r of results) counts[r.label] = (counts[r.label] ?? 0) + 1;
   const labels = labelOrder(modelLabels, counts);
@@ -180,7 +189,18 @@ function LineResults({ results, modelLabels }: { results: LineResult[]; modelLab
             ) : (
               <span className={`shrink-0 rounded-full px-2 py-0.5 text-xs font-medium ${labelBadgeClass(r.label)}`}>{t(`label.${r.label}`)}{r.uncertain ? "?" : ""}</span>
             )}
-            <span className="min-w-0 flex-1 break-words">{r.text}</span>
+            <div className="min-w-0 flex-1">
+              <span className="block min-w-0 flex-1 break-words">{r.text}</span>
+              {r.aspects.length > 0 && (
+                <span className="mt-1 flex flex-wrap gap-1" data-testid="predict-line-aspects">
+                  {r.aspects.map((a) => (
+                    <span key={a.aspect} data-aspect={a.aspect} data-polarity={a.polarity} className={`rounded-full px-2 py-0.5 text-xs ${labelBadgeClass(a.polarity)}`}>
+                      {lang === "vi" ? a.name_vi : a.name_en}
+                    </span>
+                  ))}
+                </span>
+              )}
+            </div>
             <span className="shrink-0 tabular-nums text-slate-500">
               {r.uncertain && !r.notVietnamese && <span className="mr-1 text-xs" data-testid="predict-line-uncertain">{t("predict.uncertain")}</span>}
               {percent(r.confidence, 0)}

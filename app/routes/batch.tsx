@@ -7,14 +7,15 @@ import { requireUser } from "../requireUser.server.ts";
 import { formatNumber } from "#common/i18n/messages.ts";
 import { useLang } from "../useLang.ts";
 import { ModelChoice, type ModelKind } from "../components/ModelChoice.tsx";
+import { DomainSelect } from "../components/DomainSelect.tsx";
 
 export const meta = titleMeta("page.batch");
 
 export async function loader({ request, context }: LoaderFunctionArgs) {
   requireUser(request, context);
   const { items } = await context.caller.batch.list({ limit: 5 });
-  const model = await context.caller.predict.model();
-  return json({ maxBytes: context.config.batchMaxBytes, maxRows: context.config.batchMaxRows, recent: items, hasAccurate: model?.accurate != null });
+  const [model, aspectDomains] = await Promise.all([context.caller.predict.model(), context.caller.predict.aspectDomains()]);
+  return json({ maxBytes: context.config.batchMaxBytes, maxRows: context.config.batchMaxRows, recent: items, hasAccurate: model?.accurate != null, aspectDomains });
 }
 
 type Preview = { columns: string[]; rows: string[][]; guessedTextColumn: string };
@@ -30,8 +31,9 @@ function errorText(t: ReturnType<typeof useLang>["t"], body: ApiError | null, pa
 const PREVIEW_BYTES = 65_536;
 
 export default function BatchPage() {
-  const { maxBytes, maxRows, recent, hasAccurate } = useLoaderData<typeof loader>();
+  const { maxBytes, maxRows, recent, hasAccurate, aspectDomains } = useLoaderData<typeof loader>();
   const [modelKind, setModelKind] = useState<ModelKind>("fast");
+  const domainSelect = useRef<HTMLDivElement>(null);
   const { t, lang } = useLang();
   const navigate = useNavigate();
   const input = useRef<HTMLInputElement>(null);
@@ -78,6 +80,8 @@ export default function BatchPage() {
     const form = new FormData();
     form.append("text_column", textColumn);
     form.append("model", modelKind);
+    const domain = domainSelect.current?.querySelector("select")?.value;
+    if (domain) form.append("domain", domain);
     form.append("file", file, file.name);
     // XMLHttpRequest: fetch cannot report upload progress
     const request = new XMLHttpRequest();
@@ -166,6 +170,7 @@ export default function BatchPage() {
               </select>
             </label>
             {hasAccurate && <ModelChoice value={modelKind} onChange={setModelKind} />}
+            {aspectDomains && <div ref={domainSelect} className="pb-2"><DomainSelect domains={aspectDomains.domains} /></div>}
             <button type="button" onClick={upload} disabled={state === "uploading"} data-testid="batch-upload"
               className="rounded-md bg-orange-600 px-4 py-2 font-medium text-white hover:bg-orange-700 disabled:opacity-60">
               {state === "uploading" ? t("batch.uploading", { percent: `${Math.round(progress * 100)}%` }) : t("batch.upload")}

@@ -4,6 +4,7 @@ import { Form, Link, useLoaderData, useNavigate, useRevalidator } from "@remix-r
 import { useEffect, useState } from "react";
 import { toActionError } from "../actionErrors.server.ts";
 import { Chart } from "../charts/Chart.tsx";
+import { AspectChart, AspectExamples } from "../components/AspectChart.tsx";
 import { wordCloudOption } from "../charts/wordCloudOption.ts";
 import { labelBadgeClass, labelHex, labelOrder } from "../labels.ts";
 import { titleMeta } from "../pageMeta.ts";
@@ -24,6 +25,8 @@ export async function loader({ request, params, context }: LoaderFunctionArgs) {
     search: url.searchParams.get("q") ?? "",
     sort: (SORTS as readonly string[]).includes(url.searchParams.get("sort") ?? "") ? (url.searchParams.get("sort") as Sort) : "row",
     page: Math.max(1, Number(url.searchParams.get("page")) || 1),
+    aspect: url.searchParams.get("aspect") || null,
+    polarity: (["negative", "neutral", "positive"] as const).find((p) => p === url.searchParams.get("polarity")) ?? null,
   };
   try {
     const id = params.id ?? "";
@@ -96,13 +99,19 @@ export default function BatchDetailPage() {
   const labels = labelOrder(modelLabels, batch.labelCounts);
   const name = (label: string) => t(`label.${label}`);
   const query = (changes: Record<string, string | number | null>) => {
-    const merged: Record<string, string | number | null> = { label: filter.label, q: filter.search || null, sort: filter.sort === "row" ? null : filter.sort, page: null, ...changes };
+    const merged: Record<string, string | number | null> = {
+      label: filter.label, q: filter.search || null, sort: filter.sort === "row" ? null : filter.sort, aspect: filter.aspect, polarity: filter.polarity, page: null, ...changes,
+    };
     const params = new URLSearchParams();
     for (const [key, value] of Object.entries(merged)) if (value !== null && value !== "") params.set(key, String(value));
     const text = params.toString();
     return text ? `?${text}` : "";
   };
   const exportQuery = query({ page: null });
+  const aspectName = (id: string) => {
+    const found = batch.aspects.find((a) => a.aspect === id);
+    return found ? (lang === "vi" ? found.name_vi : found.name_en) : id;
+  };
   const pages = results ? Math.max(1, Math.ceil(results.total / results.pageSize)) : 1;
   const totalLabelled = Object.values(batch.labelCounts).reduce((a, b) => a + b, 0);
   const counts = {
@@ -179,6 +188,17 @@ export default function BatchDetailPage() {
             </dl>
           </div>
 
+          {batch.aspects.length > 0 && (
+            <div className="space-y-2">
+              <h2 className="text-lg font-semibold">{t("aspects.chartTitle")}</h2>
+              <p className="text-sm text-slate-600">{t("aspects.chartHint")}</p>
+              <figure className="rounded-lg border border-slate-200 bg-white p-3 shadow-sm">
+                <AspectChart aspects={batch.aspects} onPick={(aspect, polarity) => navigate(query({ aspect, polarity, label: null }))} />
+              </figure>
+              <AspectExamples aspects={batch.aspects} linkFor={(aspect, polarity) => query({ aspect, polarity, label: null })} />
+            </div>
+          )}
+
           {batch.terms && (
             <div className="space-y-2">
               <h2 className="text-lg font-semibold">{t("batch.words")}</h2>
@@ -218,8 +238,16 @@ export default function BatchDetailPage() {
                 </Link>
               ))}
             </div>
+            {filter.aspect && (
+              <p className="text-sm" data-testid="aspect-filter" data-aspect={filter.aspect} data-polarity={filter.polarity ?? ""}>
+                {t("aspects.filtered", { aspect: aspectName(filter.aspect), polarity: filter.polarity ? name(filter.polarity) : "" })}{" "}
+                <Link to={query({ aspect: null, polarity: null })} className="text-orange-700 underline">{t("aspects.clearFilter")}</Link>
+              </p>
+            )}
             <Form method="get" className="flex flex-wrap gap-2" role="search">
               {filter.label && <input type="hidden" name="label" value={filter.label} />}
+              {filter.aspect && <input type="hidden" name="aspect" value={filter.aspect} />}
+              {filter.polarity && <input type="hidden" name="polarity" value={filter.polarity} />}
               <input type="search" name="q" defaultValue={filter.search} placeholder={t("batch.searchPlaceholder")} maxLength={200} data-testid="batch-search"
                 className="min-w-0 flex-1 rounded-md border border-slate-300 px-3 py-2" />
               <select name="sort" defaultValue={filter.sort} aria-label={t("batch.sort")} className="rounded-md border border-slate-300 px-2 py-2">
@@ -239,6 +267,7 @@ export default function BatchDetailPage() {
                     <th className="px-2 py-2">{t("batch.row")}</th>
                     <th className="px-2 py-2">{t("batch.text")}</th>
                     <th className="px-2 py-2">{t("batch.label")}</th>
+                    <th className="px-2 py-2">{t("aspects.column")}</th>
                     <th className="px-2 py-2 text-right">{t("batch.confidence")}</th>
                   </tr>
                 </thead>
@@ -251,6 +280,15 @@ export default function BatchDetailPage() {
                         {row.notVietnamese
                           ? <span className="rounded-full bg-slate-100 px-2 py-0.5 text-xs text-slate-600" data-testid="row-not-vietnamese" title={row.language ?? ""}>{t("predict.notVietnamese")}</span>
                           : <span className={`rounded-full px-2 py-0.5 text-xs ${labelBadgeClass(row.label)}`}>{name(row.label)}</span>}
+                      </td>
+                      <td className="px-2 py-2" data-testid="row-aspects">
+                        <span className="flex flex-wrap gap-1">
+                          {row.aspects.map((a) => (
+                            <span key={a.aspect} data-aspect={a.aspect} data-polarity={a.polarity} className={`whitespace-nowrap rounded-full px-2 py-0.5 text-xs ${labelBadgeClass(a.polarity)}`}>
+                              {lang === "vi" ? a.name_vi : a.name_en}
+                            </span>
+                          ))}
+                        </span>
                       </td>
                       <td className="whitespace-nowrap px-2 py-2 text-right tabular-nums">
                         {percent(row.confidence)}

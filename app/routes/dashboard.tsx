@@ -2,6 +2,7 @@ import type { LoaderFunctionArgs } from "@remix-run/node";
 import { json } from "@remix-run/node";
 import { Link, useLoaderData, useNavigate } from "@remix-run/react";
 import { Chart } from "../charts/Chart.tsx";
+import { AspectChart } from "../components/AspectChart.tsx";
 import { wordCloudOption } from "../charts/wordCloudOption.ts";
 import { labelHex, labelOrder } from "../labels.ts";
 import { titleMeta } from "../pageMeta.ts";
@@ -88,9 +89,19 @@ export default function DashboardPage() {
         </figure>
       </div>
 
+      {insights.aspects.length > 0 && (
+        <div className="space-y-2">
+          <h2 className="text-lg font-semibold">{t("dashboard.aspects")}</h2>
+          <p className="text-sm text-slate-600">{t("dashboard.aspectsNote", { count: insights.aspectsFromTexts })}</p>
+          <figure className="rounded-lg border border-slate-200 bg-white p-3 shadow-sm">
+            <AspectChart aspects={insights.aspects} testId="dashboard-aspects" />
+          </figure>
+        </div>
+      )}
+
       <div className="space-y-2">
-        <h2 className="text-lg font-semibold">{t("dashboard.words")}</h2>
-        <p className="text-sm text-slate-600">{t("dashboard.wordsNote", { count: insights.termsFromTexts })}</p>
+        <h2 className="text-lg font-semibold">{t("dashboard.wordsDistinctive")}</h2>
+        <p className="text-sm text-slate-600">{t("dashboard.wordsDistinctiveNote", { count: insights.termsFromTexts })}</p>
         <div className="grid gap-4 md:grid-cols-3">
           {labels.map((label) => {
             const terms = insights.terms[label] ?? [];
@@ -108,7 +119,7 @@ export default function DashboardPage() {
                     <details className="mt-2 text-sm">
                       <summary className="cursor-pointer text-slate-500">{t("dashboard.wordList")}</summary>
                       <ul className="mt-1 flex flex-wrap gap-x-3 gap-y-1" data-testid={`words-${label}`}>
-                        {terms.slice(0, 20).map((w) => (
+                        {terms.slice(0, 30).map((w) => (
                           <li key={w.term}>
                             <Link to={wordSearch(w.term, label)} className="text-orange-700 hover:underline">{w.term}</Link>{" "}
                             <span className="tabular-nums text-slate-500">{w.count}</span>

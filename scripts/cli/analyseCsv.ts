@@ -5,10 +5,14 @@ import { openCsvUpload } from "../../server/batches/csvUploadReader.server.ts";
 import { csvRecords, CSV_BOM } from "../../server/text/csvWriter.ts";
 import type { ApiClient } from "./client.ts";
 
-export type RowResult = { row: number; text: string; label: string; confidence: number; probabilities: Record<string, number>; language?: string | null; notVietnamese?: boolean };
+export type RowAspect = { aspect: string; polarity: string; confidence: number };
+export type RowResult = {
+  row: number; text: string; label: string; confidence: number; probabilities: Record<string, number>;
+  language?: string | null; notVietnamese?: boolean; aspects?: RowAspect[];
+};
 
 /** The file as read: its name and bytes, the column holding the texts, and those texts (already checked). */
-export type CsvInput = { name: string; content: Buffer; column: string; texts: string[]; model: "fast" | "accurate" };
+export type CsvInput = { name: string; content: Buffer; column: string; texts: string[]; model: "fast" | "accurate"; domain?: string };
 
 export interface CsvAnalyser {
   analyse(input: CsvInput, onProgress: (done: number, total: number) => void): Promise<RowResult[]>;
@@ -28,6 +32,7 @@ export class BatchJobAnalyser implements CsvAnalyser {
     const form = new FormData();
     form.append("text_column", input.column);
     form.append("model", input.model);
+    if (input.domain) form.append("domain", input.domain);
     form.append("file", new Blob([new Uint8Array(input.content)], { type: "text/csv" }), input.name);
     const response = await fetch(`${this.baseUrl.replace(/\/+$/, "")}/api/predict/batch`, { method: "POST", headers: { authorization: `Bearer ${this.token}` }, body: form });
     const answer = (await response.json()) as { id?: string; error?: { code: string; message: string; messageKey: string | null } };
@@ -43,7 +48,7 @@ export class BatchJobAnalyser implements CsvAnalyser {
     const results: RowResult[] = [];
     for (let page = 1; ; page++) {
       const { rows, total } = await this.client.batch.results.query({ id, page, pageSize: RESULTS_PAGE, sort: "row" });
-      for (const r of rows) results.push({ row: r.rowNumber, text: r.text, label: r.label, confidence: r.confidence, probabilities: r.probabilities, language: r.language, notVietnamese: r.notVietnamese });
+      for (const r of rows) results.push({ row: r.rowNumber, text: r.text, label: r.label, confidence: r.confidence, probabilities: r.probabilities, language: r.language, notVietnamese: r.notVietnamese, aspects: r.aspects });
       if (page * RESULTS_PAGE >= total) return results;
     }
   }
@@ -55,13 +60,13 @@ export class ChunkedManyAnalyser implements CsvAnalyser {
     private readonly chunkSize: number,
   ) {}
 
-  async analyse({ texts, model }: CsvInput, onProgress: (done: number, total: number) => void): Promise<RowResult[]> {
+  async analyse({ texts, model, domain }: CsvInput, onProgress: (done: number, total: number) => void): Promise<RowResult[]> {
     const results: RowResult[] = [];
     onProgress(0, texts.length);
     for (let start = 0; start < texts.length; start += this.chunkSize) {
       const chunk = texts.slice(start, start + this.chunkSize);
-      const answer = await this.client.predict.many.mutate({ texts: chunk, model });
-      answer.results.forEach((r, i) => results.push({ row: start + i + 1, text: r.text, label: r.label, confidence: r.confidence, probabilities: r.probabilities, language: r.language, notVietnamese: r.notVietnamese }));
+      const answer = await this.client.predict.many.mutate({ texts: chunk, model, ...(domain ? { domain } : {}) });
+      answer.results.forEach((r, i) => results.push({ row: start + i + 1, text: r.text, label: r.label, confidence: r.confidence, probabilities: r.probabilities, language: r.language, notVietnamese: r.notVietnamese, aspects: r.aspects }));
       onProgress(results.length, texts.length);
     }
     return results;
@@ -94,6 +99,11 @@ export async function readTextColumn(content: Buffer, column: string, source: st
 }
 
 export function resultsCsv(results: RowResult[], labels: string[]): string {
-  const rows = results.map((r) => [r.row, r.text, r.label, r.confidence.toFixed(4), ...labels.map((l) => (r.probabilities[l] ?? 0).toFixed(4)), r.language ?? "", String(r.notVietnamese ?? false)]);
-  return CSV_BOM + csvRecords([["row", "text", "label", "confidence", ...labels, "language", "not_vietnamese"], ...rows]);
+  // one aspect_<id> column per aspect found in the file (as the server's export with domain auto)
+  const aspects = [...new Set(results.flatMap((r) => (r.aspects ?? []).map((a) => a.aspect)))].sort();
+  const rows = results.map((r) => {
+    const found = new Map((r.aspects ?? []).map((a) => [a.aspect, a.polarity]));
+    return [r.row, r.text, r.label, r.confidence.toFixed(4), ...labels.map((l) => (r.probabilities[l] ?? 0).toFixed(4)), r.language ?? "", String(r.notVietnamese ?? false), ...aspects.map((a) => found.get(a) ?? "")];
+  });
+  return CSV_BOM + csvRecords([["row", "text", "label", "confidence", ...labels, "language", "not_vietnamese", ...aspects.map((a) => `aspect_${a.toLowerCase()}`)], ...rows]);
 }

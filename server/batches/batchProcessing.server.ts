@@ -1,10 +1,11 @@
 // Processing one chunk of a batch, and finishing the batch when its last chunk is stored. Called by the
 // queue's worker (batchQueue.server.ts); safe to call twice for the same chunk: the second call stores nothing.
 import type { PrismaClient } from "../db/generated/client.ts";
+import { AUTO_DOMAIN, type AspectModel } from "../inference/aspectModel.server.ts";
 import type { Classifier } from "../inference/classifier.server.ts";
 import { analyseTexts, type ModelKind } from "../predictions/analysis.server.ts";
 import type { TermCounter, TermCount } from "../insights/termCounter.server.ts";
-import { foldForSearch } from "../text/searchFold.ts";
+import { searchKey } from "../text/searchFold.ts";
 import { hostname } from "node:os";
 import { statusesBefore } from "./batchStore.server.ts";
 import { insertBatchPredictions, readBatchRows } from "./batchRowsSql.server.ts";
@@ -22,6 +23,8 @@ export type ProcessingDeps = {
   languageMinWords: number;
   /** Called with the labels of the rows stored and the model that answered (metrics). */
   onPredictions?: (labels: string[], kind: ModelKind) => void;
+  /** Null when the server runs without the aspect model: rows are stored without aspects. */
+  aspects?: Pick<AspectModel, "analyseAspects" | "acceptsDomain"> | null;
   terms: TermCounter;
   wordCloudTerms: number;
   wordCloudMaxTexts: number;
@@ -32,7 +35,7 @@ export type ProcessingDeps = {
 /** Returns "skipped" when the batch is gone, stopped or the chunk was already stored, "stored" otherwise. */
 export async function processChunk(deps: ProcessingDeps, job: ChunkJob, signal?: AbortSignal): Promise<"stored" | "skipped"> {
   const { prisma } = deps;
-  const batch = await prisma.batch.findUnique({ where: { id: job.batchId }, select: { status: true, chunkSize: true, userId: true, modelKind: true } });
+  const batch = await prisma.batch.findUnique({ where: { id: job.batchId }, select: { status: true, chunkSize: true, userId: true, modelKind: true, aspectDomain: true } });
   // its jobs are sent just before it moves to queued: come back in a second (pg-boss retries a throw)
   if (batch?.status === "uploading") throw new Error(`batch ${job.batchId} is still being stored`);
   if (!batch || (batch.status !== "queued" && batch.status !== "running")) return "skipped";
@@ -51,14 +54,20 @@ export async function processChunk(deps: ProcessingDeps, job: ChunkJob, signal?:
       await failBatch(prisma, job.batchId, "The accurate model this batch asked for is not loaded on this server (ACCURATE_MODEL_DIR is not set)");
       return "skipped";
     }
-    const results = await analyseTexts(classifier, kind, rows.map((r) => r.text), deps.languageMinWords, "background");
+    const texts = rows.map((r) => r.text);
+    // a domain the (since replaced) aspect model no longer has falls back to auto rather than failing the batch
+    const domain = deps.aspects?.acceptsDomain(batch.aspectDomain) ? batch.aspectDomain : AUTO_DOMAIN;
+    const [results, aspects] = await Promise.all([
+      analyseTexts(classifier, kind, texts, deps.languageMinWords, "background"),
+      deps.aspects ? deps.aspects.analyseAspects(texts, { domain, lane: "background" }) : null,
+    ]);
     signal?.throwIfAborted();
     outcome = await prisma.$transaction(
       async (tx) => {
         // The done mark is the guard: a retried or duplicated job finds it set and stores nothing.
         const marked = await tx.batchChunk.updateMany({ where: { batchId: job.batchId, index: job.index, done: false }, data: { done: true, doneAt: new Date(), doneBy: INSTANCE } });
         if (marked.count === 0) return "skipped" as const;
-        const predictions = rows.map((row, i) => ({ ...results[i]!, rowNumber: row.rowNumber, text: row.text, searchText: foldForSearch(row.text) }));
+        const predictions = rows.map((row, i) => ({ ...results[i]!, rowNumber: row.rowNumber, text: row.text, searchText: searchKey(row.text), aspects: aspects?.[i] ?? null }));
         await insertBatchPredictions(tx, { userId: batch.userId, batchId: job.batchId }, predictions, new Date());
         await tx.batch.update({
           where: { id: job.batchId },
@@ -93,11 +102,12 @@ export async function finishIfDone(deps: ProcessingDeps, batchId: string): Promi
     prisma.prediction.aggregate({ where: { batchId }, _avg: { confidence: true } }),
   ]);
   const labelCounts = Object.fromEntries(groups.map((g) => [g.label, g._count._all]));
-  const terms: Record<string, TermCount[]> = {};
+  const textsByLabel: Record<string, string[]> = {};
   for (const label of Object.keys(labelCounts)) {
     const texts = await prisma.prediction.findMany({ where: { batchId, label }, orderBy: { rowNumber: "asc" }, take: deps.wordCloudMaxTexts, select: { text: true } });
-    terms[label] = await deps.terms.top(texts.map((t) => t.text), deps.wordCloudTerms);
+    textsByLabel[label] = texts.map((t) => t.text);
   }
+  const terms: Record<string, TermCount[]> = await deps.terms.distinctive(textsByLabel, deps.wordCloudTerms);
   const moved = await prisma.batch.updateMany({
     where: { id: batchId, status: { in: statusesBefore("completed") } },
     data: { status: "completed", finishedAt: new Date(), labelCounts, averageConfidence: average._avg.confidence, terms },

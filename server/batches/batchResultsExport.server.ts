@@ -2,16 +2,17 @@
 // the analysed ones with their cells and probabilities, the skipped ones with an empty label and the reason.
 import type { PrismaClient } from "../db/generated/client.ts";
 import { csvRecords } from "../text/csvWriter.ts";
+import { aspectCells, aspectHeader, aspectObject } from "./batchAspects.server.ts";
 import { resultsOrder, resultsWhere, type BatchSummary, type ResultsQuery } from "./batchStore.server.ts";
 import type { SkippedRow } from "./csvUploadReader.server.ts";
 
 /** Results read from the database per query while streaming an export. */
 const EXPORT_PAGE = 1_000;
 
-export type ExportQuery = Pick<ResultsQuery, "label" | "search" | "sort">;
+export type ExportQuery = Pick<ResultsQuery, "label" | "search" | "sort" | "aspect" | "polarity">;
 export type AnalysedRow = {
   kind: "analysed"; rowNumber: number; label: string; confidence: number; probabilities: Record<string, number>; cells: string[];
-  language: string | null; notVietnamese: boolean; modelKind: string;
+  language: string | null; notVietnamese: boolean; modelKind: string; aspects: unknown;
 };
 export type ExportRow = AnalysedRow | ({ kind: "skipped" } & SkippedRow);
 
@@ -22,7 +23,7 @@ const rowOf = (r: ExportRow) => (r.kind === "analysed" ? r.rowNumber : r.row);
  * label or search filters the export: in file order among the others, or after them when sorted by confidence.
  */
 export async function* exportRows(prisma: PrismaClient, batch: Pick<BatchSummary, "id" | "skipped">, query: ExportQuery): AsyncGenerator<ExportRow[]> {
-  const skipped: ExportRow[] = query.label || query.search.trim() ? [] : (batch.skipped as SkippedRow[]).map((s) => ({ kind: "skipped" as const, ...s })).sort((a, b) => rowOf(a) - rowOf(b));
+  const skipped: ExportRow[] = query.label || query.search.trim() || query.aspect ? [] : (batch.skipped as SkippedRow[]).map((s) => ({ kind: "skipped" as const, ...s })).sort((a, b) => rowOf(a) - rowOf(b));
   const inFileOrder = query.sort === "row";
   for (let skip = 0; ; skip += EXPORT_PAGE) {
     const page = await prisma.prediction.findMany({
@@ -30,14 +31,14 @@ export async function* exportRows(prisma: PrismaClient, batch: Pick<BatchSummary
       orderBy: resultsOrder(query.sort),
       skip,
       take: EXPORT_PAGE,
-      select: { rowNumber: true, label: true, confidence: true, probabilities: true, language: true, notVietnamese: true, modelKind: true },
+      select: { rowNumber: true, label: true, confidence: true, probabilities: true, language: true, notVietnamese: true, modelKind: true, aspects: true },
     });
     const cells = page.length ? await prisma.batchRow.findMany({ where: { batchId: batch.id, rowNumber: { in: page.map((p) => p.rowNumber ?? 0) } }, select: { rowNumber: true, cells: true } }) : [];
     const byRow = new Map(cells.map((c) => [c.rowNumber, c.cells as string[]]));
     const rows: ExportRow[] = page.map((p) => ({
       kind: "analysed", rowNumber: p.rowNumber ?? 0, label: p.label, confidence: p.confidence,
       probabilities: p.probabilities as Record<string, number>, cells: byRow.get(p.rowNumber ?? 0) ?? [],
-      language: p.language, notVietnamese: p.notVietnamese, modelKind: p.modelKind,
+      language: p.language, notVietnamese: p.notVietnamese, modelKind: p.modelKind, aspects: p.aspects,
     }));
     const last = page.length < EXPORT_PAGE;
     if (inFileOrder) {
@@ -53,29 +54,29 @@ export async function* exportRows(prisma: PrismaClient, batch: Pick<BatchSummary
 }
 
 /** results.csv's header: the file's columns, then row, label, confidence, one probability per label, the language check,
- * the model that answered, and why a row was skipped. */
-export function resultsCsvHeader(columns: string[], labels: string[]): string {
-  return csvRecords([[...columns, "row", "label", "confidence", ...labels.map((l) => `p_${l}`), "language", "not_vietnamese", "model", "skipped"]]);
+ * the model that answered, one aspect_<id> column per aspect of the batch's domain, and why a row was skipped. */
+export function resultsCsvHeader(columns: string[], labels: string[], aspects: string[]): string {
+  return csvRecords([[...columns, "row", "label", "confidence", ...labels.map((l) => `p_${l}`), "language", "not_vietnamese", "model", ...aspectHeader(aspects), "skipped"]]);
 }
 
-export function resultsCsvRows(rows: ExportRow[], columns: string[], labels: string[]): string {
+export function resultsCsvRows(rows: ExportRow[], columns: string[], labels: string[], aspects: string[]): string {
   return csvRecords(
     rows.map((r) =>
       r.kind === "analysed"
-        ? [...r.cells, String(r.rowNumber), r.label, r.confidence.toFixed(4), ...labels.map((l) => (r.probabilities[l] ?? 0).toFixed(4)), r.language ?? "", String(r.notVietnamese), r.modelKind, ""]
-        : [...columns.map(() => ""), String(r.row), "", "", ...labels.map(() => ""), "", "", "", r.message],
+        ? [...r.cells, String(r.rowNumber), r.label, r.confidence.toFixed(4), ...labels.map((l) => (r.probabilities[l] ?? 0).toFixed(4)), r.language ?? "", String(r.notVietnamese), r.modelKind, ...aspectCells(r.aspects, aspects), ""]
+        : [...columns.map(() => ""), String(r.row), "", "", ...labels.map(() => ""), "", "", "", ...aspects.map(() => ""), r.message],
     ),
   );
 }
 
 /** results.json's items, joined with commas (the caller writes the brackets). */
-export function resultsJsonItems(rows: ExportRow[], columns: string[]): string {
+export function resultsJsonItems(rows: ExportRow[], columns: string[], aspects: string[]): string {
   return rows
     .map((r) =>
       JSON.stringify(
         r.kind === "analysed"
           ? { row: r.rowNumber, columns: Object.fromEntries(columns.map((c, i) => [c, r.cells[i] ?? ""])), label: r.label, confidence: r.confidence, probabilities: r.probabilities,
-              language: r.language, notVietnamese: r.notVietnamese, modelKind: r.modelKind }
+              language: r.language, notVietnamese: r.notVietnamese, modelKind: r.modelKind, ...aspectObject(r.aspects, aspects) }
           : { row: r.row, columns: {}, label: "", confidence: null, probabilities: null, skipped: { reason: r.reason, message: r.message } },
       ),
     )

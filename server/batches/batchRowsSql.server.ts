@@ -26,19 +26,26 @@ export async function readBatchRows(db: Sql, batchId: string, start: number, end
     ORDER BY "position"`;
 }
 
-export type BatchPrediction = Analysis & { rowNumber: number; text: string; searchText: string };
+export type BatchPrediction = Analysis & {
+  rowNumber: number;
+  text: string;
+  searchText: string;
+  /** The aspect model's answer (server/batches/batchAspects.server.ts); null without one. */
+  aspects: { aspects: object[]; domain: string } | null;
+};
 
 export async function insertBatchPredictions(db: Sql, owner: { userId: string; batchId: string }, rows: BatchPrediction[], createdAt: Date): Promise<void> {
   if (rows.length === 0) return;
   await db.$executeRaw`
     INSERT INTO "predictions" ("id", "user_id", "batch_id", "row_number", "text", "search_text", "label", "confidence", "probabilities",
-                               "token_count", "windowed", "model_id", "model_version", "model_kind", "language", "not_vietnamese", "source", "created_at")
+                               "token_count", "windowed", "model_id", "model_version", "model_kind", "language", "not_vietnamese", "aspects", "aspect_domain", "source", "created_at")
     SELECT r.id, ${owner.userId}, ${owner.batchId}, r.row_number, r.text, r.search_text, r.label, r.confidence, r.probabilities,
-           r.token_count, r.windowed, r.model_id, r.model_version, r.model_kind, r.language, r.not_vietnamese, 'batch'::"PredictionSource", ${createdAt}
+           r.token_count, r.windowed, r.model_id, r.model_version, r.model_kind, r.language, r.not_vietnamese, r.aspects, r.aspect_domain, 'batch'::"PredictionSource", ${createdAt}
     FROM unnest(${rows.map(() => randomUUID())}::text[], ${rows.map((r) => r.rowNumber)}::int[], ${rows.map((r) => r.text)}::text[],
                 ${rows.map((r) => r.searchText)}::text[], ${rows.map((r) => r.label)}::text[], ${rows.map((r) => r.confidence)}::float8[],
                 ${rows.map((r) => JSON.stringify(r.probabilities))}::jsonb[], ${rows.map((r) => r.tokenCount)}::int[],
                 ${rows.map((r) => r.windowed)}::boolean[], ${rows.map((r) => r.modelId)}::text[], ${rows.map((r) => r.modelVersion)}::text[],
-                ${rows.map((r) => r.modelKind)}::text[], ${rows.map((r) => r.language)}::text[], ${rows.map((r) => r.notVietnamese)}::boolean[])
-      AS r(id, row_number, text, search_text, label, confidence, probabilities, token_count, windowed, model_id, model_version, model_kind, language, not_vietnamese)`;
+                ${rows.map((r) => r.modelKind)}::text[], ${rows.map((r) => r.language)}::text[], ${rows.map((r) => r.notVietnamese)}::boolean[],
+                ${rows.map((r) => (r.aspects ? JSON.stringify(r.aspects.aspects) : null))}::jsonb[], ${rows.map((r) => r.aspects?.domain ?? null)}::text[])
+      AS r(id, row_number, text, search_text, label, confidence, probabilities, token_count, windowed, model_id, model_version, model_kind, language, not_vietnamese, aspects, aspect_domain)`;
 }

@@ -7,6 +7,7 @@ import { escapeLike } from "../predictions/predictionHistory.server.ts";
 import { searchTerms } from "../text/searchFold.ts";
 import type { CsvItem, CsvFormat, SkippedRow } from "./csvUploadReader.server.ts";
 import { insertBatchRows, type StoredRow } from "./batchRowsSql.server.ts";
+import { aspectWhere, type Polarity, type StoredAspect } from "./batchAspects.server.ts";
 
 export type BatchStatus = "uploading" | "queued" | "running" | "completed" | "failed" | "cancelled";
 export const ACTIVE_STATUSES: BatchStatus[] = ["uploading", "queued", "running"];
@@ -67,7 +68,7 @@ async function checkActiveLimits(prisma: PrismaClient, userId: string, limits: B
  */
 export async function storeUpload(
   prisma: PrismaClient,
-  input: { userId: string; fileName: string; columns: string[]; textColumnIndex: number; format: CsvFormat | null; items: AsyncIterable<CsvItem>; modelKind: ModelKind },
+  input: { userId: string; fileName: string; columns: string[]; textColumnIndex: number; format: CsvFormat | null; items: AsyncIterable<CsvItem>; modelKind: ModelKind; aspectDomain?: string },
   limits: BatchLimits,
   enqueue: (batchId: string, chunkCount: number) => Promise<void>,
 ): Promise<StoredUpload> {
@@ -82,6 +83,7 @@ export async function storeUpload(
       status: "uploading",
       chunkSize: limits.chunkRows,
       modelKind: input.modelKind,
+      ...(input.aspectDomain ? { aspectDomain: input.aspectDomain } : {}),
     },
     select: { id: true },
   });
@@ -132,7 +134,7 @@ export async function deleteAbandonedUploads(prisma: PrismaClient, startedBefore
 const SUMMARY_SELECT = {
   id: true, fileName: true, textColumn: true, columns: true, fileFormat: true, status: true, totalRows: true, processedRows: true,
   skippedRows: true, skipped: true, chunkCount: true, labelCounts: true, averageConfidence: true, terms: true, modelId: true,
-  modelVersion: true, modelKind: true, error: true, createdAt: true, startedAt: true, finishedAt: true,
+  modelVersion: true, modelKind: true, error: true, createdAt: true, startedAt: true, finishedAt: true, aspectDomain: true,
 } as const;
 
 export type BatchSummary = Prisma.BatchGetPayload<{ select: typeof SUMMARY_SELECT }>;
@@ -171,6 +173,9 @@ export async function deleteBatch(prisma: PrismaClient, userId: string, id: stri
 
 export type ResultsQuery = {
   label: string | null;
+  /** Only rows that speak of this aspect (with this polarity when given). */
+  aspect?: string | null;
+  polarity?: Polarity | null;
   search: string;
   /** "row": file order; "confidence" / "-confidence": least / most sure first. */
   sort: "row" | "confidence" | "-confidence";
@@ -178,10 +183,11 @@ export type ResultsQuery = {
   pageSize: number;
 };
 
-export function resultsWhere(batchId: string, query: Pick<ResultsQuery, "label" | "search">): Prisma.PredictionWhereInput {
+export function resultsWhere(batchId: string, query: Pick<ResultsQuery, "label" | "search" | "aspect" | "polarity">): Prisma.PredictionWhereInput {
   const terms = searchTerms(query.search);
   return {
     batchId,
+    ...aspectWhere(query.aspect ?? null, query.polarity ?? null),
     ...(query.label ? { label: query.label } : {}),
     ...(terms.length ? { AND: terms.map((t) => ({ searchText: { contains: escapeLike(t) } })) } : {}),
   };
@@ -204,9 +210,12 @@ export async function resultsPage(prisma: PrismaClient, userId: string, batchId:
       orderBy: resultsOrder(query.sort),
       skip: (query.page - 1) * query.pageSize,
       take: query.pageSize,
-      select: { rowNumber: true, text: true, label: true, confidence: true, probabilities: true, language: true, notVietnamese: true },
+      select: { rowNumber: true, text: true, label: true, confidence: true, probabilities: true, language: true, notVietnamese: true, aspects: true },
     }),
   ]);
-  return { total, page: query.page, pageSize: query.pageSize, rows: rows.map((r) => ({ ...r, rowNumber: r.rowNumber ?? 0, probabilities: r.probabilities as Record<string, number> })) };
+  return {
+    total, page: query.page, pageSize: query.pageSize,
+    rows: rows.map((r) => ({ ...r, rowNumber: r.rowNumber ?? 0, probabilities: r.probabilities as Record<string, number>, aspects: (r.aspects as StoredAspect[] | null) ?? [] })),
+  };
 }
 

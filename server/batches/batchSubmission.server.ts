@@ -6,6 +6,7 @@ import { AppError } from "../errors.ts";
 import { hasVisibleCharacters } from "../text/visibleText.ts";
 import type { BatchQueue } from "./batchQueue.server.ts";
 import { chooseClassifier, type LoadedModels, type ModelKind } from "../predictions/analysis.server.ts";
+import { checkAspectDomain } from "../aspects/aspectRequests.server.ts";
 import { openCsvUpload, type CsvItem } from "./csvUploadReader.server.ts";
 import { storeUpload, type BatchLimits, type BatchSummary, type StoredUpload } from "./batchStore.server.ts";
 
@@ -15,6 +16,8 @@ export type BatchIntake = {
   config: Pick<Config, "BATCH_MAX_BYTES" | "BATCH_MAX_ROWS" | "BATCH_MAX_CELL_CHARS" | "BATCH_MAX_ACTIVE_PER_USER" | "BATCH_MAX_ACTIVE_TOTAL" | "BATCH_CHUNK_ROWS">;
   /** The models a batch may ask for (none when MODEL_ENABLED=false: nothing would ever process the batch). */
   models: LoadedModels;
+  /** The aspect model, to check a batch's domain before a byte is stored; null without one. */
+  aspects: Parameters<typeof checkAspectDomain>[0];
   queue: Pick<BatchQueue, "enqueue">;
 };
 
@@ -31,14 +34,16 @@ function requireModel(intake: BatchIntake, kind: ModelKind): void {
 export async function submitCsvUpload(
   intake: BatchIntake,
   userId: string,
-  upload: { fileName: string; stream: AsyncIterable<Uint8Array>; textColumn: string | null; modelKind: ModelKind },
+  upload: { fileName: string; stream: AsyncIterable<Uint8Array>; textColumn: string | null; modelKind: ModelKind; domain?: string | null },
 ): Promise<StoredUpload> {
   requireModel(intake, upload.modelKind);
   const { config } = intake;
   const csv = await openCsvUpload(upload.stream, { maxBytes: config.BATCH_MAX_BYTES, maxRows: config.BATCH_MAX_ROWS, maxCellChars: config.BATCH_MAX_CELL_CHARS }, upload.textColumn);
+  // checked once the file has begun to arrive (as the text column is), so a small upload is read before the 400
+  const aspectDomain = checkAspectDomain(intake.aspects, upload.domain ?? undefined);
   const stored = await storeUpload(
     intake.prisma,
-    { userId, fileName: upload.fileName, columns: csv.columns, textColumnIndex: csv.textColumnIndex, format: csv.format, items: csv.items(), modelKind: upload.modelKind },
+    { userId, fileName: upload.fileName, columns: csv.columns, textColumnIndex: csv.textColumnIndex, format: csv.format, items: csv.items(), modelKind: upload.modelKind, aspectDomain },
     batchLimits(intake),
     (id, chunks) => intake.queue.enqueue(id, chunks),
   );
@@ -46,8 +51,9 @@ export async function submitCsvUpload(
 }
 
 /** Stores and queues texts sent as JSON (one column, "text"). */
-export async function submitTexts(intake: BatchIntake, userId: string, input: { name: string; texts: string[]; model?: ModelKind }): Promise<StoredUpload> {
+export async function submitTexts(intake: BatchIntake, userId: string, input: { name: string; texts: string[]; model?: ModelKind; domain?: string }): Promise<StoredUpload> {
   requireModel(intake, input.model ?? "fast");
+  const aspectDomain = checkAspectDomain(intake.aspects, input.domain);
   const { config } = intake;
   if (input.texts.length > config.BATCH_MAX_ROWS) {
     throw new AppError("PAYLOAD_TOO_LARGE", "batch.tooManyRows", `Too many texts: ${input.texts.length}, the limit is ${config.BATCH_MAX_ROWS}`, "texts");
@@ -60,7 +66,7 @@ export async function submitTexts(intake: BatchIntake, userId: string, input: { 
       else yield { kind: "row", rowNumber: row, cells: [text.normalize("NFC")] };
     }
   }
-  return storeUpload(intake.prisma, { userId, fileName: input.name, columns: ["text"], textColumnIndex: 0, format: null, items: items(), modelKind: input.model ?? "fast" }, batchLimits(intake), (id, chunks) =>
+  return storeUpload(intake.prisma, { userId, fileName: input.name, columns: ["text"], textColumnIndex: 0, format: null, items: items(), modelKind: input.model ?? "fast", aspectDomain }, batchLimits(intake), (id, chunks) =>
     intake.queue.enqueue(id, chunks),
   );
 }

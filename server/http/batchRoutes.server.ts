@@ -10,6 +10,7 @@ import { getBatch } from "../batches/batchStore.server.ts";
 import { exportRows, resultsCsvHeader, resultsCsvRows, resultsJsonItems, type ExportQuery } from "../batches/batchResultsExport.server.ts";
 import { progressOf, submitCsvUpload } from "../batches/batchSubmission.server.ts";
 import { chooseClassifier, parseModelKind, type ModelKind } from "../predictions/analysis.server.ts";
+import { aspectColumns, POLARITIES, type Polarity } from "../batches/batchAspects.server.ts";
 import { fileTooLarge, openCsvUpload } from "../batches/csvUploadReader.server.ts";
 import type { AppServices } from "../services.server.ts";
 import { CSV_BOM } from "../text/csvWriter.ts";
@@ -66,6 +67,7 @@ export function batchRoutes(services: AppServices, createContext: (req: express.
       }
       const stored = await new Promise<{ id: string }>((resolve, reject) => {
         let textColumn = typeof req.query.text_column === "string" && req.query.text_column ? req.query.text_column : null;
+        let domain = typeof req.query.domain === "string" && req.query.domain ? req.query.domain : null;
         let seenFile = false;
         let modelKind: ModelKind = "fast";
         // a refused model is answered once the form is read (its file discarded), so the client is not cut off mid-upload
@@ -90,8 +92,9 @@ export function batchRoutes(services: AppServices, createContext: (req: express.
             else chooseModel(value);
             return;
           }
-          if (name !== "text_column") return;
-          if (seenFile) fail(new AppError("BAD_REQUEST", "batch.fieldOrder", "Send text_column before the file field (or as ?text_column=)", "text_column"));
+          if (name !== "text_column" && name !== "domain") return;
+          if (seenFile) fail(new AppError("BAD_REQUEST", "batch.fieldOrder", `Send ${name} before the file field (or as ?${name}=)`, name));
+          else if (name === "domain") domain = value.trim() || null;
           else textColumn = value.trim() || null;
         });
         parser.on("file", (name, stream, info) => {
@@ -104,7 +107,7 @@ export function batchRoutes(services: AppServices, createContext: (req: express.
             stream.resume();
             return;
           }
-          submitCsvUpload(services.batchIntake, userId, { fileName: info.filename || "upload.csv", stream, textColumn, modelKind }).then(resolve, (error) => {
+          submitCsvUpload(services.batchIntake, userId, { fileName: info.filename || "upload.csv", stream, textColumn, modelKind, domain }).then(resolve, (error) => {
             stream.resume();
             fail(error);
           });
@@ -172,7 +175,10 @@ export function batchRoutes(services: AppServices, createContext: (req: express.
 
   function exportQuery(req: express.Request): ExportQuery {
     const sort = String(req.query.sort ?? "row");
+    const polarity = String(req.query.polarity ?? "");
     return {
+      aspect: typeof req.query.aspect === "string" && req.query.aspect ? req.query.aspect.slice(0, 64) : null,
+      polarity: (POLARITIES as readonly string[]).includes(polarity) ? (polarity as Polarity) : null,
       label: typeof req.query.label === "string" && req.query.label ? req.query.label.slice(0, 64) : null,
       search: typeof req.query.q === "string" ? req.query.q.slice(0, config.SEARCH_MAX_CHARS) : "",
       sort: sort === "confidence" || sort === "-confidence" ? sort : "row",
@@ -187,11 +193,12 @@ export function batchRoutes(services: AppServices, createContext: (req: express.
       const { batch } = await ownBatch(req, res);
       const labels = services.classifier?.labels ?? Object.keys(batch.labelCounts as Record<string, number>);
       const columns = batch.columns as string[];
+      const aspects = await aspectColumns(services.db.prisma, batch, services.aspects);
       const base = batch.fileName.replace(/\.[^.]*$/, "").replace(/[^\p{L}\p{N}_-]+/gu, "_") || "batch";
       res.setHeader("Content-Type", "text/csv; charset=utf-8");
       res.setHeader("Content-Disposition", `attachment; filename="${base.replace(/[^\x20-\x7e]/g, "_")}-results.csv"; filename*=UTF-8''${encodeURIComponent(base)}-results.csv`);
-      await write(res, CSV_BOM + resultsCsvHeader(columns, labels));
-      for await (const page of exportRows(services.db.prisma, batch, exportQuery(req))) await write(res, resultsCsvRows(page, columns, labels));
+      await write(res, CSV_BOM + resultsCsvHeader(columns, labels, aspects));
+      for await (const page of exportRows(services.db.prisma, batch, exportQuery(req))) await write(res, resultsCsvRows(page, columns, labels, aspects));
       res.end();
     } catch (error) {
       sendError(res, error, next);
@@ -202,11 +209,12 @@ export function batchRoutes(services: AppServices, createContext: (req: express.
     try {
       const { batch } = await ownBatch(req, res);
       const columns = batch.columns as string[];
+      const aspects = await aspectColumns(services.db.prisma, batch, services.aspects);
       res.setHeader("Content-Type", "application/json; charset=utf-8");
       await write(res, "[");
       let first = true;
       for await (const page of exportRows(services.db.prisma, batch, exportQuery(req))) {
-        await write(res, (first ? "" : ",") + resultsJsonItems(page, columns));
+        await write(res, (first ? "" : ",") + resultsJsonItems(page, columns, aspects));
         first = false;
       }
       res.end("]");
@@ -254,6 +262,8 @@ const filterParameters: ZodOpenApiParameterObject[] = [
   { name: "label", in: "query", required: false, schema: { type: "string" }, description: "only rows with this label" },
   { name: "q", in: "query", required: false, schema: { type: "string" }, description: "words that must all occur in the text (accents and case ignored)" },
   { name: "sort", in: "query", required: false, schema: { type: "string", enum: ["row", "confidence", "-confidence"] } },
+  { name: "aspect", in: "query", required: false, schema: { type: "string" }, description: "only rows that speak of this aspect (an id such as BATTERY)" },
+  { name: "polarity", in: "query", required: false, schema: { type: "string", enum: ["negative", "neutral", "positive"] }, description: "with aspect: only rows where that aspect has this polarity" },
 ];
 
 /** OpenAPI path items of the routes above, merged into /api/openapi.json. */
@@ -261,11 +271,15 @@ export const batchRoutesOpenApi: ZodOpenApiPathsObject = {
   "/predict/batch": {
     post: {
       tags: ["batches"],
-      summary: "Upload a CSV file for batch analysis (multipart, field \"file\"; optional \"text_column\" before it)",
+      summary: "Upload a CSV file for batch analysis (multipart, field \"file\"; optional \"text_column\" and \"domain\" before it)",
       security: [{ bearerAuth: [] }],
       requestBody: {
         required: true,
-        content: { "multipart/form-data": { schema: { type: "object", required: ["file"], properties: { text_column: { type: "string" }, file: { type: "string", format: "binary" } } } } },
+        content: { "multipart/form-data": { schema: { type: "object", required: ["file"], properties: {
+          text_column: { type: "string" },
+          domain: { type: "string", description: "whose aspects to read: auto (default, picked per row) or a domain id of GET /api/aspects; unknown: 400" },
+          file: { type: "string", format: "binary" },
+        } } } },
       },
       responses: {
         "202": {
@@ -282,7 +296,7 @@ export const batchRoutesOpenApi: ZodOpenApiPathsObject = {
   "/batches/{id}/results.csv": {
     get: {
       tags: ["batches"],
-      summary: "Results as CSV (UTF-8 with BOM): the original columns, row, label, confidence, one probability column per label, and why a row was skipped (skipped rows have an empty label)",
+      summary: "Results as CSV (UTF-8 with BOM): the original columns, row, label, confidence, one probability column per label, language, not_vietnamese, model, one aspect_<id> column per aspect (its polarity, or empty), and why a row was skipped (skipped rows have an empty label)",
       security: [{ bearerAuth: [] }],
       parameters: filterParameters,
       responses: { "200": { description: "CSV", content: { "text/csv": { schema: { type: "string" } } } }, "404": errorResponse("No such batch") },
@@ -291,7 +305,7 @@ export const batchRoutesOpenApi: ZodOpenApiPathsObject = {
   "/batches/{id}/results.json": {
     get: {
       tags: ["batches"],
-      summary: "Results as a JSON array; a skipped row has an empty label and skipped: { reason, message }",
+      summary: "Results as a JSON array (each with aspect_<id>: polarity or null); a skipped row has an empty label and skipped: { reason, message }",
       security: [{ bearerAuth: [] }],
       parameters: filterParameters,
       responses: { "200": { description: "JSON", content: { "application/json": { schema: { type: "array", items: { type: "object" } } } } }, "404": errorResponse("No such batch") },

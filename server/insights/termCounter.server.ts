@@ -5,6 +5,8 @@ import { readFileSync } from "node:fs";
 import { setImmediate as yieldToEventLoop } from "node:timers/promises";
 import { normalizeText } from "../text/normalize.ts";
 import { segmentWords, type WordDictionary } from "../text/segment.ts";
+import { normalizeSlang } from "../text/slang.ts";
+import { distinctiveTerms, type LabelCounts } from "./distinctiveTerms.ts";
 
 /** Stopword-list entries that say something about sentiment; kept in word clouds. */
 const SENTIMENT_STOPWORDS = [
@@ -19,7 +21,8 @@ const HAS_LETTER = /\p{L}/u;
 const EMOTICONS = new Set([":)", ":(", ":'(", ":d", "<3", ":v"]);
 const LINK_OR_EMAIL = /^(?:https?:\/\/|www\.)|@/u;
 
-export type TermCount = { term: string; count: number };
+/** `score`: the weighted log-odds z-score when the term was chosen as distinctive (absent for raw counts). */
+export type TermCount = { term: string; count: number; score?: number };
 
 export function loadStopwords(path: string): Set<string> {
   const words = readFileSync(path, "utf8").split("\n").map((w) => w.normalize("NFC").trim().toLowerCase()).filter(Boolean);
@@ -36,7 +39,8 @@ export class TermCounter {
   /** The words of one text worth showing, lower-cased, syllables joined by "_", each once. */
   terms(text: string): Set<string> {
     const out = new Set<string>();
-    for (const token of segmentWords(normalizeText(text), this.dictionary)) {
+    // slang first ("ko đc" -> "không được"), so abbreviations count as the words they stand for
+    for (const token of segmentWords(normalizeText(normalizeSlang(text)), this.dictionary)) {
       const word = token.toLowerCase();
       if (EMOTICONS.has(word)) out.add(word);
       else if (word.length >= 2 && HAS_LETTER.test(word) && !LINK_OR_EMAIL.test(word) && !this.stopwords.has(word)) out.add(word);
@@ -50,6 +54,15 @@ export class TermCounter {
    * Segmenting thousands of texts takes a while: it yields between chunks so other requests keep flowing.
    */
   async top(texts: string[], limit: number): Promise<TermCount[]> {
+    const { counts } = await this.count(texts);
+    return [...counts]
+      .sort((a, b) => b[1] - a[1] || (a[0] < b[0] ? -1 : a[0] > b[0] ? 1 : 0))
+      .slice(0, limit)
+      .map(([term, count]) => ({ term: term.replace(/_/g, " "), count }));
+  }
+
+  /** In how many texts each word occurs. */
+  async count(texts: string[]): Promise<LabelCounts> {
     const counts = new Map<string, number>();
     for (let start = 0; start < texts.length; start += CHUNK) {
       if (start > 0) await yieldToEventLoop();
@@ -57,9 +70,20 @@ export class TermCounter {
         for (const term of this.terms(text)) counts.set(term, (counts.get(term) ?? 0) + 1);
       }
     }
-    return [...counts]
-      .sort((a, b) => b[1] - a[1] || (a[0] < b[0] ? -1 : a[0] > b[0] ? 1 : 0))
-      .slice(0, limit)
-      .map(([term, count]) => ({ term: term.replace(/_/g, " "), count }));
+    return { counts, texts: texts.length };
+  }
+
+  /**
+   * Per label, the words that set its texts apart from the other labels' (server/insights/distinctiveTerms.ts),
+   * with the number of the label's texts holding each. With a single label there is nothing to contrast:
+   * its most frequent words.
+   */
+  async distinctive(textsByLabel: Record<string, string[]>, limit: number): Promise<Record<string, TermCount[]>> {
+    const labels = Object.keys(textsByLabel).filter((l) => textsByLabel[l]!.length > 0);
+    if (labels.length === 1) return { [labels[0]!]: await this.top(textsByLabel[labels[0]!]!, limit) };
+    const counted: Record<string, LabelCounts> = {};
+    for (const label of labels) counted[label] = await this.count(textsByLabel[label]!);
+    const chosen = distinctiveTerms(counted, limit);
+    return Object.fromEntries(Object.entries(chosen).map(([label, terms]) => [label, terms.map((t) => ({ term: t.term.replace(/_/g, " "), count: t.count, score: t.score }))]));
   }
 }

@@ -3,24 +3,25 @@
 import { z } from "zod/v4";
 import type { Prisma, PrismaClient } from "../db/generated/client.ts";
 import { AppError } from "../errors.ts";
+import type { AspectAnalysis } from "../inference/aspectModel.server.ts";
 import type { Classification } from "../inference/classifier.server.ts";
 import type { Analysis, ModelKind } from "./analysis.server.ts";
-import { foldForSearch, searchTerms } from "../text/searchFold.ts";
+import { foldForSearch, searchKey, searchTerms } from "../text/searchFold.ts";
 
 export async function savePredictions(
   prisma: PrismaClient,
   userId: string,
-  items: { text: string; result: Analysis }[],
+  items: { text: string; result: Analysis; aspects?: AspectAnalysis | null }[],
 ): Promise<string[]> {
   // The texts of one request are stored a millisecond apart in their given order, so the history (newest
   // first) lists them in a stable order rather than by their random ids.
   const now = Date.now();
-  const rows = items.map(({ text, result }, i) => ({
+  const rows = items.map(({ text, result, aspects }, i) => ({
     id: crypto.randomUUID(),
     createdAt: new Date(now + i),
     userId,
     text,
-    searchText: foldForSearch(text),
+    searchText: searchKey(text),
     label: result.label,
     confidence: result.confidence,
     probabilities: result.probabilities,
@@ -31,6 +32,7 @@ export async function savePredictions(
     modelKind: result.modelKind,
     language: result.language,
     notVietnamese: result.notVietnamese,
+    ...(aspects ? { aspects: aspects.aspects, aspectDomain: aspects.domain } : {}),
     source: "single" as const,
   }));
   await prisma.prediction.createMany({ data: rows });

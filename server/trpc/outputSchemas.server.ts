@@ -36,6 +36,22 @@ const Uncertain = z.boolean().meta({ description: "The calibrated top probabilit
 export const PredictionOutput = ClassificationOutput.extend({ uncertain: Uncertain });
 export const StoredFreshPredictionOutput = StoredPredictionOutput.extend({ uncertain: Uncertain });
 
+export const AspectOutput = z
+  .object({
+    aspect: z.string().meta({ description: "Aspect id of the model's config.json (UPPER_SNAKE)", examples: ["BATTERY"] }),
+    polarity: z.enum(["positive", "negative", "neutral"]),
+    confidence: z.number().meta({ description: "Probability of that polarity", examples: [0.91] }),
+    name_vi: z.string().meta({ examples: ["Pin"] }),
+    name_en: z.string().meta({ examples: ["Battery"] }),
+  })
+  .meta({ description: "An aspect the text speaks of, with its polarity" });
+
+export const AspectFieldsOutput = z.object({
+  aspects: z.array(AspectOutput).meta({ description: "Aspects found, most confident first (empty when the server runs without the aspect model)" }),
+  domain: z.string().nullable().meta({ description: "The domain whose aspects were read: the one given, or the one `auto` picked (`general` when unsure); null without the aspect model", examples: ["phones"] }),
+  domainConfidence: z.number().nullable().meta({ description: "With `auto`: the domain classifier's probability of its top domain; null otherwise" }),
+});
+
 export const ExplanationOutput = z
   .object({
     label: z.string().meta({ description: "The label explained (the whole text's prediction)" }),
@@ -61,11 +77,16 @@ export const InsightsOutput = z.object({
   total: z.number().int(),
   labelCounts: z.record(z.string(), z.number().int()),
   daily: z.array(z.object({ day: z.string().meta({ examples: ["2026-12-01"] }), counts: z.record(z.string(), z.number().int()) })),
-  terms: z.record(z.string(), z.array(z.object({ term: z.string(), count: z.number().int() }))).meta({
-    description: "Frequent words per label (Vietnamese word segmentation, stopwords removed)",
+  terms: z.record(z.string(), z.array(z.object({ term: z.string(), count: z.number().int(), score: z.number().optional() }))).meta({
+    description: "Distinctive words per label: weighted log-odds with an informative Dirichlet prior (Monroe et al. 2008) against the other labels, highest `score` (z) first; `count` = texts holding the word. Vietnamese word segmentation, slang written out, stopwords removed. With one label only: its most frequent words (no score)",
     examples: [{ positive: [{ term: "giao_hàng", count: 12 }], negative: [{ term: "thất_vọng", count: 4 }] }],
   }),
   termsFromTexts: z.number().int(),
+  aspects: z.array(z.object({
+    aspect: z.string(), name_vi: z.string(), name_en: z.string(), total: z.number().int(),
+    counts: z.object({ negative: z.number().int(), neutral: z.number().int(), positive: z.number().int() }),
+  })).meta({ description: "Aspects found in your analyses: mentions per polarity, most mentioned first" }),
+  aspectsFromTexts: z.number().int().meta({ description: "Your analyses that carry aspects" }),
 });
 
 export const ApiTokenOutput = z.object({

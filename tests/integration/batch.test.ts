@@ -54,7 +54,10 @@ describe.each(DATABASES)("batch analysis on %s", (database) => {
     const bytes = new Uint8Array(await response.arrayBuffer());
     expect([...bytes.slice(0, 3)]).toEqual([0xef, 0xbb, 0xbf]);
     const parsed = Papa.parse<string[]>(new TextDecoder().decode(bytes.slice(3)), { skipEmptyLines: true }).data;
-    expect(parsed[0]).toEqual(["id", "review", "stars", "row", "label", "confidence", "p_negative", "p_neutral", "p_positive", "language", "not_vietnamese", "model", "skipped"]);
+    expect(parsed[0]!.slice(0, 12)).toEqual(["id", "review", "stars", "row", "label", "confidence", "p_negative", "p_neutral", "p_positive", "language", "not_vietnamese", "model"]);
+    // then one aspect_<id> column per aspect found (domain auto), then why a row was skipped
+    expect(parsed[0]!.slice(12, -1).every((h) => /^aspect_[a-z0-9_]+$/.test(h))).toBe(true);
+    expect(parsed[0]!.at(-1)).toBe("skipped");
     expect(parsed).toHaveLength(ROWS + 2);
     expect(parsed[1]![1]).toBe(`'=HYPERLINK("http://x")`);
     const p = parsed[5]!.slice(6, 9).map(Number);

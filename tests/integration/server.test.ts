@@ -48,12 +48,22 @@ describe.each(DATABASES)("server on %s", (database) => {
     const file = await cli("analyse-file", csv, "--column", "review", "--out", out);
     expect(file.code).toBe(0);
     const rows = Papa.parse<string[]>(readFileSync(out, "utf8").replace(/^\uFEFF/, ""), { skipEmptyLines: true }).data;
-    expect(rows[0]).toEqual(["row", "text", "label", "confidence", "negative", "neutral", "positive", "language", "not_vietnamese"]);
+    expect(rows[0]!.slice(0, 9)).toEqual(["row", "text", "label", "confidence", "negative", "neutral", "positive", "language", "not_vietnamese"]);
     expect(rows.slice(1).map((r) => r[7])).toEqual(["vi", "vi", "vi", "vi", "vi"]);
+    // then aspect_<id> per aspect found, each cell the polarity or empty
+    expect(rows[0]!.slice(9).every((h) => /^aspect_[a-z0-9_]+$/.test(h))).toBe(true);
+    expect(rows.slice(1).every((r) => r.slice(9).every((c) => ["", "negative", "neutral", "positive"].includes(c)))).toBe(true);
     expect(rows.slice(1).map((r) => r[1])).toEqual(texts);
     expect(rows[2]![2]).toBe("negative");
     expect(await server.services.db.prisma.prediction.count({ where: { userId: user.id } })).toBe(1 + texts.length);
     expect(await server.services.db.prisma.batch.count({ where: { userId: user.id, status: "completed" } })).toBe(1);
+    const unknownDomain = await cli("analyse-file", csv, "--column", "review", "--domain", "spaceships");
+    expect(unknownDomain.code).toBe(1);
+    expect(unknownDomain.stderr).toContain('Unknown domain "spaceships"');
+    const many = await cli("analyse-file", csv, "--column", "review", "--domain", "general", "--via", "many", "--out", out);
+    expect(many.code).toBe(0);
+    const manyHeader = Papa.parse<string[]>(readFileSync(out, "utf8").replace(/^\uFEFF/, ""), { skipEmptyLines: true }).data[0]!;
+    expect(manyHeader.slice(7).every((h) => /^aspect_[a-z0-9_]+$/.test(h))).toBe(true);
     const table = await cli("analyse-file", csv, "--column", "review", "--via", "many", "--chunk", "3");
     expect(table.stdout.split("\n")[0]).toMatch(/^#\s+label\s+confidence\s+text$/);
     // this server has no accurate model: the CLI passes the server's 400 on; a made-up kind is a usage error

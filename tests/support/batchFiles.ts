@@ -17,9 +17,10 @@ export function reviewCsv(count: number): string {
   return Papa.unparse([["id", "review", "stars"], ...rows], { newline: "\r\n" }) + "\r\n";
 }
 
-export async function uploadCsv(baseUrl: string, csv: string | Uint8Array, headers: Record<string, string>, options: { fileName?: string; textColumn?: string } = {}) {
+export async function uploadCsv(baseUrl: string, csv: string | Uint8Array, headers: Record<string, string>, options: { fileName?: string; textColumn?: string; domain?: string } = {}) {
   const form = new FormData();
   if (options.textColumn) form.append("text_column", options.textColumn);
+  if (options.domain) form.append("domain", options.domain);
   form.append("file", new Blob([csv as BlobPart], { type: "text/csv" }), options.fileName ?? "reviews.csv");
   const response = await fetch(`${baseUrl}/api/predict/batch`, { method: "POST", body: form, headers });
   return { status: response.status, json: (await response.json()) as any };

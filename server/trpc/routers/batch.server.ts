@@ -4,13 +4,25 @@ import { z } from "zod/v4";
 import { wrongType } from "../../validation.ts";
 import { cancelBatch, deleteBatch, getBatch, listBatches, resultsPage } from "../../batches/batchStore.server.ts";
 import { progressOf, submitTexts } from "../../batches/batchSubmission.server.ts";
+import { aspectSummary, POLARITIES } from "../../batches/batchAspects.server.ts";
 import { protectedProcedure, router } from "../trpc.server.ts";
 import { ModelKindInput, type ModelKind } from "../../predictions/analysis.server.ts";
 
 const IdInput = z.object({ id: z.string(wrongType("id must be a string")).uuid("id is not a batch id") });
 const Status = z.enum(["uploading", "queued", "running", "completed", "failed", "cancelled"]);
-const TermList = z.array(z.object({ term: z.string(), count: z.number().int() }));
+const TermList = z.array(z.object({ term: z.string(), count: z.number().int(), score: z.number().optional().describe("weighted log-odds z-score against the other labels") }));
 const PROTECT = true;
+
+const AspectExample = z.object({ rowNumber: z.number().int(), text: z.string(), confidence: z.number(), label: z.string() });
+const PolarityRecord = <T extends z.ZodType>(item: T) => z.object({ negative: item, neutral: item, positive: item });
+const AspectSummaryOutput = z.object({
+  aspect: z.string(), name_vi: z.string(), name_en: z.string(),
+  total: z.number().int().describe("rows that speak of it"),
+  counts: PolarityRecord(z.number().int()),
+  examples: PolarityRecord(z.array(AspectExample)).describe("the three rows where the model is most confident of that polarity"),
+});
+const DomainInput = z.string(wrongType("domain must be a string")).max(40, "domain is at most 40 characters").optional()
+  .describe("whose aspects to read: auto (default, picked per row) or a domain id of GET /api/aspects");
 
 const BatchOutput = z.object({
   id: z.string(),
@@ -34,6 +46,8 @@ const BatchOutput = z.object({
   modelVersion: z.string().nullable(),
   modelKind: z.enum(["fast", "accurate"]).describe("the model asked for at upload"),
   error: z.string().nullable(),
+  domain: z.string().describe("the aspect domain asked for at upload (auto or a domain id)"),
+  aspects: z.array(AspectSummaryOutput).describe("per aspect mentioned: counts per polarity, most mentioned first"),
   createdAt: z.string(),
   startedAt: z.string().nullable(),
   finishedAt: z.string().nullable(),
@@ -52,6 +66,7 @@ export const batchRouter = router({
       name: z.string(wrongType("name must be a string")).trim().min(1, "Give the batch a name").max(200, "name is too long (200 characters at most)").default("texts.json"),
       texts: z.array(z.string(wrongType("texts must be strings")), wrongType("texts must be an array of strings")).min(1, "Give at least one text"),
       model: ModelKindInput,
+      domain: DomainInput,
     }))
     .mutation(async ({ ctx, input }) => {
       const stored = await submitTexts(ctx.services.batchIntake, ctx.user.id, input);
@@ -65,9 +80,10 @@ export const batchRouter = router({
     .query(async ({ ctx, input }) => {
       const b = await getBatch(ctx.services.db.prisma, ctx.user.id, input.id);
       const threshold = ctx.services.config.BATCH_LOW_CONFIDENCE;
-      const [lowConfidence, notVietnamese] = await Promise.all([
+      const [lowConfidence, notVietnamese, aspects] = await Promise.all([
         ctx.services.db.prisma.prediction.count({ where: { batchId: b.id, confidence: { lt: threshold } } }),
         ctx.services.db.prisma.prediction.count({ where: { batchId: b.id, notVietnamese: true } }),
+        aspectSummary(ctx.services.db.prisma, b.id),
       ]);
       return {
         lowConfidenceThreshold: threshold, lowConfidence, notVietnamese, modelKind: b.modelKind as ModelKind,
@@ -75,7 +91,7 @@ export const batchRouter = router({
         total: b.totalRows, processed: b.processedRows, skipped: b.skippedRows, skippedRows: b.skipped as { row: number; reason: string; message: string }[],
         labelCounts: b.labelCounts as Record<string, number>, averageConfidence: b.averageConfidence,
         terms: (b.terms as Record<string, { term: string; count: number }[]> | null) ?? null, ...progressOf(b),
-        modelId: b.modelId, modelVersion: b.modelVersion, error: b.error,
+        modelId: b.modelId, modelVersion: b.modelVersion, error: b.error, domain: b.aspectDomain, aspects,
         createdAt: b.createdAt.toISOString(), startedAt: iso(b.startedAt), finishedAt: iso(b.finishedAt),
       };
     }),
@@ -114,10 +130,12 @@ export const batchRouter = router({
       label: z.string(wrongType("label must be a string")).trim().max(64, "label is too long").nullish(),
       search: z.string(wrongType("search must be a string")).max(200, "search is too long (200 characters at most)").default(""),
       sort: z.enum(["row", "confidence", "-confidence"]).default("row"),
+      aspect: z.string(wrongType("aspect must be a string")).trim().max(64, "aspect is too long").nullish(),
+      polarity: z.enum(POLARITIES, "polarity must be negative, neutral or positive").nullish(),
       page: z.number(wrongType("page must be a number")).int().min(1, "page must be at least 1").default(1),
       pageSize: z.number(wrongType("pageSize must be a number")).int().min(1).max(200, "pageSize must be at most 200").default(25),
     }))
     .query(({ ctx, input }) =>
-      resultsPage(ctx.services.db.prisma, ctx.user.id, input.id, { label: input.label || null, search: input.search, sort: input.sort, page: input.page, pageSize: input.pageSize }),
+      resultsPage(ctx.services.db.prisma, ctx.user.id, input.id, { label: input.label || null, search: input.search, sort: input.sort, page: input.page, pageSize: input.pageSize, aspect: input.aspect || null, polarity: input.polarity ?? null }),
     ),
 });

@@ -5,7 +5,7 @@ import { protectedProcedure, router } from "../trpc.server.ts";
 
 export const insightsRouter = router({
   overview: protectedProcedure
-    .meta({ openapi: { method: "GET", path: "/insights", tags: ["history"], summary: "Figures about your history (Tổng quan): label shares, per day, frequent words", errorResponses: [401] } })
+    .meta({ openapi: { method: "GET", path: "/insights", tags: ["history"], summary: "Figures about your history (Tổng quan): label shares, per day, distinctive words, aspect shares", errorResponses: [401] } })
     .output(InsightsOutput)
     .query(({ ctx }) => {
     const { DASHBOARD_DAYS, WORDCLOUD_MAX_TEXTS, WORDCLOUD_TERMS } = ctx.services.config;

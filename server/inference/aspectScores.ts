@@ -1,0 +1,66 @@
+// From the aspect model's outputs to answers: per-aspect class probabilities, how windows of a long text are
+// pooled, which domain `auto` picks, and which aspects count as found. Pure functions.
+import { ASPECT_CLASSES, GENERAL_DOMAIN, type AspectDomain, type AspectPolarity } from "./aspectConfig.ts";
+import { softmax } from "./windows.ts";
+
+/** Four probabilities (absent, positive, negative, neutral) per position of the aspect axis. */
+export type AspectProbabilities = number[][];
+
+export type FoundAspect = { aspect: string; polarity: AspectPolarity; confidence: number; name_vi: string; name_en: string };
+
+/** Row `row` of `aspect_logits` [batch, A, 4] as probabilities, each aspect's logits divided by the temperature. */
+export function aspectProbabilitiesOfRow(logits: Float32Array, row: number, aspects: number, temperature: number): AspectProbabilities {
+  const out: AspectProbabilities = [];
+  const base = row * aspects * ASPECT_CLASSES.length;
+  for (let a = 0; a < aspects; a++) {
+    const start = base + a * ASPECT_CLASSES.length;
+    out.push(softmax(Array.from(logits.subarray(start, start + ASPECT_CLASSES.length), (v) => v / temperature)));
+  }
+  return out;
+}
+
+/**
+ * Pools a long text's windows: an aspect any window mentions is mentioned (absent takes the minimum over windows,
+ * each polarity its maximum), then each aspect's four values are renormalised. An average would let the windows
+ * that do not mention an aspect outvote the one that does.
+ */
+export function poolAspectWindows(windows: AspectProbabilities[]): AspectProbabilities {
+  if (windows.length === 1) return windows[0]!;
+  return windows[0]!.map((_, a) => {
+    const pooled = ASPECT_CLASSES.map((_, c) => {
+      const values = windows.map((w) => w[a]![c]!);
+      return c === 0 ? Math.min(...values) : Math.max(...values);
+    });
+    const sum = pooled.reduce((s, v) => s + v, 0) || 1;
+    return pooled.map((v) => v / sum);
+  });
+}
+
+/** Domain probabilities of a windowed text: the windows' softmaxes averaged, weighted by their tokens. */
+export function poolDomainWindows(windows: { probabilities: number[]; tokens: number }[]): number[] {
+  const total = windows.reduce((s, w) => s + w.tokens, 0) || 1;
+  const out = new Array<number>(windows[0]!.probabilities.length).fill(0);
+  for (const w of windows) w.probabilities.forEach((p, i) => (out[i]! += (p * w.tokens) / total));
+  return out;
+}
+
+/** `auto`: the domain head's argmax, or `general` when its probability is below `minConfidence`. */
+export function pickDomain(probabilities: number[], domainHead: readonly string[], minConfidence: number): { domain: string; confidence: number } {
+  let best = 0;
+  probabilities.forEach((p, i) => (p > probabilities[best]! ? (best = i) : undefined));
+  const confidence = probabilities[best] ?? 0;
+  return { domain: confidence >= minConfidence ? domainHead[best]! : GENERAL_DOMAIN, confidence };
+}
+
+/** The domain's aspects whose argmax is not `absent`, most confident first; confidence is the chosen polarity's probability. */
+export function foundAspects(probabilities: AspectProbabilities, domain: AspectDomain): FoundAspect[] {
+  const found: FoundAspect[] = [];
+  for (const aspect of domain.aspects) {
+    const p = probabilities[aspect.index]!;
+    let best = 0;
+    p.forEach((v, i) => (v > p[best]! ? (best = i) : undefined));
+    if (best === 0) continue;
+    found.push({ aspect: aspect.id, polarity: ASPECT_CLASSES[best] as AspectPolarity, confidence: p[best]!, name_vi: aspect.name_vi, name_en: aspect.name_en });
+  }
+  return found.sort((a, b) => b.confidence - a.confidence || a.aspect.localeCompare(b.aspect));
+}
