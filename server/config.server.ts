@@ -79,6 +79,8 @@ const EnvSchema = z.object({
     .transform((v) => v.split(",").map((o) => o.trim()).filter(Boolean))
     .refine((origins) => origins.every(isOrigin), "must be a comma-separated list of origins like https://app.example.com (scheme, host and port; no path)"),
   MIN_PASSWORD_LENGTH: z.coerce.number().int().min(8).default(8),
+  /** Different characters a new password needs (besides a letter or digit): "        " and "ơơơơơơơơ" are refused. */
+  MIN_PASSWORD_DISTINCT_CHARS: z.coerce.number().int().min(1).default(4),
   /** Hardening (issue 14): limits that hold under parallel and batched requests. */
   LOGIN_REQUESTS_PER_IP_PER_MINUTE: positiveInt(30),
   PREDICTIONS_PER_MINUTE_PER_ACCOUNT: positiveInt(600),

@@ -26,6 +26,7 @@ export type IssuedSession = { token: string; expiresAt: Date };
 export type AuthOptions = {
   sessionTtlHours: number;
   minPasswordLength: number;
+  minPasswordDistinctChars: number;
 };
 
 /** Receives the state of each rate limit a call counted against (for the RateLimit-* headers). */
@@ -37,6 +38,17 @@ declare module "lucia" {
     DatabaseSessionAttributes: { kind: string };
     DatabaseUserAttributes: { email: string; locale: string };
   }
+}
+
+/**
+ * An Authorization header split into its scheme: `bearer` holds the token of a Bearer header (scheme
+ * case-insensitive, RFC 7235); any other scheme (Basic, Token ...) gives `bearer: null`. No header: null.
+ */
+export function readAuthorization(header: string | null | undefined): { scheme: string; bearer: string | null } | null {
+  if (!header) return null;
+  const match = /^([!#$%&'*+.^_`|~0-9A-Za-z-]+)(?:\s+(\S+))?\s*$/.exec(header.trim());
+  const scheme = (match?.[1] ?? header.trim().split(/\s/)[0] ?? "").toLowerCase();
+  return { scheme, bearer: scheme === "bearer" && match?.[2] ? match[2] : null };
 }
 
 /** Lower-cases and trims; e-mail local parts are case-insensitive in practice. */
@@ -72,7 +84,7 @@ export class AuthService {
 
   /** The policy for a new password (length, not common, not the e-mail); throws an AppError naming the field. */
   checkPassword(password: string, email: string, field = "password"): void {
-    checkNewPassword(password, normalizeEmail(email), this.options.minPasswordLength, field);
+    checkNewPassword(password, normalizeEmail(email), this.options.minPasswordLength, field, this.options.minPasswordDistinctChars);
   }
 
   /** New accounts per client IP are limited: each costs an argon2 hash, and mass sign-ups are abuse. */
@@ -141,8 +153,9 @@ export class AuthService {
     await this.lucia.invalidateSession(sessionId);
   }
 
+  /** The token of `Authorization: Bearer <token>`; the scheme is case-insensitive (RFC 7235). */
   readBearerToken(authorizationHeader: string | null | undefined): string | null {
-    return authorizationHeader ? this.lucia.readBearerToken(authorizationHeader) : null;
+    return readAuthorization(authorizationHeader)?.bearer ?? null;
   }
 
   async deleteExpiredSessions(): Promise<void> {
