@@ -92,6 +92,8 @@ const EnvSchema = z.object({
   BATCH_MAX_BYTES: positiveInt(50_000_000),
   BATCH_MAX_ROWS: positiveInt(200_000),
   BATCH_MAX_CELL_CHARS: positiveInt(5_000),
+  /** Longest uploaded file name kept with a batch; a longer one is refused (400). */
+  BATCH_FILE_NAME_MAX_CHARS: positiveInt(255),
   BATCH_MAX_ACTIVE_PER_USER: positiveInt(2),
   BATCH_MAX_ACTIVE_TOTAL: positiveInt(20),
   BATCH_CHUNK_ROWS: positiveInt(500),

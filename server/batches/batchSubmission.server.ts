@@ -18,14 +18,14 @@ function requireModel(services: AppServices): void {
 export async function submitCsvUpload(
   services: AppServices,
   userId: string,
-  upload: { fileName: string; stream: AsyncIterable<Uint8Array>; textColumn: string | null },
+  upload: { fileName: string; stream: AsyncIterable<Uint8Array>; textColumn: string | null; approval?: Promise<void> },
 ): Promise<StoredUpload> {
   requireModel(services);
   const { config } = services;
   const csv = await openCsvUpload(upload.stream, { maxBytes: config.BATCH_MAX_BYTES, maxRows: config.BATCH_MAX_ROWS, maxCellChars: config.BATCH_MAX_CELL_CHARS }, upload.textColumn);
   const stored = await storeUpload(
     services.db.prisma,
-    { userId, fileName: upload.fileName, columns: csv.columns, textColumnIndex: csv.textColumnIndex, format: csv.format, items: csv.items() },
+    { userId, fileName: upload.fileName, columns: csv.columns, textColumnIndex: csv.textColumnIndex, format: csv.format, items: csv.items(), approval: upload.approval },
     batchLimits(services),
     (id, chunks) => services.batchQueue.enqueue(id, chunks),
   );
