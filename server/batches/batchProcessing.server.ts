@@ -6,7 +6,7 @@ import type { TermCounter, TermCount } from "../insights/termCounter.server.ts";
 import { foldForSearch } from "../text/searchFold.ts";
 import { hostname } from "node:os";
 import { statusesBefore } from "./batchStore.server.ts";
-import { insertBatchPredictions, readBatchRows } from "./batchRowsSql.server.ts";
+import { analyzeBatchTables, insertBatchPredictions, readBatchRows } from "./batchRowsSql.server.ts";
 
 const INSTANCE = `${hostname()}:${process.pid}`;
 
@@ -96,6 +96,7 @@ export async function finishIfDone(deps: ProcessingDeps, batchId: string): Promi
     where: { id: batchId, status: { in: statusesBefore("completed") } },
     data: { status: "completed", finishedAt: new Date(), labelCounts, averageConfidence: average._avg.confidence, terms },
   });
+  if (moved.count > 0) await analyzeBatchTables(prisma);
   return moved.count > 0;
 }
 

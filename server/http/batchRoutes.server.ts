@@ -222,22 +222,39 @@ export function batchRoutes(
     };
   }
 
-  /** The batch's results with their original cells, a page at a time, as the export writes them. */
+  /**
+   * The batch's results with their original cells, a page at a time, as the export writes them. Pages follow
+   * the last row written (keyset, on the export indexes), so each costs the same however deep; between pages
+   * the event loop gets a turn: on the embedded database every query runs on this thread.
+   */
   async function* exportRows(batchId: string, query: Pick<ResultsQuery, "label" | "search" | "sort">) {
     const prisma = services.db.prisma;
-    for (let skip = 0; ; skip += EXPORT_PAGE) {
-      const page = await prisma.prediction.findMany({
-        where: resultsWhere(batchId, query),
-        orderBy: resultsOrder(query.sort),
-        skip,
-        take: EXPORT_PAGE,
-        select: { rowNumber: true, label: true, confidence: true, probabilities: true },
-      });
+    const filter = resultsWhere(batchId, query);
+    const select = { rowNumber: true, label: true, confidence: true, probabilities: true } as const;
+    let last: { rowNumber: number; confidence: number } | null = null;
+    for (;;) {
+      let page;
+      if (query.sort === "row" || !last) {
+        page = await prisma.prediction.findMany({ where: { AND: [filter, last ? { rowNumber: { gt: last.rowNumber } } : {}] }, orderBy: resultsOrder(query.sort), take: EXPORT_PAGE, select });
+      } else {
+        // Two range reads instead of one OR (which the database answers by reading every row beyond the
+        // last one): the rest of the last confidence's ties, then the confidences past it.
+        const ties = await prisma.prediction.findMany({ where: { AND: [filter, { confidence: last.confidence, rowNumber: { gt: last.rowNumber } }] }, orderBy: { rowNumber: "asc" }, take: EXPORT_PAGE, select });
+        const beyond = query.sort === "confidence" ? { gt: last.confidence } : { lt: last.confidence };
+        const rest = ties.length < EXPORT_PAGE ? await prisma.prediction.findMany({ where: { AND: [filter, { confidence: beyond }] }, orderBy: resultsOrder(query.sort), take: EXPORT_PAGE - ties.length, select }) : [];
+        page = [...ties, ...rest];
+      }
       if (page.length === 0) return;
-      const cells = await prisma.batchRow.findMany({ where: { batchId, rowNumber: { in: page.map((p) => p.rowNumber ?? 0) } }, select: { rowNumber: true, cells: true } });
-      const byRow = new Map(cells.map((c) => [c.rowNumber, c.cells as string[]]));
+      const numbers = page.map((p) => p.rowNumber ?? 0);
+      const cells = await prisma.$queryRaw<{ rowNumber: number; cells: string[] }[]>`
+        SELECT "row_number" AS "rowNumber", "cells" FROM "batch_rows" WHERE "batch_id" = ${batchId} AND "row_number" = ANY(${numbers}::int[])`;
+      const byRow = new Map(cells.map((c) => [c.rowNumber, c.cells]));
       yield page.map((p) => ({ ...p, cells: byRow.get(p.rowNumber ?? 0) ?? [] }));
       if (page.length < EXPORT_PAGE) return;
+      const end: { rowNumber: number | null; confidence: number } = page[page.length - 1]!;
+      last = { rowNumber: end.rowNumber ?? 0, confidence: end.confidence };
+      // On the embedded database every query runs on this thread: let other requests in between pages.
+      await new Promise((resolve) => setImmediate(resolve));
     }
   }
 
