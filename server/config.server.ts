@@ -65,7 +65,12 @@ const EnvSchema = z.object({
   /** Longest text (in segmented words) predict.single explains; each word is one more row in the explanation's batch. */
   EXPLAIN_MAX_WORDS: positiveInt(200),
   LOGIN_MAX_FAILURES_PER_IP: positiveInt(20),
+  /** Failed logins per account from one client address per window (a guesser cannot lock the owner out from elsewhere). */
   LOGIN_MAX_FAILURES_PER_ACCOUNT: positiveInt(5),
+  /** Failed logins per account from all addresses per window; then only addresses that logged in before are checked. */
+  LOGIN_MAX_FAILURES_PER_ACCOUNT_ALL_IPS: positiveInt(50),
+  /** At most 24: the in-memory store (PGlite) expires keys with a timer, and Node timers end at 24.8 days. */
+  LOGIN_KNOWN_ADDRESS_DAYS: z.coerce.number().int().min(1).max(24).default(14),
   LOGIN_FAILURE_WINDOW_MINUTES: positiveInt(15),
   REGISTRATIONS_PER_IP_PER_HOUR: positiveInt(10),
   ANONYMOUS_PREDICTIONS_PER_MINUTE: positiveInt(20),

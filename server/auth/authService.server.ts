@@ -118,11 +118,23 @@ export class AuthService {
     const normalized = normalizeEmail(email);
     await this.limits.consume("loginRequestsPerIp", ip, 1, report);
     await this.limits.consume("loginFailuresPerIp", ip, 1, report);
-    await this.limits.consume("loginFailuresPerAccount", normalized, 1, report);
+    const accountAtAddress = `${normalized} ${ip}`;
+    await this.limits.consume("loginFailuresPerAccount", accountAtAddress, 1, report);
+    try {
+      await this.limits.consume("loginFailuresPerAccountAllIps", normalized, 1, report);
+    } catch (error) {
+      // Many addresses guessing at one account: only where the owner logged in before is the password still checked.
+      if (!(error instanceof AppError) || !(await this.limits.has("knownLoginAddresses", accountAtAddress))) throw error;
+    }
     const user = password.length <= MAX_PASSWORD_LENGTH ? await this.prisma.user.findUnique({ where: { email: normalized } }) : null;
     const ok = user ? await verifyPassword(user.passwordHash, password) : await verifyPassword(await dummyPasswordHash(), password).then(() => false);
     if (!user || !ok) throw new AppError("UNAUTHORIZED", "auth.invalidCredentials", "Email or password is incorrect");
-    await Promise.all([this.limits.refund("loginFailuresPerIp", ip), this.limits.reset("loginFailuresPerAccount", normalized)]);
+    await Promise.all([
+      this.limits.refund("loginFailuresPerIp", ip),
+      this.limits.reset("loginFailuresPerAccount", accountAtAddress),
+      this.limits.refund("loginFailuresPerAccountAllIps", normalized),
+      this.limits.mark("knownLoginAddresses", accountAtAddress),
+    ]);
     return { id: user.id, email: user.email, locale: user.locale };
   }
 

@@ -21,6 +21,13 @@ export function checkNewPassword(password: string, email: string, minLength: num
   if (password.length > MAX_PASSWORD_LENGTH) {
     throw new AppError("BAD_REQUEST", "auth.passwordTooLong", `Password must be at most ${MAX_PASSWORD_LENGTH} characters`, field);
   }
+  const folded = password.normalize("NFC").trim().toLowerCase();
+  if (folded === email || folded === email.split("@")[0]) {
+    throw new AppError("BAD_REQUEST", "auth.passwordIsEmail", "Password must not be your email address", field);
+  }
+  if (commonPasswords().has(folded)) {
+    throw new AppError("BAD_REQUEST", "auth.passwordTooCommon", "This password is one of the most common ones and easy to guess; choose another", field);
+  }
   // Length alone lets "        " or "ơơơơơơơơ" through: a password needs a letter or digit and some variety.
   const distinct = new Set(password.normalize("NFC").toLowerCase()).size;
   if (!/[\p{L}\p{N}]/u.test(password) || distinct < minDistinct) {
@@ -30,12 +37,5 @@ export function checkNewPassword(password: string, email: string, minLength: num
       `Password is too easy to guess: it needs at least one letter or digit (not only spaces or punctuation) and at least ${minDistinct} different characters`,
       field,
     );
-  }
-  const folded = password.normalize("NFC").trim().toLowerCase();
-  if (folded === email || folded === email.split("@")[0]) {
-    throw new AppError("BAD_REQUEST", "auth.passwordIsEmail", "Password must not be your email address", field);
-  }
-  if (commonPasswords().has(folded)) {
-    throw new AppError("BAD_REQUEST", "auth.passwordTooCommon", "This password is one of the most common ones and easy to guess; choose another", field);
   }
 }

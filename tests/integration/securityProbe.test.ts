@@ -84,6 +84,24 @@ describe.each(DATABASES)("security probe on %s", (database) => {
     expect((await fetch(`${server.url}/api/auth/me`, { headers: { authorization: `Bearer ${login}` } })).status).toBe(401);
   });
 
+  it("limits the guesser, not the owner: wrong passwords from elsewhere do not lock the owner out", async () => {
+    await signUp("owner@example.com", "the-owners-password-26");
+    const login = (password: string, ip: string) => trpcPost(server.url, "auth.login", { email: "owner@example.com", password }, { "x-forwarded-for": ip });
+    const home = freshIp();
+    expect((await login("the-owners-password-26", home)).status).toBe(200);
+    const guesser = freshIp();
+    const guesses = [];
+    for (let i = 0; i < 7; i++) guesses.push((await login(`wrong-guess-${i}`, guesser)).status);
+    expect(guesses).toEqual([401, 401, 401, 401, 401, 429, 429]);
+    // the owner, from a new address: the guesser's failures were counted against the guesser's address
+    const fromElsewhere = await login("the-owners-password-26", freshIp());
+    expect(fromElsewhere.json.error?.message ?? "ok").toBe("ok");
+    // many addresses guessing: past the account-wide limit only the owner's known address is checked
+    for (let i = 0; i < 50; i++) await login(`spread-guess-${i}`, `203.0.113.${i + 1}`);
+    expect((await login("the-owners-password-26", freshIp())).status).toBe(429);
+    expect((await login("the-owners-password-26", home)).status).toBe(200);
+  });
+
   it("never echoes the Host header into the OpenAPI servers", async () => {
     const http = await import("node:http");
     const url = new URL(server.url);
