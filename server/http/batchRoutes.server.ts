@@ -105,12 +105,16 @@ export function batchRoutes(
 
   // Mounted before the app-wide body limit (the upload has its own, counted on every byte, chunked too), so the
   // cross-site check is applied here.
-  api.post("/predict/batch", bodyLimit(config.BATCH_MAX_BYTES + MULTIPART_ENVELOPE_BYTES), async (req, res, next) => {
+  const uploadLimit = config.BATCH_MAX_BYTES + MULTIPART_ENVELOPE_BYTES;
+  // A declared length over the limit gets the file's own message (naming BATCH_MAX_BYTES) before anything is read.
+  const declaredUploadSize: express.RequestHandler = (req, res, next) => {
+    const length = Number(req.headers["content-length"] ?? 0);
+    if (length <= uploadLimit) return next();
+    res.setHeader("Connection", "close");
+    sendError(res, fileTooLarge(config.BATCH_MAX_BYTES, length), next);
+  };
+  api.post("/predict/batch", declaredUploadSize, bodyLimit(uploadLimit), async (req, res, next) => {
     try {
-      const length = Number(req.headers["content-length"] ?? 0);
-      if (length > config.BATCH_MAX_BYTES + MULTIPART_ENVELOPE_BYTES) {
-        throw fileTooLarge(config.BATCH_MAX_BYTES, length);
-      }
       const userId = await requireUserId(req, res);
       const stored = await new Promise<{ id: string }>((resolve, reject) => {
         let textColumn = typeof req.query.text_column === "string" && req.query.text_column ? req.query.text_column : null;
