@@ -11,13 +11,19 @@ export class PriorityRuns<R> {
   private active: Promise<void> | null = null;
   private closed: Error | null = null;
 
+  /** Interactive runs taken in a row while background work waited (for the floor below). */
+  private interactiveStreak = 0;
+
   /**
    * `execute` runs one batch of rows; `beforePick` is called before each choice, so work that is being
    * collected for the interactive lane (the classifier's batching wait) can be added first.
+   * `backgroundEvery`: after this many interactive runs in a row while background work waits, one background
+   * run goes next, so batch jobs keep a floor (1 in backgroundEvery + 1 runs) under steady interactive load.
    */
   constructor(
     private readonly execute: (rows: number[][]) => Promise<R[]>,
     private readonly beforePick: () => void = () => undefined,
+    private readonly backgroundEvery = Number.POSITIVE_INFINITY,
   ) {}
 
   /** Queues one run; resolves with one result per row. */
@@ -35,7 +41,18 @@ export class PriorityRuns<R> {
 
   private next(): Run<R> | undefined {
     this.beforePick();
-    return this.lanes.interactive.shift() ?? this.lanes.background.shift();
+    const waiting = this.lanes.background.length > 0;
+    if (waiting && this.interactiveStreak >= this.backgroundEvery) {
+      this.interactiveStreak = 0;
+      return this.lanes.background.shift();
+    }
+    const interactive = this.lanes.interactive.shift();
+    if (interactive) {
+      if (waiting) this.interactiveStreak++;
+      return interactive;
+    }
+    this.interactiveStreak = 0;
+    return this.lanes.background.shift();
   }
 
   private pump(): void {
