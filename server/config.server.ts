@@ -61,7 +61,7 @@ const EnvSchema = z.object({
   /** Recent classifications kept in memory, keyed by model version and normalised text; 0 turns the cache off. */
   INFERENCE_CACHE_SIZE: z.coerce.number().int().min(0).default(5_000),
   /** Batch work's floor under interactive load: one background run after this many interactive runs in a row. */
-  INFERENCE_BACKGROUND_EVERY: positiveInt(4),
+  INFERENCE_BACKGROUND_EVERY: positiveInt(16),
   /** A result whose (calibrated) top probability is below this is marked uncertain instead of a verdict. */
   UNCERTAIN_BELOW: z.coerce.number().min(0).max(1).default(0.6),
   /** Longest text (in segmented words) predict.single explains; each word is one more row in the explanation's batch. */
