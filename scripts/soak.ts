@@ -1,7 +1,8 @@
 // Soak test (not part of npm test): N signed-in clients on loopback against a real server process for S seconds,
 // a mix of single predictions, history reads and logins. Prints requests/s, p50/p99, the count of 5xx, and
 // stored rows against the 2xx prediction answers (nothing lost, nothing duplicated).
-// Usage: npm run soak [-- --seconds 60 --clients 50 --database pglite|postgres]
+// Usage: npm run soak [-- --seconds 60 --clients 50 --database pglite|postgres --batch-rows 20000]
+//   --batch-rows: one client uploads a batch of that many reviews at the start; its progress is reported (rows/s under load).
 //   postgres: a scratch database on TEST_DATABASE_URL (or DATABASE_URL), dropped afterwards.
 import { spawn } from "node:child_process";
 import { mkdtempSync, rmSync } from "node:fs";
@@ -13,13 +14,18 @@ import { PGlite } from "@electric-sql/pglite";
 import pg from "pg";
 import { REPO_ROOT } from "../server/repoPaths.ts";
 import { createScratchDatabase } from "../tests/support/testServer.ts";
+import { reviewCsv } from "../tests/support/batchFiles.ts";
 
 const { values } = parseArgs({
-  options: { seconds: { type: "string", default: "60" }, clients: { type: "string", default: "50" }, database: { type: "string", default: "pglite" } },
+  options: {
+    seconds: { type: "string", default: "60" }, clients: { type: "string", default: "50" }, database: { type: "string", default: "pglite" },
+    "batch-rows": { type: "string", default: "0" },
+  },
 });
 const SECONDS = Number(values.seconds);
 const CLIENTS = Number(values.clients);
 const DATABASE = values.database === "postgres" ? "postgres" : "pglite";
+const BATCH_ROWS = Number(values["batch-rows"]);
 
 type Kind = "predict" | "history" | "login";
 const latencies: Record<Kind, number[]> = { predict: [], history: [], login: [] };
@@ -96,6 +102,22 @@ const clients = await Promise.all(
   }),
 );
 
+let batchId: string | null = null;
+if (BATCH_ROWS > 0) {
+  const form = new FormData();
+  form.append("text_column", "review");
+  form.append("file", new Blob([reviewCsv(BATCH_ROWS)], { type: "text/csv" }), "soak.csv");
+  const upload = await fetch(`http://127.0.0.1:${server.port}/api/predict/batch`, { method: "POST", body: form, headers: { authorization: `Bearer ${clients[0]!.token}` } });
+  const answer = (await upload.json()) as { id?: string };
+  if (upload.status !== 202 || !answer.id) throw new Error(`batch upload failed: ${upload.status} ${JSON.stringify(answer)}`);
+  batchId = answer.id;
+}
+const batchProgress = async () => {
+  if (!batchId) return null;
+  const res = await fetch(`http://127.0.0.1:${server.port}/api/batches/${batchId}`, { headers: { authorization: `Bearer ${clients[0]!.token}` } });
+  return (await res.json()) as { status: string; processed: number; total: number };
+};
+
 const endAt = Date.now() + SECONDS * 1000;
 const started = Date.now();
 await Promise.all(
@@ -126,18 +148,19 @@ await Promise.all(
   }),
 );
 const elapsed = (Date.now() - started) / 1000;
+const batchAtEnd = await batchProgress().catch(() => null);
 const exitCode = await server.stop();
 
 let stored: number;
 if (scratch) {
   const db = new pg.Client({ connectionString: scratch.url });
   await db.connect();
-  stored = Number((await db.query("SELECT count(*) AS n FROM predictions")).rows[0].n);
+  stored = Number((await db.query("SELECT count(*) AS n FROM predictions WHERE source <> 'batch'")).rows[0].n);
   await db.end();
   await scratch.drop();
 } else {
   const db = await PGlite.create(path.join(dataDir, "pglite"));
-  stored = (await db.query<{ n: number }>("SELECT count(*)::int AS n FROM predictions")).rows[0]!.n;
+  stored = (await db.query<{ n: number }>("SELECT count(*)::int AS n FROM predictions WHERE source <> 'batch'")).rows[0]!.n;
   await db.close();
 }
 rmSync(dataDir, { recursive: true, force: true });
@@ -154,5 +177,8 @@ for (const kind of Object.keys(latencies) as Kind[]) {
 console.log(`answers: ${counts.ok} 2xx, ${counts.status4xx} 4xx, ${counts.status5xx} 5xx, ${counts.connectionErrors} connection errors`);
 for (const sample of errorSamples) console.log(`  connection error: ${sample}`);
 console.log(`stored predictions: ${stored}; 2xx prediction answers: ${counts.predictOk} (${stored === counts.predictOk ? "equal: nothing lost, nothing duplicated" : "DIFFERENT"})`);
+if (batchAtEnd) {
+  console.log(`batch: ${batchAtEnd.processed} of ${batchAtEnd.total} rows processed during the run (${batchAtEnd.status}) = ${(batchAtEnd.processed / elapsed).toFixed(1)} rows/s under load`);
+}
 console.log(`server exit code after SIGTERM: ${exitCode}`);
 process.exit(counts.status5xx === 0 && counts.connectionErrors === 0 && stored === counts.predictOk && exitCode === 0 ? 0 : 1);

@@ -71,6 +71,8 @@ const EnvSchema = z.object({
   INFERENCE_MAX_BATCH_TOKENS: positiveInt(4_096),
   /** Recent classifications kept in memory, keyed by model version and normalised text; 0 turns the cache off. */
   INFERENCE_CACHE_SIZE: z.coerce.number().int().min(0).default(5_000),
+  /** Batch work's floor under interactive load: one background run after this many interactive runs in a row. */
+  INFERENCE_BACKGROUND_EVERY: positiveInt(16),
   /** A result whose (calibrated) top probability is below this is marked uncertain instead of a verdict. */
   UNCERTAIN_BELOW: z.coerce.number().min(0).max(1).default(0.6),
   /** A Latin-script text without Vietnamese letters needs this many words before it can be flagged "not Vietnamese". */
@@ -78,7 +80,12 @@ const EnvSchema = z.object({
   /** Longest text (in segmented words) predict.single explains; each word is one more row in the explanation's batch. */
   EXPLAIN_MAX_WORDS: positiveInt(200),
   LOGIN_MAX_FAILURES_PER_IP: positiveInt(20),
+  /** Failed logins per account from one client address per window (a guesser cannot lock the owner out from elsewhere). */
   LOGIN_MAX_FAILURES_PER_ACCOUNT: positiveInt(5),
+  /** Failed logins per account from all addresses per window; then only addresses that logged in before are checked. */
+  LOGIN_MAX_FAILURES_PER_ACCOUNT_ALL_IPS: positiveInt(50),
+  /** At most 24: the in-memory store (PGlite) expires keys with a timer, and Node timers end at 24.8 days. */
+  LOGIN_KNOWN_ADDRESS_DAYS: z.coerce.number().int().min(1).max(24).default(14),
   LOGIN_FAILURE_WINDOW_MINUTES: positiveInt(15),
   REGISTRATIONS_PER_IP_PER_HOUR: positiveInt(10),
   ANONYMOUS_PREDICTIONS_PER_MINUTE: positiveInt(20),
@@ -92,6 +99,8 @@ const EnvSchema = z.object({
     .transform((v) => v.split(",").map((o) => o.trim()).filter(Boolean))
     .refine((origins) => origins.every(isOrigin), "must be a comma-separated list of origins like https://app.example.com (scheme, host and port; no path)"),
   MIN_PASSWORD_LENGTH: z.coerce.number().int().min(8).default(8),
+  /** Different characters a new password needs (besides a letter or digit): "        " and "ơơơơơơơơ" are refused. */
+  MIN_PASSWORD_DISTINCT_CHARS: z.coerce.number().int().min(1).default(4),
   /** Hardening (issue 14): limits that hold under parallel and batched requests. */
   LOGIN_REQUESTS_PER_IP_PER_MINUTE: positiveInt(30),
   PREDICTIONS_PER_MINUTE_PER_ACCOUNT: positiveInt(600),
@@ -103,6 +112,8 @@ const EnvSchema = z.object({
   BATCH_MAX_BYTES: positiveInt(50_000_000),
   BATCH_MAX_ROWS: positiveInt(200_000),
   BATCH_MAX_CELL_CHARS: positiveInt(5_000),
+  /** Longest uploaded file name kept with a batch; a longer one is refused (400). */
+  BATCH_FILE_NAME_MAX_CHARS: positiveInt(255),
   BATCH_MAX_ACTIVE_PER_USER: positiveInt(2),
   BATCH_MAX_ACTIVE_TOTAL: positiveInt(20),
   BATCH_CHUNK_ROWS: positiveInt(500),

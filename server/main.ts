@@ -35,6 +35,7 @@ export async function loadClassifier(config: Config, observer?: InferenceObserve
     batchWaitMs: config.INFERENCE_BATCH_WAIT_MS,
     maxBatchTokens: config.INFERENCE_MAX_BATCH_TOKENS,
     cacheSize: config.INFERENCE_CACHE_SIZE,
+    backgroundEvery: config.INFERENCE_BACKGROUND_EVERY,
     observer,
   });
 }
@@ -56,7 +57,8 @@ export async function startServer(config: Config, options: { withUi?: boolean; l
   const build = options.withUi === false ? null : await loadRemixBuild(logger);
   const services = await createServices(config, loadClassifier, { logger, loadAspectModel });
   await services.batchQueue.start({ work: config.BATCH_WORKER_ENABLED });
-  const app = createHttpApp(services, build);
+  const shuttingDown = new AbortController();
+  const app = createHttpApp(services, build, { stopping: shuttingDown.signal });
   const server = await new Promise<Server>((resolve, reject) => {
     const s = app.listen(config.PORT, config.HOST, () => resolve(s));
     s.once("error", reject);
@@ -74,6 +76,8 @@ export async function startServer(config: Config, options: { withUi?: boolean; l
       // Stop accepting, answer what was received, then close the model and the database (which in-flight
       // requests were still using). The connections get the grace period less a second for the closing.
       clearInterval(sweep);
+      // Progress streams would hold their connections for the whole grace period: they end first.
+      shuttingDown.abort();
       const drainMs = Math.max(1_000, config.SHUTDOWN_GRACE_SECONDS * 1000 - 1_000);
       const deadline = Date.now() + drainMs;
       metricsListener?.close();

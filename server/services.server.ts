@@ -86,6 +86,7 @@ export async function createServices(
   const auth = new AuthService(database.prisma, limits, {
     sessionTtlHours: config.SESSION_TTL_HOURS,
     minPasswordLength: config.MIN_PASSWORD_LENGTH,
+    minPasswordDistinctChars: config.MIN_PASSWORD_DISTINCT_CHARS,
   }, apiTokens);
   const account = new AccountService(database.prisma, auth, apiTokens);
   const terms = new TermCounter(loadWordDictionary(SEGMENTER_WORDS_PATH), loadStopwords(STOPWORDS_PATH));

@@ -41,10 +41,17 @@ export class AccountService {
     ]);
   }
 
-  /** Ends every login session (this one too) and revokes every API token. */
-  async signOutEverywhere(userId: string): Promise<void> {
-    await this.prisma.session.deleteMany({ where: { userId } });
-    await this.apiTokens.revokeAll(userId);
+  /**
+   * Ends every login session (this one too) and revokes every API token. From an API token the password is
+   * asked for, as for a password change: a leaked token alone must not be able to lock the owner out.
+   */
+  async signOutEverywhere(user: AuthUser, session: AuthSession, password: string | undefined, ip: string): Promise<void> {
+    if (session.kind === "apiToken") {
+      if (!password) throw new AppError("BAD_REQUEST", "account.passwordRequired", "Signing out everywhere with an API token needs the account's password (send {\"password\": ...})", "password");
+      await this.confirmPassword(user, password, ip, "password");
+    }
+    await this.prisma.session.deleteMany({ where: { userId: user.id } });
+    await this.apiTokens.revokeAll(user.id);
   }
 
   async setLanguage(userId: string, locale: Lang): Promise<void> {

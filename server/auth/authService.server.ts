@@ -26,6 +26,7 @@ export type IssuedSession = { token: string; expiresAt: Date };
 export type AuthOptions = {
   sessionTtlHours: number;
   minPasswordLength: number;
+  minPasswordDistinctChars: number;
 };
 
 /** Receives the state of each rate limit a call counted against (for the RateLimit-* headers). */
@@ -37,6 +38,17 @@ declare module "lucia" {
     DatabaseSessionAttributes: { kind: string };
     DatabaseUserAttributes: { email: string; locale: string };
   }
+}
+
+/**
+ * An Authorization header split into its scheme: `bearer` holds the token of a Bearer header (scheme
+ * case-insensitive, RFC 7235); any other scheme (Basic, Token ...) gives `bearer: null`. No header: null.
+ */
+export function readAuthorization(header: string | null | undefined): { scheme: string; bearer: string | null } | null {
+  if (!header) return null;
+  const match = /^([!#$%&'*+.^_`|~0-9A-Za-z-]+)(?:\s+(\S+))?\s*$/.exec(header.trim());
+  const scheme = (match?.[1] ?? header.trim().split(/\s/)[0] ?? "").toLowerCase();
+  return { scheme, bearer: scheme === "bearer" && match?.[2] ? match[2] : null };
 }
 
 /** Lower-cases and trims; e-mail local parts are case-insensitive in practice. */
@@ -72,7 +84,7 @@ export class AuthService {
 
   /** The policy for a new password (length, not common, not the e-mail); throws an AppError naming the field. */
   checkPassword(password: string, email: string, field = "password"): void {
-    checkNewPassword(password, normalizeEmail(email), this.options.minPasswordLength, field);
+    checkNewPassword(password, normalizeEmail(email), this.options.minPasswordLength, field, this.options.minPasswordDistinctChars);
   }
 
   /** New accounts per client IP are limited: each costs an argon2 hash, and mass sign-ups are abuse. */
@@ -106,11 +118,23 @@ export class AuthService {
     const normalized = normalizeEmail(email);
     await this.limits.consume("loginRequestsPerIp", ip, 1, report);
     await this.limits.consume("loginFailuresPerIp", ip, 1, report);
-    await this.limits.consume("loginFailuresPerAccount", normalized, 1, report);
+    const accountAtAddress = `${normalized} ${ip}`;
+    await this.limits.consume("loginFailuresPerAccount", accountAtAddress, 1, report);
+    try {
+      await this.limits.consume("loginFailuresPerAccountAllIps", normalized, 1, report);
+    } catch (error) {
+      // Many addresses guessing at one account: only where the owner logged in before is the password still checked.
+      if (!(error instanceof AppError) || !(await this.limits.has("knownLoginAddresses", accountAtAddress))) throw error;
+    }
     const user = password.length <= MAX_PASSWORD_LENGTH ? await this.prisma.user.findUnique({ where: { email: normalized } }) : null;
     const ok = user ? await verifyPassword(user.passwordHash, password) : await verifyPassword(await dummyPasswordHash(), password).then(() => false);
     if (!user || !ok) throw new AppError("UNAUTHORIZED", "auth.invalidCredentials", "Email or password is incorrect");
-    await Promise.all([this.limits.refund("loginFailuresPerIp", ip), this.limits.reset("loginFailuresPerAccount", normalized)]);
+    await Promise.all([
+      this.limits.refund("loginFailuresPerIp", ip),
+      this.limits.reset("loginFailuresPerAccount", accountAtAddress),
+      this.limits.refund("loginFailuresPerAccountAllIps", normalized),
+      this.limits.mark("knownLoginAddresses", accountAtAddress),
+    ]);
     return { id: user.id, email: user.email, locale: user.locale };
   }
 
@@ -141,8 +165,9 @@ export class AuthService {
     await this.lucia.invalidateSession(sessionId);
   }
 
+  /** The token of `Authorization: Bearer <token>`; the scheme is case-insensitive (RFC 7235). */
   readBearerToken(authorizationHeader: string | null | undefined): string | null {
-    return authorizationHeader ? this.lucia.readBearerToken(authorizationHeader) : null;
+    return readAuthorization(authorizationHeader)?.bearer ?? null;
   }
 
   async deleteExpiredSessions(): Promise<void> {

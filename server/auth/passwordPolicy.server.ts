@@ -14,7 +14,7 @@ function commonPasswords(): Set<string> {
 }
 
 /** Throws a 400 AppError naming what is wrong with a new password; `email` is already normalised. */
-export function checkNewPassword(password: string, email: string, minLength: number, field = "password"): void {
+export function checkNewPassword(password: string, email: string, minLength: number, field = "password", minDistinct = 4): void {
   if (password.length < minLength) {
     throw new AppError("BAD_REQUEST", "auth.passwordTooShort", `Password must be at least ${minLength} characters`, field);
   }
@@ -27,5 +27,15 @@ export function checkNewPassword(password: string, email: string, minLength: num
   }
   if (commonPasswords().has(folded)) {
     throw new AppError("BAD_REQUEST", "auth.passwordTooCommon", "This password is one of the most common ones and easy to guess; choose another", field);
+  }
+  // Length alone lets "        " or "ơơơơơơơơ" through: a password needs a letter or digit and some variety.
+  const distinct = new Set(password.normalize("NFC").toLowerCase()).size;
+  if (!/[\p{L}\p{N}]/u.test(password) || distinct < minDistinct) {
+    throw new AppError(
+      "BAD_REQUEST",
+      "auth.passwordTooSimple",
+      `Password is too easy to guess: it needs at least one letter or digit (not only spaces or punctuation) and at least ${minDistinct} different characters`,
+      field,
+    );
   }
 }

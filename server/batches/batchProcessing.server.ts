@@ -8,7 +8,7 @@ import type { TermCounter, TermCount } from "../insights/termCounter.server.ts";
 import { searchKey } from "../text/searchFold.ts";
 import { hostname } from "node:os";
 import { statusesBefore } from "./batchStore.server.ts";
-import { insertBatchPredictions, readBatchRows } from "./batchRowsSql.server.ts";
+import { analyzeBatchTables, insertBatchPredictions, readBatchRows } from "./batchRowsSql.server.ts";
 
 const INSTANCE = `${hostname()}:${process.pid}`;
 
@@ -62,21 +62,29 @@ export async function processChunk(deps: ProcessingDeps, job: ChunkJob, signal?:
       deps.aspects ? deps.aspects.analyseAspects(texts, { domain, lane: "background" }) : null,
     ]);
     signal?.throwIfAborted();
-    outcome = await prisma.$transaction(
-      async (tx) => {
-        // The done mark is the guard: a retried or duplicated job finds it set and stores nothing.
-        const marked = await tx.batchChunk.updateMany({ where: { batchId: job.batchId, index: job.index, done: false }, data: { done: true, doneAt: new Date(), doneBy: INSTANCE } });
-        if (marked.count === 0) return "skipped" as const;
-        const predictions = rows.map((row, i) => ({ ...results[i]!, rowNumber: row.rowNumber, text: row.text, searchText: searchKey(row.text), aspects: aspects?.[i] ?? null }));
-        await insertBatchPredictions(tx, { userId: batch.userId, batchId: job.batchId }, predictions, new Date());
-        await tx.batch.update({
-          where: { id: job.batchId },
-          data: { processedRows: { increment: rows.length }, modelId: results[0]?.modelId, modelVersion: results[0]?.modelVersion },
-        });
-        return "stored" as const;
-      },
-      { timeout: 60_000, maxWait: 30_000 },
-    );
+    outcome = await prisma
+      .$transaction(
+        async (tx) => {
+          // The batch row first, and only while it is still active: this locks it, so a cancel either comes
+          // before (and this chunk stores nothing) or waits for this commit; no rows arrive after "cancelled".
+          const live = await tx.batch.updateMany({
+            where: { id: job.batchId, status: { in: ["queued", "running"] } },
+            data: { processedRows: { increment: rows.length }, modelId: results[0]?.modelId, modelVersion: results[0]?.modelVersion },
+          });
+          if (live.count === 0) return "skipped" as const;
+          // The done mark is the guard: a retried or duplicated job finds it set and stores nothing.
+          const marked = await tx.batchChunk.updateMany({ where: { batchId: job.batchId, index: job.index, done: false }, data: { done: true, doneAt: new Date(), doneBy: INSTANCE } });
+          if (marked.count === 0) throw ALREADY_STORED;
+          const predictions = rows.map((row, i) => ({ ...results[i]!, rowNumber: row.rowNumber, text: row.text, searchText: searchKey(row.text), aspects: aspects?.[i] ?? null }));
+          await insertBatchPredictions(tx, { userId: batch.userId, batchId: job.batchId }, predictions, new Date());
+          return "stored" as const;
+        },
+        { timeout: 60_000, maxWait: 30_000 },
+      )
+      .catch((error: unknown) => {
+        if (error === ALREADY_STORED) return "skipped" as const;
+        throw error;
+      });
     if (outcome === "stored") {
       deps.onRowsStored?.(rows.length);
       deps.onPredictions?.(results.map((r) => r.label), kind);
@@ -85,6 +93,9 @@ export async function processChunk(deps: ProcessingDeps, job: ChunkJob, signal?:
   await finishIfDone(deps, job.batchId);
   return outcome;
 }
+
+/** Thrown to roll back the row count when another job stored this chunk first. */
+const ALREADY_STORED = new Error("chunk already stored");
 
 /**
  * When every chunk is stored: counts per label, average confidence and each label's word-cloud terms,
@@ -112,6 +123,7 @@ export async function finishIfDone(deps: ProcessingDeps, batchId: string): Promi
     where: { id: batchId, status: { in: statusesBefore("completed") } },
     data: { status: "completed", finishedAt: new Date(), labelCounts, averageConfidence: average._avg.confidence, terms },
   });
+  if (moved.count > 0) await analyzeBatchTables(prisma);
   return moved.count > 0;
 }
 

@@ -20,36 +20,52 @@ const rowOf = (r: ExportRow) => (r.kind === "analysed" ? r.rowNumber : r.row);
 
 /**
  * The export's rows a page at a time. Skipped rows (those the batch kept details of) are listed only when no
- * label or search filters the export: in file order among the others, or after them when sorted by confidence.
+ * label, search or aspect filters the export: in file order among the others, or after them when sorted by confidence.
+ * Pages follow the last row written (keyset, on the export indexes), so each costs the same however deep; between
+ * pages the event loop gets a turn: on the embedded database every query runs on this thread.
  */
 export async function* exportRows(prisma: PrismaClient, batch: Pick<BatchSummary, "id" | "skipped">, query: ExportQuery): AsyncGenerator<ExportRow[]> {
   const skipped: ExportRow[] = query.label || query.search.trim() || query.aspect ? [] : (batch.skipped as SkippedRow[]).map((s) => ({ kind: "skipped" as const, ...s })).sort((a, b) => rowOf(a) - rowOf(b));
   const inFileOrder = query.sort === "row";
-  for (let skip = 0; ; skip += EXPORT_PAGE) {
-    const page = await prisma.prediction.findMany({
-      where: resultsWhere(batch.id, query),
-      orderBy: resultsOrder(query.sort),
-      skip,
-      take: EXPORT_PAGE,
-      select: { rowNumber: true, label: true, confidence: true, probabilities: true, language: true, notVietnamese: true, modelKind: true, aspects: true },
-    });
-    const cells = page.length ? await prisma.batchRow.findMany({ where: { batchId: batch.id, rowNumber: { in: page.map((p) => p.rowNumber ?? 0) } }, select: { rowNumber: true, cells: true } }) : [];
-    const byRow = new Map(cells.map((c) => [c.rowNumber, c.cells as string[]]));
+  const filter = resultsWhere(batch.id, query);
+  const select = { rowNumber: true, label: true, confidence: true, probabilities: true, language: true, notVietnamese: true, modelKind: true, aspects: true } as const;
+  let last: { rowNumber: number; confidence: number } | null = null;
+  for (;;) {
+    let page;
+    if (inFileOrder || !last) {
+      page = await prisma.prediction.findMany({ where: { AND: [filter, last ? { rowNumber: { gt: last.rowNumber } } : {}] }, orderBy: resultsOrder(query.sort), take: EXPORT_PAGE, select });
+    } else {
+      // Two range reads instead of one OR (which the database answers by reading every row beyond the last
+      // one): the rest of the last confidence's ties, then the confidences past it.
+      const ties = await prisma.prediction.findMany({ where: { AND: [filter, { confidence: last.confidence, rowNumber: { gt: last.rowNumber } }] }, orderBy: { rowNumber: "asc" }, take: EXPORT_PAGE, select });
+      const beyond = query.sort === "confidence" ? { gt: last.confidence } : { lt: last.confidence };
+      const rest = ties.length < EXPORT_PAGE ? await prisma.prediction.findMany({ where: { AND: [filter, { confidence: beyond }] }, orderBy: resultsOrder(query.sort), take: EXPORT_PAGE - ties.length, select }) : [];
+      page = [...ties, ...rest];
+    }
+    const numbers = page.map((p) => p.rowNumber ?? 0);
+    const cells = page.length
+      ? await prisma.$queryRaw<{ rowNumber: number; cells: string[] }[]>`
+          SELECT "row_number" AS "rowNumber", "cells" FROM "batch_rows" WHERE "batch_id" = ${batch.id} AND "row_number" = ANY(${numbers}::int[])`
+      : [];
+    const byRow = new Map(cells.map((c) => [c.rowNumber, c.cells]));
     const rows: ExportRow[] = page.map((p) => ({
       kind: "analysed", rowNumber: p.rowNumber ?? 0, label: p.label, confidence: p.confidence,
       probabilities: p.probabilities as Record<string, number>, cells: byRow.get(p.rowNumber ?? 0) ?? [],
       language: p.language, notVietnamese: p.notVietnamese, modelKind: p.modelKind, aspects: p.aspects,
     }));
-    const last = page.length < EXPORT_PAGE;
+    const lastPage = page.length < EXPORT_PAGE;
     if (inFileOrder) {
-      const upTo = last ? Infinity : rowOf(rows[rows.length - 1]!);
+      const upTo = lastPage ? Infinity : rowOf(rows[rows.length - 1]!);
       while (skipped.length && rowOf(skipped[0]!) < upTo) rows.push(skipped.shift()!);
       rows.sort((a, b) => rowOf(a) - rowOf(b));
-    } else if (last) {
+    } else if (lastPage) {
       rows.push(...skipped.splice(0));
     }
     if (rows.length) yield rows;
-    if (last) return;
+    if (lastPage) return;
+    const end: { rowNumber: number | null; confidence: number } = page[page.length - 1]!;
+    last = { rowNumber: end.rowNumber ?? 0, confidence: end.confidence };
+    await new Promise((resolve) => setImmediate(resolve));
   }
 }
 

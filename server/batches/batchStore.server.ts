@@ -42,18 +42,29 @@ export function chunkRanges(totalRows: number, chunkSize: number): { index: numb
   return ranges;
 }
 
+/** A skipped row as stored with the batch: the reader's reasons, and NUL characters found here. */
+type StoredSkip = Omit<SkippedRow, "reason"> & { reason: SkippedRow["reason"] | "nulCharacter" };
+
+/** PostgreSQL cannot store U+0000 in text (22021): such a row is reported like any other unusable row. */
+function nulCharacterSkip(rowNumber: number, cells: string[]): StoredSkip | null {
+  const column = cells.findIndex((c) => c.includes("\u0000"));
+  if (column < 0) return null;
+  return { row: rowNumber, reason: "nulCharacter", message: `row ${rowNumber}: column ${column + 1} contains the NUL character (U+0000), which cannot be stored` };
+}
+
 export type BatchLimits = { maxActivePerUser: number; maxActiveTotal: number; chunkRows: number };
 
 export type StoredUpload = { id: string; totalRows: number; skippedRows: number; chunkCount: number };
 
 const notFound = () => new AppError("NOT_FOUND", "batch.notFound", "No such batch (it may have been deleted)");
 
+// An arbitrary constant naming the batch-admission lock in pg_advisory_xact_lock's key space.
+const ADMISSION_LOCK_KEY = 2_025_250_005;
+
 /** Refuses a new batch while the user (or the whole server) already runs as many as allowed. */
-async function checkActiveLimits(prisma: PrismaClient, userId: string, limits: BatchLimits): Promise<void> {
-  const [mine, all] = await Promise.all([
-    prisma.batch.count({ where: { userId, status: { in: ACTIVE_STATUSES } } }),
-    prisma.batch.count({ where: { status: { in: ACTIVE_STATUSES } } }),
-  ]);
+async function checkActiveLimits(prisma: Prisma.TransactionClient, userId: string, limits: BatchLimits): Promise<void> {
+  const mine = await prisma.batch.count({ where: { userId, status: { in: ACTIVE_STATUSES } } });
+  const all = await prisma.batch.count({ where: { status: { in: ACTIVE_STATUSES } } });
   if (mine >= limits.maxActivePerUser) {
     throw new AppError("TOO_MANY_REQUESTS", "batch.tooManyActive", `You already have ${mine} batches in progress (the limit is ${limits.maxActivePerUser}); wait for one to finish or cancel it`, undefined, 30);
   }
@@ -68,28 +79,38 @@ async function checkActiveLimits(prisma: PrismaClient, userId: string, limits: B
  */
 export async function storeUpload(
   prisma: PrismaClient,
-  input: { userId: string; fileName: string; columns: string[]; textColumnIndex: number; format: CsvFormat | null; items: AsyncIterable<CsvItem>; modelKind: ModelKind; aspectDomain?: string },
+  input: {
+    userId: string; fileName: string; columns: string[]; textColumnIndex: number; format: CsvFormat | null; items: AsyncIterable<CsvItem>;
+    modelKind: ModelKind; aspectDomain?: string;
+    /** Settles once the whole request has been read: a rejection (a later part refused, the connection lost) stores nothing. */
+    approval?: Promise<void>;
+  },
   limits: BatchLimits,
   enqueue: (batchId: string, chunkCount: number) => Promise<void>,
 ): Promise<StoredUpload> {
-  await checkActiveLimits(prisma, input.userId, limits);
-  const batch = await prisma.batch.create({
-    data: {
-      userId: input.userId,
-      fileName: input.fileName,
-      textColumn: input.columns[input.textColumnIndex]!,
-      columns: input.columns,
-      fileFormat: input.format ?? {},
-      status: "uploading",
-      chunkSize: limits.chunkRows,
-      modelKind: input.modelKind,
-      ...(input.aspectDomain ? { aspectDomain: input.aspectDomain } : {}),
-    },
-    select: { id: true },
+  // Count and create under one lock, so parallel requests (ten batch.create calls in one tRPC batch) cannot
+  // all pass the count before any of them is created.
+  const batch = await prisma.$transaction(async (tx) => {
+    await tx.$executeRawUnsafe(`SELECT pg_advisory_xact_lock(${ADMISSION_LOCK_KEY})`);
+    await checkActiveLimits(tx, input.userId, limits);
+    return tx.batch.create({
+      data: {
+        userId: input.userId,
+        fileName: input.fileName,
+        textColumn: input.columns[input.textColumnIndex]!,
+        columns: input.columns,
+        fileFormat: input.format ?? {},
+        status: "uploading",
+        chunkSize: limits.chunkRows,
+        modelKind: input.modelKind,
+        ...(input.aspectDomain ? { aspectDomain: input.aspectDomain } : {}),
+      },
+      select: { id: true },
+    });
   });
   try {
     let position = 0;
-    const skipped: SkippedRow[] = [];
+    const skipped: StoredSkip[] = [];
     let skippedRows = 0;
     let pending: StoredRow[] = [];
     const flush = async () => {
@@ -97,9 +118,10 @@ export async function storeUpload(
       pending = [];
     };
     for await (const item of input.items) {
-      if (item.kind === "skipped") {
+      const refused: StoredSkip | null = item.kind === "skipped" ? item : nulCharacterSkip(item.rowNumber, item.cells);
+      if (refused || item.kind === "skipped") {
         skippedRows++;
-        if (skipped.length < SKIPPED_DETAILS_KEPT) skipped.push({ row: item.row, reason: item.reason, message: item.message });
+        if (refused && skipped.length < SKIPPED_DETAILS_KEPT) skipped.push({ row: refused.row, reason: refused.reason, message: refused.message });
         continue;
       }
       pending.push({ position: position++, rowNumber: item.rowNumber, text: item.cells[input.textColumnIndex]!, cells: item.cells });
@@ -109,6 +131,7 @@ export async function storeUpload(
     if (position === 0) {
       throw new AppError("BAD_REQUEST", "batch.noUsableRows", `No row of the file can be analysed: all ${skippedRows} rows were skipped (${skipped[0]?.message ?? "no rows"})`, "file");
     }
+    await input.approval;
     const chunks = chunkRanges(position, limits.chunkRows);
     await prisma.batchChunk.createMany({ data: chunks.map((c) => ({ batchId: batch.id, index: c.index, rowCount: c.rowCount })) });
     // Jobs first, then "queued": a crash in between leaves an "uploading" batch, deleted at the next start
@@ -121,8 +144,21 @@ export async function storeUpload(
     if (moved.count === 0) throw notFound();
     return { id: batch.id, totalRows: position, skippedRows, chunkCount: chunks.length };
   } catch (error) {
-    await prisma.batch.deleteMany({ where: { id: batch.id } });
+    await deleteUntilGone(prisma, batch.id);
     throw error;
+  }
+}
+
+/**
+ * Deletes a batch that failed to store; while the database cannot be reached (the reason it failed, often)
+ * it tries again in the background, so no half-stored batch is left counting against the active limits.
+ */
+async function deleteUntilGone(prisma: PrismaClient, batchId: string, delayMs = 1_000): Promise<void> {
+  try {
+    await prisma.batch.deleteMany({ where: { id: batchId } });
+  } catch {
+    const timer = setTimeout(() => void deleteUntilGone(prisma, batchId, Math.min(delayMs * 2, 30_000)), delayMs);
+    timer.unref();
   }
 }
 

@@ -34,7 +34,7 @@ function requireModel(intake: BatchIntake, kind: ModelKind): void {
 export async function submitCsvUpload(
   intake: BatchIntake,
   userId: string,
-  upload: { fileName: string; stream: AsyncIterable<Uint8Array>; textColumn: string | null; modelKind: ModelKind; domain?: string | null },
+  upload: { fileName: string; stream: AsyncIterable<Uint8Array>; textColumn: string | null; modelKind: ModelKind; domain?: string | null; approval?: Promise<void> },
 ): Promise<StoredUpload> {
   requireModel(intake, upload.modelKind);
   const { config } = intake;
@@ -43,7 +43,7 @@ export async function submitCsvUpload(
   const aspectDomain = checkAspectDomain(intake.aspects, upload.domain ?? undefined);
   const stored = await storeUpload(
     intake.prisma,
-    { userId, fileName: upload.fileName, columns: csv.columns, textColumnIndex: csv.textColumnIndex, format: csv.format, items: csv.items(), modelKind: upload.modelKind, aspectDomain },
+    { userId, fileName: upload.fileName, columns: csv.columns, textColumnIndex: csv.textColumnIndex, format: csv.format, items: csv.items(), modelKind: upload.modelKind, aspectDomain, approval: upload.approval },
     batchLimits(intake),
     (id, chunks) => intake.queue.enqueue(id, chunks),
   );

@@ -1,6 +1,7 @@
 // Opens the database: PostgreSQL through @prisma/adapter-pg when DATABASE_URL is set, otherwise an
 // embedded PGlite database persisted under DATA_DIR. Migrations are applied before the client is returned.
 import path from "node:path";
+import { lockDataDir } from "./dataDirLock.server.ts";
 import type { PGlite } from "@electric-sql/pglite";
 import { PrismaPg } from "@prisma/adapter-pg";
 import { PrismaPGlite } from "pglite-prisma-adapter";
@@ -75,8 +76,15 @@ export async function openDatabase(options: { databaseUrl?: string; dataDir: str
       },
     };
   }
-  const pglite = await openEmbeddedPglite(path.join(options.dataDir, "pglite"), options.embeddedSharedBuffersMb);
-  await applyMigrations(pgliteExecutor(pglite), migrations);
+  const unlock = lockDataDir(options.dataDir);
+  let pglite: Awaited<ReturnType<typeof openEmbeddedPglite>>;
+  try {
+    pglite = await openEmbeddedPglite(path.join(options.dataDir, "pglite"), options.embeddedSharedBuffersMb);
+    await applyMigrations(pgliteExecutor(pglite), migrations);
+  } catch (error) {
+    unlock();
+    throw error;
+  }
   const prisma = new PrismaClient({ adapter: new PrismaPGlite(pglite) });
   return {
     prisma,
@@ -93,6 +101,7 @@ export async function openDatabase(options: { databaseUrl?: string; dataDir: str
     async close() {
       await prisma.$disconnect();
       await pglite.close();
+      unlock();
     },
   };
 }

@@ -22,7 +22,8 @@ import { metricsHandler } from "../observability/metrics.server.ts";
 import { requestLogging, routeNamesOf } from "../observability/requestLogging.server.ts";
 import { usesEphemeralDatabase } from "../observability/startupSummary.server.ts";
 
-export function createHttpApp(services: AppServices, build: ServerBuild | null): express.Express {
+/** `stopping` aborts when the server begins to shut down (long-lived answers end then). */
+export function createHttpApp(services: AppServices, build: ServerBuild | null, options: { stopping?: AbortSignal } = {}): express.Express {
   const { config } = services;
   const app = express();
   app.disable("x-powered-by");
@@ -54,7 +55,7 @@ export function createHttpApp(services: AppServices, build: ServerBuild | null):
   app.use(retryAfterOn503(config.DATABASE_RETRY_AFTER_SECONDS));
   app.use(originCheck(config.CORS_ORIGINS));
   // Batch upload, export and progress: the upload streams under its own limit (BATCH_MAX_BYTES).
-  app.use("/api", batchRoutes(services, (req, res) => createRequestContext(services, requestFacts(req, res, "http"))));
+  app.use("/api", batchRoutes(services, (req, res) => createRequestContext(services, requestFacts(req, res, "http")), options.stopping));
   // Routes that take larger bodies mount their own limit above this line.
   app.use(bodyLimit(config.MAX_BODY_BYTES));
 

@@ -2,6 +2,7 @@
 // streamed as CSV or JSON, and live progress as server-sent events. Their OpenAPI path items are exported
 // for /api/openapi.json. Another user's batch is a 404 on each.
 import { TRPCError } from "@trpc/server";
+import { bodyLimit } from "./bodyLimit.server.ts";
 import busboy from "busboy";
 import express from "express";
 import type { ZodOpenApiParameterObject, ZodOpenApiPathsObject, ZodOpenApiResponseObject } from "zod-openapi";
@@ -37,7 +38,53 @@ function sendError(res: express.Response, error: unknown, next: express.NextFunc
 
 const notFound = () => new AppError("NOT_FOUND", "batch.notFound", "No such batch (it may have been deleted)");
 
-export function batchRoutes(services: AppServices, createContext: (req: express.Request, res: express.Response) => Promise<Context>): express.Router {
+/** Waits `ms`, or less when `signal` aborts; true when it did. */
+function waitOrStop(ms: number, signal: AbortSignal): Promise<boolean> {
+  if (signal.aborted) return Promise.resolve(true);
+  return new Promise((resolve) => {
+    const onAbort = () => {
+      clearTimeout(timer);
+      resolve(true);
+    };
+    const timer = setTimeout(() => {
+      signal.removeEventListener("abort", onAbort);
+      resolve(false);
+    }, ms);
+    signal.addEventListener("abort", onAbort, { once: true });
+  });
+}
+
+/**
+ * A multipart parser for the request, or the 4xx saying why there cannot be one: not multipart, no boundary,
+ * a compressed body (we read only identity-encoded uploads).
+ */
+function openMultipart(req: express.Request, limits: busboy.Limits): busboy.Busboy {
+  const encoding = String(req.headers["content-encoding"] ?? "identity").trim().toLowerCase();
+  if (encoding !== "identity") {
+    throw new AppError("BAD_REQUEST", "batch.contentEncoding", `Content-Encoding "${encoding.slice(0, 40)}" is not accepted: send the file uncompressed (a CSV file, not a .gz)`, "file");
+  }
+  if (!(req.headers["content-type"] ?? "").toLowerCase().startsWith("multipart/form-data")) {
+    throw new AppError("BAD_REQUEST", "batch.notMultipart", "Send the file as multipart/form-data in a field named \"file\" (curl -F file=@reviews.csv)", "file");
+  }
+  try {
+    return busboy({ headers: req.headers, limits });
+  } catch (error) {
+    throw malformedMultipart(error);
+  }
+}
+
+/** What busboy found wrong with the body (no boundary, cut short, a malformed part), as a 400. */
+function malformedMultipart(error: unknown): AppError {
+  if (error instanceof AppError) return error;
+  const reason = error instanceof Error ? error.message.slice(0, 200) : "unreadable body";
+  return new AppError("BAD_REQUEST", "batch.badMultipart", `The upload is not well-formed multipart/form-data (${reason}); send it with curl -F file=@reviews.csv or a browser form`, "file");
+}
+
+export function batchRoutes(
+  services: AppServices,
+  createContext: (req: express.Request, res: express.Response) => Promise<Context>,
+  stopping: AbortSignal = new AbortController().signal,
+): express.Router {
   const { config } = services;
   const api = express.Router();
 
@@ -54,17 +101,19 @@ export function batchRoutes(services: AppServices, createContext: (req: express.
     return { userId, batch: await getBatch(services.db.prisma, userId, id) };
   }
 
-  // Mounted before the app-wide body limit (the upload has its own), so the cross-site check is applied here.
-  api.post("/predict/batch", async (req, res, next) => {
+  // Mounted before the app-wide body limit (the upload has its own, counted on every byte, chunked too), so the
+  // cross-site check is applied here.
+  const uploadLimit = config.BATCH_MAX_BYTES + MULTIPART_ENVELOPE_BYTES;
+  // A declared length over the limit gets the file's own message (naming BATCH_MAX_BYTES) before anything is read.
+  const declaredUploadSize: express.RequestHandler = (req, res, next) => {
+    const length = Number(req.headers["content-length"] ?? 0);
+    if (length <= uploadLimit) return next();
+    res.setHeader("Connection", "close");
+    sendError(res, fileTooLarge(config.BATCH_MAX_BYTES, length), next);
+  };
+  api.post("/predict/batch", declaredUploadSize, bodyLimit(uploadLimit), async (req, res, next) => {
     try {
-      const length = Number(req.headers["content-length"] ?? 0);
-      if (length > config.BATCH_MAX_BYTES + MULTIPART_ENVELOPE_BYTES) {
-        throw fileTooLarge(config.BATCH_MAX_BYTES, length);
-      }
       const userId = await requireUserId(req, res);
-      if (!(req.headers["content-type"] ?? "").startsWith("multipart/form-data")) {
-        throw new AppError("BAD_REQUEST", "batch.notMultipart", "Send the file as multipart/form-data in a field named \"file\" (curl -F file=@reviews.csv)", "file");
-      }
       const stored = await new Promise<{ id: string }>((resolve, reject) => {
         let textColumn = typeof req.query.text_column === "string" && req.query.text_column ? req.query.text_column : null;
         let domain = typeof req.query.domain === "string" && req.query.domain ? req.query.domain : null;
@@ -81,54 +130,78 @@ export function batchRoutes(services: AppServices, createContext: (req: express.
           }
         };
         if (typeof req.query.model === "string") chooseModel(req.query.model);
-        const parser = busboy({ headers: req.headers, limits: { files: 1, fields: 10, fieldSize: 1_000, fileSize: config.BATCH_MAX_BYTES + 1 } });
+        let failed = false;
+        let fileStream: NodeJS.ReadableStream & { destroy(error?: Error): void } | null = null;
+        // Settled when the whole body has been read: the batch is queued only then, so a refused later part
+        // or a lost connection stores nothing.
+        let approve!: () => void;
+        let refuse!: (error: unknown) => void;
+        const approval = new Promise<void>((resolvePromise, rejectPromise) => ((approve = resolvePromise), (refuse = rejectPromise)));
+        approval.catch(() => undefined);
+        const parser = openMultipart(req, { files: 1, fields: 10, fieldSize: 1_000, fileSize: config.BATCH_MAX_BYTES + 1 });
         const fail = (error: unknown) => {
+          if (failed) return;
+          failed = true;
+          refuse(error);
           req.unpipe(parser);
+          // the reader may be waiting for more of the file: end its wait so what it stored is deleted
+          fileStream?.destroy(error instanceof Error ? error : new Error(String(error)));
           reject(error);
         };
+        req.on("close", () => {
+          if (!req.complete) fail(new AppError("BAD_REQUEST", "batch.uploadAborted", "The upload was cut off before the whole file arrived; nothing was stored", "file"));
+        });
         parser.on("field", (name, value) => {
           if (name === "model") {
-            if (seenFile) fail(new AppError("BAD_REQUEST", "batch.fieldOrder", "Send model before the file field (or as ?model=)", "model"));
+            if (seenFile) fail(new AppError("BAD_REQUEST", "batch.fieldOrder", "Send model before the file field (or as ?model=); nothing was stored", "model"));
             else chooseModel(value);
             return;
           }
           if (name !== "text_column" && name !== "domain") return;
-          if (seenFile) fail(new AppError("BAD_REQUEST", "batch.fieldOrder", `Send ${name} before the file field (or as ?${name}=)`, name));
+          if (seenFile) fail(new AppError("BAD_REQUEST", "batch.fieldOrder", `Send ${name} before the file field (or as ?${name}=); nothing was stored`, name));
           else if (name === "domain") domain = value.trim() || null;
           else textColumn = value.trim() || null;
         });
         parser.on("file", (name, stream, info) => {
-          if (name !== "file") {
+          if (name !== "file" || failed) {
             stream.resume();
             return;
           }
           seenFile = true;
+          fileStream = stream;
           if (modelError) {
             stream.resume();
             return;
           }
-          submitCsvUpload(services.batchIntake, userId, { fileName: info.filename || "upload.csv", stream, textColumn, modelKind, domain }).then(resolve, (error) => {
+          const fileName = info.filename || "upload.csv";
+          if (fileName.length > config.BATCH_FILE_NAME_MAX_CHARS) {
+            stream.resume();
+            fail(new AppError("BAD_REQUEST", "batch.fileNameTooLong", `The file name has ${fileName.length} characters, the limit is ${config.BATCH_FILE_NAME_MAX_CHARS}: rename the file and upload it again`, "file"));
+            return;
+          }
+          submitCsvUpload(services.batchIntake, userId, { fileName, stream, textColumn, modelKind, domain, approval }).then(resolve, (error) => {
             stream.resume();
             fail(error);
           });
         });
-        parser.on("error", fail);
+        parser.on("error", (error) => fail(malformedMultipart(error)));
         parser.on("close", () => {
-          if (modelError) reject(modelError);
-          else if (!seenFile) reject(new AppError("BAD_REQUEST", "batch.noFile", "No file: send the CSV in a multipart field named \"file\"", "file"));
+          if (modelError) fail(modelError);
+          else if (!seenFile) fail(new AppError("BAD_REQUEST", "batch.noFile", "No file: send the CSV in a multipart field named \"file\"", "file"));
+          else approve();
         });
         req.pipe(parser);
       });
       res.status(202).json({ id: stored.id, status: "queued", statusUrl: `/api/batches/${stored.id}`, resultsUrl: `/api/batches/${stored.id}/results.csv` });
     } catch (error) {
       // A refused upload may still be arriving: answer now and close the connection instead of reading the rest.
-      res.setHeader("Connection", "close");
+      if (!res.headersSent) res.setHeader("Connection", "close");
       sendError(res, error, next);
     }
   });
 
   // The page sends the first 64 KB of a chosen file: the same reader shows columns, first rows and its guess.
-  api.post("/predict/batch/preview", async (req, res, next) => {
+  api.post("/predict/batch/preview", bodyLimit(PREVIEW_BYTES + MULTIPART_ENVELOPE_BYTES), async (req, res, next) => {
     try {
       await requireUserId(req, res);
       const preview = await new Promise<object>((resolve, reject) => {
@@ -145,7 +218,7 @@ export function batchRoutes(services: AppServices, createContext: (req: express.
           }
         };
         if (typeof req.query.model === "string") chooseModel(req.query.model);
-        const parser = busboy({ headers: req.headers, limits: { files: 1, fileSize: PREVIEW_BYTES } });
+        const parser = openMultipart(req, { files: 1, fields: 10, fieldSize: 1_000, fileSize: PREVIEW_BYTES });
         parser.on("file", (name, stream) => {
           if (name !== "file") return void stream.resume();
           seenFile = true;
@@ -160,7 +233,7 @@ export function batchRoutes(services: AppServices, createContext: (req: express.
             },
           );
         });
-        parser.on("error", reject);
+        parser.on("error", (error) => reject(malformedMultipart(error)));
         parser.on("close", () => {
           if (modelError) reject(modelError);
           else if (!seenFile) reject(new AppError("BAD_REQUEST", "batch.noFile", "No file: send the CSV in a multipart field named \"file\"", "file"));
@@ -174,6 +247,12 @@ export function batchRoutes(services: AppServices, createContext: (req: express.
   });
 
   function exportQuery(req: express.Request): ExportQuery {
+    for (const name of ["label", "q", "sort", "aspect", "polarity"]) {
+      const value = req.query[name];
+      if (value !== undefined && (typeof value !== "string" || value.includes("\u0000"))) {
+        throw new AppError("BAD_REQUEST", "error.nulCharacter", `The filter ${name} must be one text without the NUL character (U+0000)`, name);
+      }
+    }
     const sort = String(req.query.sort ?? "row");
     const polarity = String(req.query.polarity ?? "");
     return {
@@ -191,6 +270,7 @@ export function batchRoutes(services: AppServices, createContext: (req: express.
   api.get("/batches/:id/results.csv", async (req, res, next) => {
     try {
       const { batch } = await ownBatch(req, res);
+      const query = exportQuery(req);
       const labels = services.classifier?.labels ?? Object.keys(batch.labelCounts as Record<string, number>);
       const columns = batch.columns as string[];
       const aspects = await aspectColumns(services.db.prisma, batch, services.aspects);
@@ -198,7 +278,7 @@ export function batchRoutes(services: AppServices, createContext: (req: express.
       res.setHeader("Content-Type", "text/csv; charset=utf-8");
       res.setHeader("Content-Disposition", `attachment; filename="${base.replace(/[^\x20-\x7e]/g, "_")}-results.csv"; filename*=UTF-8''${encodeURIComponent(base)}-results.csv`);
       await write(res, CSV_BOM + resultsCsvHeader(columns, labels, aspects));
-      for await (const page of exportRows(services.db.prisma, batch, exportQuery(req))) await write(res, resultsCsvRows(page, columns, labels, aspects));
+      for await (const page of exportRows(services.db.prisma, batch, query)) await write(res, resultsCsvRows(page, columns, labels, aspects));
       res.end();
     } catch (error) {
       sendError(res, error, next);
@@ -208,12 +288,13 @@ export function batchRoutes(services: AppServices, createContext: (req: express.
   api.get("/batches/:id/results.json", async (req, res, next) => {
     try {
       const { batch } = await ownBatch(req, res);
+      const query = exportQuery(req);
       const columns = batch.columns as string[];
       const aspects = await aspectColumns(services.db.prisma, batch, services.aspects);
       res.setHeader("Content-Type", "application/json; charset=utf-8");
       await write(res, "[");
       let first = true;
-      for await (const page of exportRows(services.db.prisma, batch, exportQuery(req))) {
+      for await (const page of exportRows(services.db.prisma, batch, query)) {
         await write(res, (first ? "" : ",") + resultsJsonItems(page, columns, aspects));
         first = false;
       }
@@ -230,17 +311,34 @@ export function batchRoutes(services: AppServices, createContext: (req: express.
       let closed = false;
       req.on("close", () => (closed = true));
       let current = batch;
+      // EventSource reconnects after `retry` ms: after a database error, and to another instance after a shutdown.
+      const retryMs = services.config.DATABASE_RETRY_AFTER_SECONDS * 1000;
+      let sendProgress = true;
       for (;;) {
-        const progress = { id: current.id, status: current.status, total: current.totalRows, processed: current.processedRows, skipped: current.skippedRows, ...progressOf(current) };
-        res.write(`event: progress\ndata: ${JSON.stringify(progress)}\n\n`);
-        if (!["uploading", "queued", "running"].includes(current.status)) break;
-        await new Promise((resolve) => setTimeout(resolve, EVENT_INTERVAL_MS));
+        if (sendProgress) {
+          const progress = { id: current.id, status: current.status, total: current.totalRows, processed: current.processedRows, skipped: current.skippedRows, ...progressOf(current) };
+          res.write(`event: progress\ndata: ${JSON.stringify(progress)}\n\n`);
+          if (!["uploading", "queued", "running"].includes(current.status)) break;
+        }
+        const stop = await waitOrStop(EVENT_INTERVAL_MS, stopping);
         if (closed) return;
+        if (stop) {
+          res.write(`retry: ${retryMs}\nevent: closing\ndata: ${JSON.stringify({ message: "The server is restarting; reconnect to follow the batch" })}\n\n`);
+          break;
+        }
         try {
           current = await getBatch(services.db.prisma, userId, current.id);
-        } catch {
-          res.write(`event: deleted\ndata: {}\n\n`);
-          break;
+          sendProgress = true;
+        } catch (error) {
+          if (error instanceof AppError && error.code === "NOT_FOUND") {
+            res.write(`event: deleted\ndata: {}\n\n`);
+            break;
+          }
+          // The batch is still there (the database is not answering): say so, and keep trying.
+          const unavailable = services.databaseOutage.classify(error);
+          const message = unavailable?.message ?? "The batch's progress could not be read; trying again";
+          res.write(`retry: ${retryMs}\nevent: error\ndata: ${JSON.stringify({ messageKey: unavailable?.messageKey ?? "error.internal", message })}\n\n`);
+          sendProgress = false;
         }
       }
       res.end();

@@ -1,7 +1,7 @@
 // Cross-site request protection for cookie-authenticated writes: the Origin (or Referer) must be this site,
 // scheme and host (with port) both.
 import type { NextFunction, Request, Response } from "express";
-import { SESSION_COOKIE_NAME } from "../auth/authService.server.ts";
+import { readAuthorization, SESSION_COOKIE_NAME } from "../auth/authService.server.ts";
 import { errorBody } from "../errors.ts";
 
 const SAFE_METHODS = new Set(["GET", "HEAD", "OPTIONS"]);
@@ -23,7 +23,9 @@ function sameOrigin(url: string | undefined, origin: string): boolean | null {
 
 /** `trustedOrigins`: the CORS allow-list, whose apps may post to us from their own origin. */
 export const originCheck = (trustedOrigins: readonly string[] = []) => (req: Request, res: Response, next: NextFunction): void => {
-  if (SAFE_METHODS.has(req.method) || req.headers.authorization) return next();
+  // Only a bearer token exempts a write: with one the cookie is never read (a bad token is a 401). Any other
+  // scheme (Basic ...) leaves the cookie signing the request in, so it is checked like any cookie write.
+  if (SAFE_METHODS.has(req.method) || readAuthorization(req.headers.authorization)?.bearer) return next();
   if (req.headers.origin && trustedOrigins.includes(req.headers.origin)) return next();
   const host = req.headers["x-forwarded-host"] && req.app.get("trust proxy") ? String(req.headers["x-forwarded-host"]).split(",")[0]!.trim() : req.headers.host;
   // req.protocol is https behind a trusted proxy that says so (X-Forwarded-Proto), else what the socket is.

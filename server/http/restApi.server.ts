@@ -67,8 +67,11 @@ export function openApiDocument(baseUrl: string, options: { paths?: ZodOpenApiPa
 /** Mounts /api/openapi.json and the generated REST routes; mount hand-written /api routes before this. */
 export function restApi(services: AppServices, createContext: (req: express.Request, res: express.Response) => Promise<Context>): express.Router {
   const api = express.Router();
-  api.get("/openapi.json", (req, res) => {
-    res.json(openApiDocument(`${req.protocol}://${req.get("host") ?? "localhost"}/api`));
+  // A relative server: the Host header is the client's to choose, so echoing it would let a forged one into the
+  // document (and any cache in front of it). Swagger UI and generators resolve "/api" against the document's URL.
+  const document = openApiDocument("/api");
+  api.get("/openapi.json", (_req, res) => {
+    res.json(document);
   });
   // trpc-to-openapi writes its own error body ({message, code, issues}); we note the error as it passes
   // through onError and write our one shape instead when the answer is sent.

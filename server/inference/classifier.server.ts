@@ -52,6 +52,8 @@ export type ClassifierOptions = {
   maxBatchTokens?: number;
   /** Recent results kept, keyed by model version and normalised text; 0 turns the cache off. */
   cacheSize?: number;
+  /** A background (batch) run goes after this many interactive runs in a row; unset: interactive always first. */
+  backgroundEvery?: number;
   observer?: InferenceObserver;
   /** Overrides of the measured ONNX Runtime session options (benchmarks compare them). */
   sessionOptions?: ort.InferenceSession.SessionOptions;
@@ -82,7 +84,7 @@ export class Classifier {
   ) {
     this.cache = new ResultCache(options.cacheSize ?? 0);
     // windows waiting out the batching wait go now when a worker is free: the wait exists to fill a batch, not to idle
-    this.runs = new PriorityRuns((rows, lane) => this.runRows(rows, lane), () => this.queue.length > 0 && this.flush(), pool.size);
+    this.runs = new PriorityRuns((rows, lane) => this.runRows(rows, lane), () => this.queue.length > 0 && this.flush(), pool.size, options.backgroundEvery);
   }
 
   static async load(dir: string, options: ClassifierOptions): Promise<Classifier> {

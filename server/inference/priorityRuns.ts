@@ -13,14 +13,20 @@ export class PriorityRuns<T, R> {
   private scheduled = false;
   private closed: Error | null = null;
 
+  /** Interactive runs taken in a row while background work waited (for the floor below). */
+  private interactiveStreak = 0;
+
   /**
    * `execute` runs one task (told its lane); `beforePick` is called before each choice, so work that is being collected for the
    * interactive lane (the classifier's batching wait) can be added first.
+   * `backgroundEvery`: after this many interactive runs in a row while background work waits, one background
+   * run goes next, so batch jobs keep a floor (1 in backgroundEvery + 1 runs) under steady interactive load.
    */
   constructor(
     private readonly execute: (task: T, lane: Lane) => Promise<R>,
     private readonly beforePick: () => void = () => undefined,
     private readonly concurrency = 1,
+    private readonly backgroundEvery = Number.POSITIVE_INFINITY,
   ) {}
 
   /** Queues one run; resolves with its result. */
@@ -44,7 +50,18 @@ export class PriorityRuns<T, R> {
   private next(): Run<T, R> | undefined {
     if (this.closed) return undefined;
     this.beforePick();
-    return this.lanes.interactive.shift() ?? this.lanes.background.shift();
+    const waiting = this.lanes.background.length > 0;
+    if (waiting && this.interactiveStreak >= this.backgroundEvery) {
+      this.interactiveStreak = 0;
+      return this.lanes.background.shift();
+    }
+    const interactive = this.lanes.interactive.shift();
+    if (interactive) {
+      if (waiting) this.interactiveStreak++;
+      return interactive;
+    }
+    this.interactiveStreak = 0;
+    return this.lanes.background.shift();
   }
 
   private pump(): void {

@@ -27,7 +27,7 @@ export function routeLabel(req: Request, names: RouteNames): string {
   const pathname = req.originalUrl.split("?")[0] ?? "/";
   const trpc = /^\/api\/trpc\/([^/]+)$/.exec(pathname);
   if (trpc) {
-    const procedures = decodeURIComponent(trpc[1]!).split(",");
+    const procedures = safeDecode(trpc[1]!).split(",");
     return procedures.every((p) => names.procedures.has(p)) ? `/api/trpc/${procedures.join(",")}` : "/api/trpc/unknown";
   }
   if (pathname.startsWith("/api/")) return "/api/*";
@@ -35,6 +35,26 @@ export function routeLabel(req: Request, names: RouteNames): string {
   const section = pathname.split("/")[1] ?? "";
   if (section === "") return "/";
   return names.pages.has(section) ? `/${section}` : "other";
+}
+
+/**
+ * The metrics' route labels of a request: a batched tRPC call counts once for each procedure it calls (so a label never
+ * joins names and the set stays closed: one per procedure, "other" for names the router lacks).
+ */
+export function metricRoutes(req: Request, names: RouteNames): string[] {
+  const route = routeLabel(req, names);
+  if (!route.startsWith("/api/trpc/")) return [route];
+  const pathname = req.originalUrl.split("?")[0] ?? "/";
+  const procedures = safeDecode(pathname.slice("/api/trpc/".length)).split(",");
+  return [...new Set(procedures.map((p) => (names.procedures.has(p) ? `/api/trpc/${p}` : "other")))];
+}
+
+function safeDecode(text: string): string {
+  try {
+    return decodeURIComponent(text);
+  } catch {
+    return text;
+  }
 }
 
 export function requestLogging(options: { logger: Logger; metrics: AppMetrics; trustProxy: boolean; routeNames: RouteNames }): RequestHandler {
@@ -52,7 +72,7 @@ export function requestLogging(options: { logger: Logger; metrics: AppMetrics; t
       const seconds = Number(process.hrtime.bigint() - started) / 1e9;
       const route = routeLabel(req, routeNames);
       const status = res.writableFinished ? res.statusCode : 499;
-      metrics.recordRequest({ method: req.method, route, status }, seconds);
+      for (const metricRoute of metricRoutes(req, routeNames)) metrics.recordRequest({ method: req.method, route: metricRoute, status }, seconds);
       const level = status >= 500 ? "error" : "info";
       logger[level]({ requestId, method: req.method, route, status, durationMs: Math.round(seconds * 10_000) / 10 }, "request");
     };

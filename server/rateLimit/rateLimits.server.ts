@@ -18,7 +18,12 @@ export function limitSpecs(config: Config) {
   const tooManyLogins = (m: number) => `Too many failed logins; try again in ${minutes(m)}`;
   return {
     loginFailuresPerIp: { points: config.LOGIN_MAX_FAILURES_PER_IP, durationSeconds: failureWindow, messageKey: "auth.tooManyAttempts", message: tooManyLogins },
+    /** Keyed by account and client address: a guesser elsewhere does not lock the owner out. */
     loginFailuresPerAccount: { points: config.LOGIN_MAX_FAILURES_PER_ACCOUNT, durationSeconds: failureWindow, messageKey: "auth.tooManyAttempts", message: tooManyLogins },
+    /** Guesses at one account from many addresses; the owner's known addresses still get their password checked. */
+    loginFailuresPerAccountAllIps: { points: config.LOGIN_MAX_FAILURES_PER_ACCOUNT_ALL_IPS, durationSeconds: failureWindow, messageKey: "auth.tooManyAttempts", message: tooManyLogins },
+    /** Marks (account, address) pairs that logged in successfully, for LOGIN_KNOWN_ADDRESS_DAYS. */
+    knownLoginAddresses: { points: 1, durationSeconds: config.LOGIN_KNOWN_ADDRESS_DAYS * 86_400, messageKey: "auth.tooManyAttempts", message: tooManyLogins },
     loginRequestsPerIp: { points: config.LOGIN_REQUESTS_PER_IP_PER_MINUTE, durationSeconds: 60, messageKey: "auth.tooManyAttempts", message: tooManyLogins },
     registrationsPerIp: {
       points: config.REGISTRATIONS_PER_IP_PER_HOUR, durationSeconds: 3600, messageKey: "auth.tooManyRegistrations",
@@ -87,6 +92,17 @@ export class RateLimits {
   /** Gives points back (a successful login returns its reservation on the per-IP failure count). */
   async refund(name: LimitName, key: string, points = 1): Promise<void> {
     await this.limiters[name].reward(key, points);
+  }
+
+  /** True when `key` has points counted against `name` now (a marker such as a known login address). */
+  async has(name: LimitName, key: string): Promise<boolean> {
+    const res = await this.limiters[name].get(key);
+    return res !== null && res.consumedPoints > 0;
+  }
+
+  /** Records `key` under `name` for its window without refusing anything (a marker). */
+  async mark(name: LimitName, key: string): Promise<void> {
+    await this.limiters[name].set(key, 1, this.specs[name].durationSeconds);
   }
 
   async reset(name: LimitName, key: string): Promise<void> {

@@ -1,4 +1,5 @@
 // Builds the tRPC context for one request: resolves the user from the bearer header or the session cookie.
+import { readAuthorization } from "../auth/authService.server.ts";
 import { readSessionCookie, serializeBlankSessionCookie, serializeSessionCookie } from "../auth/sessionCookie.server.ts";
 import { RequestBudget } from "../rateLimit/requestBudget.server.ts";
 import type { AppServices } from "../services.server.ts";
@@ -8,6 +9,12 @@ import { createContextInner, toTRPCError, type Context, type Transport } from ".
 function invalidTokenError() {
   return toTRPCError(
     new AppError("UNAUTHORIZED", "auth.invalidToken", "The bearer token is invalid, expired or revoked: log in again or create a new API token"),
+  );
+}
+
+function unsupportedSchemeError(scheme: string) {
+  return toTRPCError(
+    new AppError("UNAUTHORIZED", "auth.unsupportedScheme", `The Authorization scheme "${scheme.slice(0, 20)}" is not accepted: send Authorization: Bearer <token> (a login token or an API token)`),
   );
 }
 
@@ -21,7 +28,12 @@ export type RequestFacts = {
 };
 
 export async function createRequestContext(services: AppServices, facts: RequestFacts): Promise<Context> {
-  const bearer = services.auth.readBearerToken(facts.authorization);
+  const authorization = readAuthorization(facts.authorization);
+  const bearer = authorization?.bearer ?? null;
+  // An API client that sends Basic or Token credentials would otherwise be answered anonymously (its
+  // predictions not stored) without knowing why. Pages ignore other schemes: a proxy's Basic auth in front
+  // of the app reaches every page the browser loads.
+  if (authorization && !bearer && facts.transport === "http") throw unsupportedSchemeError(authorization.scheme);
   const cookieToken = bearer ? null : readSessionCookie(facts.cookie);
   const validate = (token: string, from: "bearer" | "cookie") =>
     services.auth.validateToken(token, from).catch((error: unknown) => {

@@ -1,38 +1,10 @@
 // A PostgreSQL outage, made real with a TCP proxy the test closes: answers are 503 with Retry-After and a
 // translated message (a page for a browser, JSON for the API) that shows nothing internal, the log gets one
 // line for the outage and one for the recovery, and the same server works again once the database is back.
-import net from "node:net";
 import { afterAll, beforeAll, describe, expect, it, vi } from "vitest";
 import { createLogger } from "../../server/observability/logger.server.ts";
 import { createScratchDatabase, startTestServer, trpcGet, trpcPost, type TestServer } from "../support/testServer.ts";
-
-/** Forwards a local port to PostgreSQL until `down()`; `up()` listens on the same port again. */
-class TcpProxy {
-  private server: net.Server | null = null;
-  private readonly sockets = new Set<net.Socket>();
-  port = 0;
-  constructor(private readonly target: { host: string; port: number }) {}
-
-  async up(): Promise<void> {
-    this.server = net.createServer((client) => {
-      const upstream = net.connect(this.target);
-      for (const s of [client, upstream]) {
-        this.sockets.add(s);
-        s.on("close", () => this.sockets.delete(s));
-        s.on("error", () => undefined);
-      }
-      client.pipe(upstream).pipe(client);
-    });
-    await new Promise<void>((resolve) => this.server!.listen(this.port, "127.0.0.1", resolve));
-    this.port = (this.server.address() as net.AddressInfo).port;
-  }
-
-  async down(): Promise<void> {
-    const closed = new Promise<void>((resolve) => this.server?.close(() => resolve()));
-    for (const s of this.sockets) s.destroy();
-    await closed;
-  }
-}
+import { TcpProxy } from "../support/tcpProxy.ts";
 
 const html = { accept: "text/html,application/xhtml+xml" };
 

@@ -23,7 +23,7 @@ export async function uploadCsv(baseUrl: string, csv: string | Uint8Array, heade
   if (options.domain) form.append("domain", options.domain);
   form.append("file", new Blob([csv as BlobPart], { type: "text/csv" }), options.fileName ?? "reviews.csv");
   const response = await fetch(`${baseUrl}/api/predict/batch`, { method: "POST", body: form, headers });
-  return { status: response.status, json: (await response.json()) as any };
+  return { status: response.status, headers: response.headers, json: (await response.json()) as any };
 }
 
 /** Polls GET /api/batches/{id} until the batch leaves queued/running (or the time is up). */

@@ -22,10 +22,11 @@ export const accountRouter = router({
     }),
 
   signOutEverywhere: protectedProcedure
-    .meta({ openapi: { method: "POST", path: "/account/sign-out-everywhere", tags: ["account"], summary: "End every session and revoke every API token, this one included (Đăng xuất khỏi mọi nơi)", errorResponses: [401] } })
+    .meta({ openapi: { method: "POST", path: "/account/sign-out-everywhere", tags: ["account"], summary: "End every session and revoke every API token, this one included (Đăng xuất khỏi mọi nơi); with an API token the password is required", errorResponses: [400, 401, 403, 429] } })
+    .input(z.object({ password: PasswordSchema.optional() }).prefault({}))
     .output(OkOutput)
-    .mutation(async ({ ctx }) => {
-      await ctx.services.account.signOutEverywhere(ctx.user.id);
+    .mutation(async ({ ctx, input }) => {
+      await ctx.services.account.signOutEverywhere(ctx.user, ctx.session, input.password, ctx.clientIp);
       if (ctx.session.kind === "cookie") ctx.setCookie(serializeBlankSessionCookie(ctx.secure));
       return { ok: true as const };
     }),
