@@ -24,7 +24,11 @@ def parse_args():
 
 
 def load_state(path):
-    saved = torch.load(path, map_location="cpu")
+    if not os.path.exists(path) and os.path.exists(f"{path}.part-00"):  # pipeline.py splits large states for the transfer
+        import glob, io
+        saved = torch.load(io.BytesIO(b"".join(open(p, "rb").read() for p in sorted(glob.glob(f"{path}.part-*")))), map_location="cpu")
+    else:
+        saved = torch.load(path, map_location="cpu")
     state = {}
     for k, v in saved["state"].items():
         state[k] = (v["int8"].float() * v["scale"].float()) if isinstance(v, dict) else v.float()

@@ -467,6 +467,22 @@ def save(path, module, remap, meta, int8=False):
         else:
             state[k] = v.half()
     torch.save({"state": state, "remap": remap.to(torch.int32), "meta": meta}, path)
+    split_for_transfer(path)
+
+
+PART_BYTES = 15 * 1024 * 1024  # the device tool returns files of at most 16 MiB
+
+
+def split_for_transfer(path):
+    """Files over PART_BYTES become path.part-00, -01, ... at once (export_onnx.py joins them), so a state written
+    before a lease ends comes back whole; run 0.8 lost its teacher to a split that was to run after training."""
+    if os.path.getsize(path) <= PART_BYTES:
+        return
+    with open(path, "rb") as f:
+        for i, chunk in enumerate(iter(lambda: f.read(PART_BYTES), b"")):
+            with open(f"{path}.part-{i:02d}", "wb") as part:
+                part.write(chunk)
+    os.remove(path)
 
 
 def train_aspect_phase(args, corpus, encoder, dims, vocab, remap, device, results, log):
