@@ -206,18 +206,6 @@ export function batchRoutes(
       await requireUserId(req, res);
       const preview = await new Promise<object>((resolve, reject) => {
         let seenFile = false;
-        let modelKind: ModelKind = "fast";
-        // a refused model is answered once the form is read (its file discarded), so the client is not cut off mid-upload
-        let modelError: unknown = null;
-        const chooseModel = (value: string) => {
-          try {
-            modelKind = parseModelKind(value);
-            chooseClassifier(services, modelKind);
-          } catch (error) {
-            modelError = error;
-          }
-        };
-        if (typeof req.query.model === "string") chooseModel(req.query.model);
         const parser = openMultipart(req, { files: 1, fields: 10, fieldSize: 1_000, fileSize: PREVIEW_BYTES });
         parser.on("file", (name, stream) => {
           if (name !== "file") return void stream.resume();
@@ -235,8 +223,7 @@ export function batchRoutes(
         });
         parser.on("error", (error) => reject(malformedMultipart(error)));
         parser.on("close", () => {
-          if (modelError) reject(modelError);
-          else if (!seenFile) reject(new AppError("BAD_REQUEST", "batch.noFile", "No file: send the CSV in a multipart field named \"file\"", "file"));
+          if (!seenFile) reject(new AppError("BAD_REQUEST", "batch.noFile", "No file: send the CSV in a multipart field named \"file\"", "file"));
         });
         req.pipe(parser);
       });
