@@ -54,7 +54,9 @@ describe("the compiled server in production mode (node build/server/main.js)", (
       .filter((l) => l.startsWith("{"))
       .map((l) => JSON.parse(l) as Record<string, unknown>);
 
-  it("prints one start-up summary with the runtime, model, database and limits, and warns that the data is ephemeral", () => {
+  it("prints one start-up summary with the runtime, model, database and limits, and warns that the data is ephemeral", async () => {
+    // the warning is the line after the summary: the server may be answering before the pipe has delivered it
+    for (let i = 0; i < 100 && !lines().some((l) => String(l.msg).includes("EPHEMERAL DATA")); i++) await new Promise((r) => setTimeout(r, 50));
     const summary = lines().find((l) => l.url && l.node)!;
     expect(summary).toMatchObject({ level: "info", node: process.version, version: expect.any(String), database: { kind: "embedded", dataDir } });
     expect(summary.model).toMatchObject({ id: expect.any(String), version: expect.any(String) });
