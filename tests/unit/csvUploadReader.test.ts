@@ -1,6 +1,7 @@
 import { describe, expect, it } from "vitest";
 import { AppError } from "../../server/errors.ts";
 import { openCsvUpload, type CsvItem, type CsvLimits } from "../../server/batches/csvUploadReader.server.ts";
+import { windows1258 } from "../support/windows1258.ts";
 
 const LIMITS: CsvLimits = { maxBytes: 1_000_000, maxRows: 1_000, maxCellChars: 500 };
 
@@ -16,27 +17,6 @@ function utf16(text: string, endian: "le" | "be", bom: boolean): Uint8Array {
   if (endian === "be") body.swap16();
   const mark = endian === "le" ? [0xff, 0xfe] : [0xfe, 0xff];
   return new Uint8Array([...(bom ? mark : []), ...body]);
-}
-
-/** Windows-1258 bytes, built from the decoder's own table: precomposed where the code page has it, else base + tone mark. */
-function windows1258(text: string): Uint8Array {
-  const decoder = new TextDecoder("windows-1258");
-  const table = new Map<string, number>();
-  for (let b = 0; b < 256; b++) table.set(decoder.decode(new Uint8Array([b])), b);
-  const out: number[] = [];
-  for (const ch of text.normalize("NFC")) {
-    if (table.has(ch)) {
-      out.push(table.get(ch)!);
-      continue;
-    }
-    const [base, ...marks] = [...ch.normalize("NFD")];
-    // the vowel mark (ă â ê ô ơ ư) is precomposed, the tone mark follows as a combining byte
-    const vowel = marks.find((m) => table.has((base! + m).normalize("NFC")));
-    if (vowel) out.push(table.get((base! + vowel).normalize("NFC"))!, ...marks.filter((m) => m !== vowel).map((m) => table.get(m)!));
-    else out.push(table.get(base!)!, ...marks.map((m) => table.get(m)!));
-  }
-  if (out.some((b) => b === undefined)) throw new Error("not encodable in windows-1258");
-  return new Uint8Array(out);
 }
 
 async function readAll(bytes: Uint8Array, textColumn?: string, limits = LIMITS, chunkSize = 7) {
