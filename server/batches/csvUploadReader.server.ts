@@ -1,6 +1,7 @@
 // Reads an uploaded CSV file as a stream: refuses what is not a CSV, detects the encoding, delimiter and
 // header, guesses the text column, then yields rows one by one, skipping (with the reason) rows it cannot use.
 // Limits are enforced while reading, so a file over them is refused as soon as it crosses one.
+import { isUtf8 } from "node:buffer";
 import { Readable } from "node:stream";
 import Papa from "papaparse";
 import { AppError } from "../errors.ts";
@@ -94,9 +95,24 @@ class TolerantUtf8 {
   private pending = Buffer.alloc(0);
   private pendingOffset = 0;
 
-  decode(chunk: Uint8Array, offset: number, final = false): string {
+  /** `count`: also count the multi-byte characters (the sample), which takes the byte-by-byte path. */
+  decode(chunk: Uint8Array, offset: number, final = false, count = false): string {
     const bytes = this.pending.length ? Buffer.concat([this.pending, chunk]) : Buffer.from(chunk.buffer, chunk.byteOffset, chunk.length);
     const base = this.pending.length ? this.pendingOffset : offset;
+    if (!count && !final) {
+      // the usual chunk is valid: let the native check and decoder do it, keeping a character cut at the end
+      let cut = bytes.length;
+      while (cut > 0 && bytes.length - cut < 3 && bytes[cut - 1]! >= 0x80 && bytes[cut - 1]! < 0xc0) cut--;
+      const lead = cut > 0 ? bytes[cut - 1]! : 0;
+      cut = lead >= 0xc0 && (sequence(lead)?.[0] ?? 1) > bytes.length - cut + 1 ? cut - 1 : bytes.length;
+      if (isUtf8(bytes.subarray(0, cut))) {
+        const text = bytes.toString("utf8", 0, cut);
+        for (let at = text.indexOf("\ufffd"); at >= 0; at = text.indexOf("\ufffd", at + 1)) this.replacements.offsets.push(null);
+        this.pending = Buffer.from(bytes.subarray(cut));
+        this.pendingOffset = base + cut;
+        return text;
+      }
+    }
     let out = "";
     let runStart = 0;
     let i = 0;
@@ -201,7 +217,7 @@ async function* decodeText(
     const bom = sniffed?.bom ?? false;
     const utf8 = new TolerantUtf8();
     const body = bom ? sample.subarray(3) : sample;
-    const text = utf8.decode(body, bom ? 3 : 0);
+    const text = utf8.decode(body, bom ? 3 : 0, false, true);
     const evidence = utf8.multiByte >= UTF8_EVIDENCE_CHARS && utf8.multiByte >= utf8.invalid * UTF8_EVIDENCE_RATIO;
     if (utf8.invalid === 0 || bom || evidence) {
       onFormat({ encoding: "utf-8", bom }, utf8.replacements);
