@@ -95,6 +95,7 @@ describe("reading an uploaded CSV", () => {
     it.each([
       ["the damaged byte inside the first 64 KB read (one large chunk)", 1 << 20],
       ["the damaged byte after them (4 KB chunks)", 4096],
+      ["7-byte chunks, letters cut between them", 7],
     ])("keeps UTF-8 and skips only the row with the bad byte, naming it and its offset: %s", async (_, chunkSize) => {
       const { bytes, row, offset } = damaged(11_000, 70_000);
       expect(offset).toBeGreaterThan(65_536 + 1_000);
