@@ -51,4 +51,31 @@ describe("the encoding on the batch preview", () => {
     rmSync(utf8File, { force: true });
     rmSync(legacyFile, { force: true });
   }, 300_000);
+
+  it("names a row skipped for a damaged byte, with its offset, on the batch's page", async () => {
+    const page = await browser.newPage({ viewport: { width: 1200, height: 900 } });
+    await page.goto(`${server.url}/register`);
+    await page.fill("#email", "byte-hong@example.com");
+    await page.fill("#password", "mat-khau-an-toan");
+    await page.click("main button[type=submit]");
+    await page.waitForSelector("[data-testid=current-user]");
+    const lines = ["id,review", ...Array.from({ length: 12 }, (_, i) => `${i + 1},Sản phẩm rất tốt giao hàng nhanh lần ${i + 1}`)];
+    const bytes = Buffer.from(lines.join("\n") + "\n", "utf8");
+    const offset = bytes.indexOf("\n3,") + 3;
+    bytes[offset] = 0xff;
+    const file = path.join(os.tmpdir(), `camxuc-damaged-${process.pid}.csv`);
+    writeFileSync(file, bytes);
+    await page.goto(`${server.url}/batch`);
+    await page.setInputFiles("[data-testid=batch-file]", file);
+    await page.waitForSelector("[data-testid=batch-preview]");
+    expect(await page.textContent("[data-testid=batch-encoding]")).toBe("Bảng mã: UTF-8");
+    await page.click("[data-testid=batch-upload]");
+    await page.waitForURL(/\/batches\/[0-9a-f-]+$/);
+    await page.waitForSelector("[data-testid=batch-table]", { timeout: 120_000 });
+    await page.click("[data-testid=batch-skipped] summary");
+    expect(await page.textContent("[data-testid=batch-skipped] li")).toBe(
+      `Dòng 3: có byte không hợp lệ theo UTF-8 ở vị trí byte ${offset} của tệp (tính từ 0); dòng này bị bỏ qua, phần còn lại của tệp vẫn đọc bằng UTF-8`,
+    );
+    rmSync(file, { force: true });
+  }, 300_000);
 });
