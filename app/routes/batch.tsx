@@ -18,7 +18,7 @@ export async function loader({ request, context }: LoaderFunctionArgs) {
   return json({ maxBytes: context.config.batchMaxBytes, maxRows: context.config.batchMaxRows, recent: items, hasAccurate: model?.accurate != null, aspectDomains });
 }
 
-type Preview = { columns: string[]; rows: string[][]; guessedTextColumn: string };
+type Preview = { columns: string[]; rows: string[][]; guessedTextColumn: string; format?: { encoding: string } };
 type ApiError = { error?: { message?: string; messageKey?: string } };
 
 /** What the server sends back on failure, in the reader's language when we have the message key. */
@@ -140,6 +140,11 @@ export default function BatchPage() {
       {preview && file && (
         <div className="space-y-3 rounded-lg border border-slate-200 bg-white p-3 shadow-sm">
           <h2 className="font-medium">{t("batch.preview", { file: file.name })}</h2>
+          {preview.format && (
+            <p data-testid="batch-encoding" className={`text-sm ${preview.format.encoding === "windows-1258" ? "rounded-md bg-amber-50 p-2 text-amber-900" : "text-slate-600"}`}>
+              {t("batch.encoding", { encoding: t(`batch.encoding.${preview.format.encoding}`) })}
+            </p>
+          )}
           <div className="overflow-x-auto">
             <table className="min-w-full text-left text-sm" data-testid="batch-preview">
               <thead>

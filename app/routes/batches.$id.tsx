@@ -307,10 +307,10 @@ export default function BatchDetailPage() {
           </div>
 
           {batch.skippedRows.length > 0 && (
-            <details className="rounded-lg border border-slate-200 bg-white p-3 text-sm">
+            <details data-testid="batch-skipped" className="rounded-lg border border-slate-200 bg-white p-3 text-sm">
               <summary className="cursor-pointer font-medium">{t("batch.skippedRows")} ({batch.skipped})</summary>
               <ul className="mt-2 space-y-1 text-slate-700">
-                {batch.skippedRows.slice(0, 200).map((s) => <li key={s.row}>{s.message}</li>)}
+                {batch.skippedRows.slice(0, 200).map((s) => <li key={s.row}>{s.reason === "invalidUtf8" && s.offset !== undefined ? t("batch.skip.invalidUtf8", { row: s.row, offset: s.offset }) : s.message}</li>)}
               </ul>
             </details>
           )}

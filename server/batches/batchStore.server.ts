@@ -121,7 +121,7 @@ export async function storeUpload(
       const refused: StoredSkip | null = item.kind === "skipped" ? item : nulCharacterSkip(item.rowNumber, item.cells);
       if (refused || item.kind === "skipped") {
         skippedRows++;
-        if (refused && skipped.length < SKIPPED_DETAILS_KEPT) skipped.push({ row: refused.row, reason: refused.reason, message: refused.message });
+        if (refused && skipped.length < SKIPPED_DETAILS_KEPT) skipped.push({ row: refused.row, reason: refused.reason, message: refused.message, ...(refused.offset === undefined ? {} : { offset: refused.offset }) });
         continue;
       }
       pending.push({ position: position++, rowNumber: item.rowNumber, text: item.cells[input.textColumnIndex]!, cells: item.cells });

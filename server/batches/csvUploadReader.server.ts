@@ -1,6 +1,7 @@
 // Reads an uploaded CSV file as a stream: refuses what is not a CSV, detects the encoding, delimiter and
 // header, guesses the text column, then yields rows one by one, skipping (with the reason) rows it cannot use.
 // Limits are enforced while reading, so a file over them is refused as soon as it crosses one.
+import { isUtf8 } from "node:buffer";
 import { Readable } from "node:stream";
 import Papa from "papaparse";
 import { AppError } from "../errors.ts";
@@ -9,8 +10,9 @@ import { hasVisibleCharacters } from "../text/visibleText.ts";
 export type CsvEncoding = "utf-8" | "utf-16le" | "utf-16be" | "windows-1258";
 export type CsvFormat = { encoding: CsvEncoding; bom: boolean; delimiter: string; hasHeader: boolean };
 export type CsvLimits = { maxBytes: number; maxRows: number; maxCellChars: number };
-export type SkipReason = "ragged" | "cellTooLong" | "emptyText";
-export type SkippedRow = { row: number; reason: SkipReason; message: string };
+export type SkipReason = "ragged" | "cellTooLong" | "emptyText" | "invalidUtf8";
+/** `offset`: for `invalidUtf8`, where in the file (bytes from 0) the first bad byte of the row sits. */
+export type SkippedRow = { row: number; reason: SkipReason; message: string; offset?: number };
 export type CsvRow = { rowNumber: number; cells: string[] };
 export type CsvItem = ({ kind: "row" } & CsvRow) | ({ kind: "skipped" } & SkippedRow);
 
@@ -67,44 +69,169 @@ function sniffEncoding(head: Uint8Array): { encoding: CsvEncoding; bom: boolean 
   return null;
 }
 
-function isUtf8(bytes: Uint8Array): boolean {
-  try {
-    // stream: true tolerates a character cut at the end of the sample
-    new TextDecoder("utf-8", { fatal: true }).decode(bytes, { stream: true });
-    return true;
-  } catch {
-    return false;
-  }
+/** Where the decoder put U+FFFD: the file offset of the bad bytes it stands for, or null for a U+FFFD the file holds. */
+export type Replacements = { offsets: (number | null)[] };
+
+/** The length of the UTF-8 sequence a lead byte starts and the range its second byte must fall in; null: no lead byte. */
+function sequence(lead: number): [length: number, low: number, high: number] | null {
+  if (lead >= 0xc2 && lead <= 0xdf) return [2, 0x80, 0xbf];
+  if (lead === 0xe0) return [3, 0xa0, 0xbf];
+  if (lead === 0xed) return [3, 0x80, 0x9f];
+  if (lead >= 0xe1 && lead <= 0xef) return [3, 0x80, 0xbf];
+  if (lead === 0xf0) return [4, 0x90, 0xbf];
+  if (lead >= 0xf1 && lead <= 0xf3) return [4, 0x80, 0xbf];
+  if (lead === 0xf4) return [4, 0x80, 0x8f];
+  return null;
 }
 
 /**
- * The file as text, chunk by chunk. Counts raw bytes against maxBytes as they arrive. Text that is not
- * UTF-8 in the first 64 KB is read as Windows-1258 (what Vietnamese Excel writes; its Latin letters agree
- * with Windows-1252); invalid UTF-8 further on is refused.
+ * Streaming UTF-8 that does not stop at bad bytes: each maximal invalid subpart becomes one U+FFFD (as
+ * the WHATWG decoder does) and its file offset is recorded, so the row holding it can be skipped and named.
  */
-async function* decodeText(source: AsyncIterable<Uint8Array>, maxBytes: number, onFormat: (f: { encoding: CsvEncoding; bom: boolean }) => void): AsyncGenerator<string> {
+class TolerantUtf8 {
+  readonly replacements: Replacements = { offsets: [] };
+  invalid = 0;
+  multiByte = 0;
+  private pending = Buffer.alloc(0);
+  private pendingOffset = 0;
+
+  /** `count`: also count the multi-byte characters (the sample), which takes the byte-by-byte path. */
+  decode(chunk: Uint8Array, offset: number, final = false, count = false): string {
+    const bytes = this.pending.length ? Buffer.concat([this.pending, chunk]) : Buffer.from(chunk.buffer, chunk.byteOffset, chunk.length);
+    const base = this.pending.length ? this.pendingOffset : offset;
+    if (!count && !final) {
+      // the usual chunk is valid: let the native check and decoder do it, keeping a character cut at the end
+      let cut = bytes.length;
+      while (cut > 0 && bytes.length - cut < 3 && bytes[cut - 1]! >= 0x80 && bytes[cut - 1]! < 0xc0) cut--;
+      const lead = cut > 0 ? bytes[cut - 1]! : 0;
+      cut = lead >= 0xc0 && (sequence(lead)?.[0] ?? 1) > bytes.length - cut + 1 ? cut - 1 : bytes.length;
+      if (isUtf8(bytes.subarray(0, cut))) {
+        const text = bytes.toString("utf8", 0, cut);
+        for (let at = text.indexOf("\ufffd"); at >= 0; at = text.indexOf("\ufffd", at + 1)) this.replacements.offsets.push(null);
+        this.pending = Buffer.from(bytes.subarray(cut));
+        this.pendingOffset = base + cut;
+        return text;
+      }
+    }
+    let out = "";
+    let runStart = 0;
+    let i = 0;
+    const flush = (end: number) => {
+      if (end > runStart) {
+        const text = bytes.toString("utf8", runStart, end);
+        for (let at = text.indexOf("\ufffd"); at >= 0; at = text.indexOf("\ufffd", at + 1)) this.replacements.offsets.push(null);
+        out += text;
+      }
+    };
+    while (i < bytes.length) {
+      const lead = bytes[i]!;
+      if (lead < 0x80) {
+        i++;
+        continue;
+      }
+      const shape = sequence(lead);
+      let valid = 0;
+      if (shape) {
+        const [length, low, high] = shape;
+        valid = 1;
+        while (valid < length && i + valid < bytes.length) {
+          const b = bytes[i + valid]!;
+          const ok = valid === 1 ? b >= low && b <= high : b >= 0x80 && b <= 0xbf;
+          if (!ok) break;
+          valid++;
+        }
+        if (valid === length) {
+          this.multiByte++;
+          i += length;
+          continue;
+        }
+        // cut by the chunk's end: wait for the next chunk
+        if (i + valid === bytes.length && !final) break;
+      }
+      flush(i);
+      out += "\ufffd";
+      this.replacements.offsets.push(base + i);
+      this.invalid++;
+      i += Math.max(valid, 1);
+      runStart = i;
+    }
+    flush(i);
+    this.pending = Buffer.from(bytes.subarray(i));
+    this.pendingOffset = base + i;
+    return out;
+  }
+
+  end(): string {
+    return this.pending.length ? this.decode(new Uint8Array(0), this.pendingOffset, true) : "";
+  }
+}
+
+/** Valid multi-byte characters needed before a sample with bad bytes is still taken as UTF-8. */
+const UTF8_EVIDENCE_CHARS = 16;
+/** ... and at least this many of them per bad sequence: text in a legacy code page is nearly all bad sequences. */
+const UTF8_EVIDENCE_RATIO = 20;
+
+type Decoder = { decode(chunk: Uint8Array, offset: number): string; end(): string };
+
+/**
+ * The file as text, chunk by chunk. Counts raw bytes against maxBytes as they arrive. The encoding is
+ * decided on the first 64 KB: a BOM or UTF-16's zero bytes; else UTF-8 when the sample is valid UTF-8, or
+ * when its valid multi-byte characters far outnumber its bad sequences (a UTF-8 file with a damaged byte:
+ * the rows holding bad bytes are skipped later, see `replacements`); else Windows-1258 (what Vietnamese
+ * Excel writes; its Latin letters agree with Windows-1252). Bad bytes after a pure-ASCII sample are refused:
+ * nothing showed which encoding the file is in.
+ */
+async function* decodeText(
+  source: AsyncIterable<Uint8Array>,
+  maxBytes: number,
+  onFormat: (f: { encoding: CsvEncoding; bom: boolean }, replacements: Replacements | null) => void,
+): AsyncGenerator<string> {
   let bytes = 0;
   let head: Uint8Array[] = [];
   let headBytes = 0;
-  let decoder: TextDecoder | null = null;
+  let decoder: Decoder | null = null;
   const tooLarge = () => fileTooLarge(maxBytes);
+  const strict = (encoding: CsvEncoding): Decoder => {
+    // ignoreBOM false: the decoder drops the byte-order mark itself
+    const d = new TextDecoder(encoding, { fatal: encoding !== "windows-1258" });
+    return {
+      decode: (chunk, offset) => {
+        try {
+          return d.decode(chunk, { stream: true });
+        } catch {
+          throw fileError("batch.fileEncoding", `The file is not valid ${encoding.toUpperCase()} text after byte ${offset}: save it as CSV UTF-8 (or UTF-16); Windows-1258/1252 files are read only when the first 64 KB already show it`);
+        }
+      },
+      end: () => d.decode(),
+    };
+  };
+  const tolerant = (utf8: TolerantUtf8): Decoder => ({ decode: (chunk, offset) => utf8.decode(chunk, offset), end: () => utf8.end() });
   const start = (sample: Uint8Array) => {
     refuseBinary(sample);
     const sniffed = sniffEncoding(sample);
-    const format = sniffed ?? (isUtf8(sample) ? { encoding: "utf-8" as const, bom: false } : { encoding: "windows-1258" as const, bom: false });
-    onFormat(format);
-    // ignoreBOM false: the decoder drops the byte-order mark itself
-    const d = new TextDecoder(format.encoding, { fatal: format.encoding !== "windows-1258" });
-    const text = decodeChunk(d, sample, 0);
-    decoder = d;
-    return text;
-  };
-  const decodeChunk = (d: TextDecoder, chunk: Uint8Array, offset: number) => {
-    try {
-      return d.decode(chunk, { stream: true });
-    } catch {
-      throw fileError("batch.fileEncoding", `The file is not valid ${d.encoding.toUpperCase()} text after byte ${offset}: save it as CSV UTF-8 (or UTF-16); Windows-1258/1252 files are read only when the first 64 KB already show it`);
+    if (sniffed && sniffed.encoding !== "utf-8") {
+      onFormat(sniffed, null);
+      decoder = strict(sniffed.encoding);
+      return decoder.decode(sample, 0);
     }
+    const bom = sniffed?.bom ?? false;
+    const utf8 = new TolerantUtf8();
+    const body = bom ? sample.subarray(3) : sample;
+    const text = utf8.decode(body, bom ? 3 : 0, false, true);
+    const evidence = utf8.multiByte >= UTF8_EVIDENCE_CHARS && utf8.multiByte >= utf8.invalid * UTF8_EVIDENCE_RATIO;
+    if (utf8.invalid === 0 || bom || evidence) {
+      onFormat({ encoding: "utf-8", bom }, utf8.replacements);
+      // bad bytes later are a damaged byte only when the sample showed UTF-8 (a BOM, or multi-byte letters)
+      if (bom || utf8.multiByte > 0) {
+        decoder = tolerant(utf8);
+        return text;
+      }
+      decoder = strict("utf-8");
+      return decoder.decode(body, bom ? 3 : 0);
+    }
+    onFormat({ encoding: "windows-1258", bom: false }, null);
+    decoder = strict("windows-1258");
+    return decoder.decode(sample, 0);
   };
   for await (const raw of source) {
     const chunk = raw instanceof Uint8Array ? raw : Buffer.from(raw as string);
@@ -119,7 +246,7 @@ async function* decodeText(source: AsyncIterable<Uint8Array>, maxBytes: number, 
       if (text) yield text;
       continue;
     }
-    const text = decodeChunk(decoder, chunk, bytes - chunk.length);
+    const text = (decoder as Decoder).decode(chunk, bytes - chunk.length);
     if (text) yield text;
   }
   if (!decoder) {
@@ -128,7 +255,7 @@ async function* decodeText(source: AsyncIterable<Uint8Array>, maxBytes: number, 
     const text = start(sample);
     if (text) yield text;
   }
-  const rest = (decoder as TextDecoder | null)?.decode() ?? "";
+  const rest = (decoder as Decoder | null)?.end() ?? "";
   if (rest) yield rest;
 }
 
@@ -189,12 +316,32 @@ function detectDelimiter(sample: string): string {
 const cleanCell = (cell: string) => cell.normalize("NFC");
 
 /**
+ * The file offset of the first bad byte in a record, reading the decoder's replacements in text order
+ * (`cursor` moves past every U+FFFD of the record); null when the record has none.
+ */
+function badByteOffset(cells: string[], replacements: Replacements | null, cursor: { next: number }): number | null {
+  if (!replacements || replacements.offsets.length === 0) return null;
+  let first: number | null = null;
+  for (const cell of cells) {
+    for (let at = cell.indexOf("\ufffd"); at >= 0; at = cell.indexOf("\ufffd", at + 1)) {
+      const offset = replacements.offsets[cursor.next++] ?? null;
+      if (first === null && offset !== null) first = offset;
+    }
+  }
+  return first;
+}
+
+/**
  * Opens an uploaded file: reads up to 64 KB to learn its format, then hands back the columns, a preview
  * and a generator over its rows. `textColumn` (a column name, case-insensitive) overrides the guess.
  */
 export async function openCsvUpload(source: AsyncIterable<Uint8Array>, limits: CsvLimits, textColumn?: string | null): Promise<CsvUpload> {
   let encoding: { encoding: CsvEncoding; bom: boolean } = { encoding: "utf-8", bom: false };
-  const text = decodeText(source, limits.maxBytes, (f) => (encoding = f));
+  let replacements: Replacements | null = null;
+  const text = decodeText(source, limits.maxBytes, (f, r) => {
+    encoding = f;
+    replacements = r;
+  });
   // Read text until the sample is large enough to decide on; the rest streams through papaparse.
   let sample = "";
   let ended = false;
@@ -212,7 +359,9 @@ export async function openCsvUpload(source: AsyncIterable<Uint8Array>, limits: C
 
   const delimiter = detectDelimiter(sample);
   const parse = (chunk: string) => Papa.parse<string[]>(chunk, { delimiter, skipEmptyLines: true, preview: SAMPLE_RECORDS + 1 }).data;
-  const sampleRecords = parse(sample).map((r) => r.map(cleanCell));
+  const sampleCursor = { next: 0 };
+  // a record with bad bytes is neither a header nor a preview row (items() skips it)
+  const sampleRecords = parse(sample).filter((r) => badByteOffset(r, replacements, sampleCursor) === null).map((r) => r.map(cleanCell));
   if (!ended && sampleRecords.length > 1) sampleRecords.pop();
   const first = sampleRecords[0] ?? [];
   const hasHeader = looksLikeHeader(first, sampleRecords.slice(1));
@@ -243,15 +392,23 @@ export async function openCsvUpload(source: AsyncIterable<Uint8Array>, limits: C
       parser.destroy(error);
     });
     input.pipe(parser);
-    let record = 0;
     let rows = 0;
+    const cursor = { next: 0 };
+    let headerSeen = !hasHeader;
     try {
       for await (const raw of parser as AsyncIterable<string[]>) {
-        record++;
-        if (record === 1 && hasHeader) continue;
+        const badByte = badByteOffset(raw, replacements, cursor);
+        if (!headerSeen && badByte === null) {
+          headerSeen = true;
+          continue;
+        }
         rows++;
         if (rows > limits.maxRows) {
           throw new AppError("PAYLOAD_TOO_LARGE", "batch.tooManyRows", `The file has too many rows: more than ${limits.maxRows} (the limit)`, "file");
+        }
+        if (badByte !== null) {
+          yield { kind: "skipped", row: rows, reason: "invalidUtf8", offset: badByte, message: `row ${rows}: bytes that are not UTF-8 at byte ${badByte} of the file (counted from 0); the row was skipped, the rest of the file is read as UTF-8` };
+          continue;
         }
         let cells = raw;
         // a trailing delimiter adds empty cells: not a reason to skip the row

@@ -1,6 +1,7 @@
 import { describe, expect, it } from "vitest";
 import { AppError } from "../../server/errors.ts";
 import { openCsvUpload, type CsvItem, type CsvLimits } from "../../server/batches/csvUploadReader.server.ts";
+import { windows1258 } from "../support/windows1258.ts";
 
 const LIMITS: CsvLimits = { maxBytes: 1_000_000, maxRows: 1_000, maxCellChars: 500 };
 
@@ -18,29 +19,8 @@ function utf16(text: string, endian: "le" | "be", bom: boolean): Uint8Array {
   return new Uint8Array([...(bom ? mark : []), ...body]);
 }
 
-/** Windows-1258 bytes, built from the decoder's own table: precomposed where the code page has it, else base + tone mark. */
-function windows1258(text: string): Uint8Array {
-  const decoder = new TextDecoder("windows-1258");
-  const table = new Map<string, number>();
-  for (let b = 0; b < 256; b++) table.set(decoder.decode(new Uint8Array([b])), b);
-  const out: number[] = [];
-  for (const ch of text.normalize("NFC")) {
-    if (table.has(ch)) {
-      out.push(table.get(ch)!);
-      continue;
-    }
-    const [base, ...marks] = [...ch.normalize("NFD")];
-    // the vowel mark (ă â ê ô ơ ư) is precomposed, the tone mark follows as a combining byte
-    const vowel = marks.find((m) => table.has((base! + m).normalize("NFC")));
-    if (vowel) out.push(table.get((base! + vowel).normalize("NFC"))!, ...marks.filter((m) => m !== vowel).map((m) => table.get(m)!));
-    else out.push(table.get(base!)!, ...marks.map((m) => table.get(m)!));
-  }
-  if (out.some((b) => b === undefined)) throw new Error("not encodable in windows-1258");
-  return new Uint8Array(out);
-}
-
-async function readAll(bytes: Uint8Array, textColumn?: string, limits = LIMITS) {
-  const upload = await openCsvUpload(chunked(bytes), limits, textColumn);
+async function readAll(bytes: Uint8Array, textColumn?: string, limits = LIMITS, chunkSize = 7) {
+  const upload = await openCsvUpload(chunked(bytes, chunkSize), limits, textColumn);
   const items: CsvItem[] = [];
   for await (const item of upload.items()) items.push(item);
   const rows = items.filter((i) => i.kind === "row");
@@ -95,6 +75,64 @@ describe("reading an uploaded CSV", () => {
     const { upload, rows } = await readAll(bytes);
     expect(upload.format.encoding).toBe("windows-1258");
     expect(rows[0]).toMatchObject({ cells: ["1", "Sản phẩm rất tốt giao hàng nhanh", "5"] });
+  });
+
+  describe("a UTF-8 file with one damaged byte (issue 25, item 8)", () => {
+    const SENTENCES = ["Giảng viên dạy rất nhiệt tình và dễ hiểu", "Phòng học nóng và máy chiếu hay bị hỏng", "Bài tập nhiều nhưng giúp em hiểu bài hơn", "Thầy chấm điểm công bằng và đúng hạn"];
+    /** A UIT-VSFC-like file of `rows` rows with 0xFF put into the row holding byte `at`; the row and offset come back. */
+    function damaged(rows: number, at: number) {
+      const lines = ["sentence,sentiment,topic"];
+      for (let i = 0; i < rows; i++) lines.push(`${SENTENCES[i % SENTENCES.length]} (${i + 1}),${i % 3},${i % 4}`);
+      const bytes = Buffer.from(lines.join("\n") + "\n", "utf8");
+      // the first byte of the line holding `at`: a damaged letter at the start of its sentence
+      const lineStart = bytes.lastIndexOf(0x0a, at) + 1;
+      bytes[lineStart] = 0xff;
+      const row = bytes.subarray(0, lineStart).filter((b) => b === 0x0a).length; // header excluded: line k (from 0) is row k
+      return { bytes: new Uint8Array(bytes), row, offset: lineStart };
+    }
+    const limits = { ...LIMITS, maxRows: 20_000 };
+
+    it.each([
+      ["the damaged byte inside the first 64 KB read (one large chunk)", 1 << 20],
+      ["the damaged byte after them (4 KB chunks)", 4096],
+      ["7-byte chunks, letters cut between them", 7],
+    ])("keeps UTF-8 and skips only the row with the bad byte, naming it and its offset: %s", async (_, chunkSize) => {
+      const { bytes, row, offset } = damaged(11_000, 70_000);
+      expect(offset).toBeGreaterThan(65_536 + 1_000);
+      const { upload, rows, skipped } = await readAll(bytes, undefined, limits, chunkSize);
+      expect(upload.format.encoding).toBe("utf-8");
+      expect(upload.columns).toEqual(["sentence", "sentiment", "topic"]);
+      expect(skipped).toEqual([{ kind: "skipped", row, reason: "invalidUtf8", offset, message: expect.stringContaining(`byte ${offset}`) }]);
+      expect(rows).toHaveLength(10_999);
+      expect(rows[0]).toMatchObject({ rowNumber: 1, cells: ["Giảng viên dạy rất nhiệt tình và dễ hiểu (1)", "0", "0"] });
+      expect(rows.at(-1)).toMatchObject({ rowNumber: 11_000, cells: ["Thầy chấm điểm công bằng và đúng hạn (11000)", "1", "3"] });
+      expect(rows.every((r) => r.kind === "row" && !r.cells[0]!.includes("\ufffd"))).toBe(true);
+    });
+
+    it("skips a damaged row inside the sample too, and leaves it out of the preview", async () => {
+      const { bytes, row, offset } = damaged(300, 40);
+      const { upload, rows, skipped } = await readAll(bytes, undefined, limits, 1 << 20);
+      expect(upload.format.encoding).toBe("utf-8");
+      expect(row).toBe(1);
+      expect(upload.preview[0]![0]).toContain("(2)");
+      expect(skipped).toMatchObject([{ row: 1, reason: "invalidUtf8", offset }]);
+      expect(rows).toHaveLength(299);
+    });
+
+    it("keeps a U+FFFD the file itself holds (valid UTF-8), and still reads a genuine Windows-1258 file larger than the sample", async () => {
+      const { rows, skipped } = await readAll(utf8("id,review\n1,Rất tốt \ufffd\n2,Tệ quá\n"));
+      expect(skipped).toEqual([]);
+      expect(rows[0]).toMatchObject({ cells: ["1", "Rất tốt \ufffd"] });
+
+      const text = "id,review\n" + Array.from({ length: 3_000 }, (_, i) => `${i + 1},${SENTENCES[i % SENTENCES.length]}\n`).join("");
+      const legacy = windows1258(text);
+      expect(legacy.length).toBeGreaterThan(65_536);
+      const read = await readAll(legacy, undefined, limits, 4096);
+      expect(read.upload.format.encoding).toBe("windows-1258");
+      expect(read.skipped).toEqual([]);
+      expect(read.rows).toHaveLength(3_000);
+      expect(read.rows[2_999]).toMatchObject({ cells: ["3000", SENTENCES[2_999 % SENTENCES.length]] });
+    });
   });
 
   it("detects semicolons and tabs", async () => {

@@ -33,7 +33,7 @@ const BatchOutput = z.object({
   total: z.number().int().describe("rows stored for analysis (skipped rows excluded)"),
   processed: z.number().int(),
   skipped: z.number().int(),
-  skippedRows: z.array(z.object({ row: z.number().int(), reason: z.string(), message: z.string() })).describe("the first skipped rows with why"),
+  skippedRows: z.array(z.object({ row: z.number().int(), reason: z.string(), message: z.string(), offset: z.number().int().optional().describe("invalidUtf8: the file offset (bytes from 0) of the row's first bad byte") })).describe("the first skipped rows with why"),
   labelCounts: z.record(z.string(), z.number().int()),
   averageConfidence: z.number().nullable(),
   lowConfidenceThreshold: z.number(),
@@ -88,7 +88,7 @@ export const batchRouter = router({
       return {
         lowConfidenceThreshold: threshold, lowConfidence, notVietnamese, modelKind: b.modelKind as ModelKind,
         id: b.id, fileName: b.fileName, textColumn: b.textColumn, columns: b.columns as string[], status: b.status,
-        total: b.totalRows, processed: b.processedRows, skipped: b.skippedRows, skippedRows: b.skipped as { row: number; reason: string; message: string }[],
+        total: b.totalRows, processed: b.processedRows, skipped: b.skippedRows, skippedRows: b.skipped as { row: number; reason: string; message: string; offset?: number }[],
         labelCounts: b.labelCounts as Record<string, number>, averageConfidence: b.averageConfidence,
         terms: (b.terms as Record<string, { term: string; count: number }[]> | null) ?? null, ...progressOf(b),
         modelId: b.modelId, modelVersion: b.modelVersion, error: b.error, domain: b.aspectDomain, aspects,
