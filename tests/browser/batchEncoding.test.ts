@@ -4,25 +4,19 @@ import { rmSync, writeFileSync } from "node:fs";
 import os from "node:os";
 import path from "node:path";
 import type { Browser } from "playwright-core";
-import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { launchChromium } from "../support/chromium.ts";
-import { startTestServer, type TestServer } from "../support/testServer.ts";
+import { beforeAll, describe, expect, it } from "vitest";
+import { browserAndUiServer } from "../support/chromium.ts";
+import type { TestServer } from "../support/testServer.ts";
 import { windows1258 } from "../support/windows1258.ts";
 
 const CSV = "id,review\n1,Sản phẩm rất tốt giao hàng nhanh\n2,Hàng kém chất lượng quá\n";
 
 describe("the encoding on the batch preview", () => {
+  const setup = browserAndUiServer();
   let server: TestServer;
   let browser: Browser;
 
-  beforeAll(async () => {
-    browser = await launchChromium();
-    server = await startTestServer("pglite", {}, { withUi: true });
-  }, 300_000);
-  afterAll(async () => {
-    await browser?.close();
-    await server?.close();
-  });
+  beforeAll(() => ({ browser, server } = setup.get()));
 
   it("shows UTF-8 or Windows-1258 in the reader's language", async () => {
     const page = await browser.newPage({ viewport: { width: 1200, height: 900 } });

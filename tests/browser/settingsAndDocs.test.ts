@@ -2,24 +2,18 @@
 import os from "node:os";
 import path from "node:path";
 import type { Browser, Page } from "playwright-core";
-import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { startTestServer, type TestServer } from "../support/testServer.ts";
-import { launchChromium, submitCredentials } from "../support/chromium.ts";
+import { beforeAll, describe, expect, it } from "vitest";
+import type { TestServer } from "../support/testServer.ts";
+import { browserAndUiServer, submitCredentials } from "../support/chromium.ts";
 
 describe("settings and API docs in a browser", () => {
+  const setup = browserAndUiServer();
   let server: TestServer;
   let browser: Browser;
 
   const me = (token: string) => fetch(`${server.url}/api/auth/me`, { headers: { authorization: `Bearer ${token}` } });
 
-  beforeAll(async () => {
-    browser = await launchChromium();
-    server = await startTestServer("pglite", {}, { withUi: true });
-  }, 300_000);
-  afterAll(async () => {
-    await browser?.close();
-    await server?.close();
-  });
+  beforeAll(() => ({ browser, server } = setup.get()));
 
   it("creates, copies and revokes an API token, changes the password (the other session ends) and deletes the account", async () => {
     const context = await browser.newContext({ viewport: { width: 390, height: 844 }, isMobile: true });

@@ -4,7 +4,7 @@
 import pg from "pg";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { reviewCsv, uploadCsv } from "../support/batchFiles.ts";
-import { TcpProxy } from "../support/tcpProxy.ts";
+import { proxiedDatabase, type TcpProxy } from "../support/tcpProxy.ts";
 import { createScratchDatabase, startTestServer, trpcPost, type TestServer } from "../support/testServer.ts";
 
 describe.skipIf(!process.env.TEST_DATABASE_URL)("batches through a PostgreSQL outage", () => {
@@ -16,12 +16,10 @@ describe.skipIf(!process.env.TEST_DATABASE_URL)("batches through a PostgreSQL ou
 
   beforeAll(async () => {
     scratch = await createScratchDatabase();
-    const url = new URL(scratch.url);
-    proxy = new TcpProxy({ host: url.hostname, port: Number(url.port || 5432) });
-    await proxy.up();
-    url.host = `127.0.0.1:${proxy.port}`;
+    const proxied = await proxiedDatabase(scratch.url);
+    proxy = proxied.proxy;
     // no worker: batches stay queued, so the progress stream stays open
-    server = await startTestServer("pglite", { DATABASE_URL: url.toString(), DATABASE_RETRY_AFTER_SECONDS: "1", BATCH_WORKER_ENABLED: "false", BATCH_MAX_BYTES: "30000000" });
+    server = await startTestServer("pglite", { DATABASE_URL: proxied.url, DATABASE_RETRY_AFTER_SECONDS: "1", BATCH_WORKER_ENABLED: "false", BATCH_MAX_BYTES: "30000000" });
     direct = new pg.Client({ connectionString: scratch.url });
     await direct.connect();
     const reg = await trpcPost(server.url, "auth.register", { email: "outage-batch@example.com", password: "a-fine-password-25" });

@@ -4,7 +4,7 @@
 import { afterAll, beforeAll, describe, expect, it, vi } from "vitest";
 import { createLogger } from "../../server/observability/logger.server.ts";
 import { createScratchDatabase, startTestServer, trpcGet, trpcPost, type TestServer } from "../support/testServer.ts";
-import { TcpProxy } from "../support/tcpProxy.ts";
+import { proxiedDatabase, type TcpProxy } from "../support/tcpProxy.ts";
 
 const html = { accept: "text/html,application/xhtml+xml" };
 
@@ -28,11 +28,9 @@ describe.skipIf(!process.env.TEST_DATABASE_URL)("PostgreSQL outage", () => {
 
   beforeAll(async () => {
     scratch = await createScratchDatabase();
-    const url = new URL(scratch.url);
-    proxy = new TcpProxy({ host: url.hostname, port: Number(url.port || 5432) });
-    await proxy.up();
-    url.host = `127.0.0.1:${proxy.port}`;
-    server = await startTestServer("pglite", { DATABASE_URL: url.toString(), MODEL_ENABLED: "false", DATABASE_RETRY_AFTER_SECONDS: "2" }, { withUi: true, logger });
+    const proxied = await proxiedDatabase(scratch.url);
+    proxy = proxied.proxy;
+    server = await startTestServer("pglite", { DATABASE_URL: proxied.url, MODEL_ENABLED: "false", DATABASE_RETRY_AFTER_SECONDS: "2" }, { withUi: true, logger });
     const reg = await trpcPost(server.url, "auth.register", { email: "outage@example.com", password: "outage-password-1" });
     bearer = { authorization: `Bearer ${reg.json.result.data.token}` };
     const login = await fetch(`${server.url}/login`, {

@@ -1,6 +1,8 @@
 // Debian's chromium through playwright-core, started with the flags these offline machines need, and the page steps several browser tests share.
 import { existsSync } from "node:fs";
 import { chromium, type Browser, type Page } from "playwright-core";
+import { afterAll, beforeAll } from "vitest";
+import { startTestServer, type TestServer } from "./testServer.ts";
 
 const CHROMIUM = process.env.CHROMIUM_PATH ?? "/usr/bin/chromium";
 
@@ -17,4 +19,19 @@ export async function submitCredentials(page: Page, email: string, password: str
   await page.fill("#email", email);
   await page.fill("#password", password);
   await page.click("main button[type=submit]");
+}
+
+/** A chromium and a server with the UI for the test file (started before its tests, closed after): `get()` gives both. */
+export function browserAndUiServer(env: Record<string, string> = {}): { get(): { browser: Browser; server: TestServer } } {
+  let browser: Browser | undefined;
+  let server: TestServer | undefined;
+  beforeAll(async () => {
+    browser = await launchChromium();
+    server = await startTestServer("pglite", env, { withUi: true });
+  }, 300_000);
+  afterAll(async () => {
+    await browser?.close();
+    await server?.close();
+  });
+  return { get: () => ({ browser: browser!, server: server! }) };
 }

@@ -28,3 +28,12 @@ export class TcpProxy {
     await closed;
   }
 }
+
+/** A proxy started in front of a PostgreSQL database, and the database's URL through it. */
+export async function proxiedDatabase(databaseUrl: string): Promise<{ proxy: TcpProxy; url: string }> {
+  const url = new URL(databaseUrl);
+  const proxy = new TcpProxy({ host: url.hostname, port: Number(url.port || 5432) });
+  await proxy.up();
+  url.host = `127.0.0.1:${proxy.port}`;
+  return { proxy, url: url.toString() };
+}
