@@ -55,9 +55,16 @@ describe("batch analysis in the browser", () => {
     await page.setViewportSize({ width: 1200, height: 900 });
 
     // clicking a word filters the table to rows holding it
-    const word = (await cloud.locator("svg text").first().textContent())!;
-    await cloud.locator("svg text").first().click();
-    await page.waitForURL(/[?&]q=/);
+    // the viewport change above lays the cloud out again (its words are redrawn): a click may land on a word being
+    // replaced, so it is tried again until the page navigates (a person would click again too)
+    let word = "";
+    for (let attempt = 0; attempt < 3 && !/[?&]q=/.test(page.url()); attempt++) {
+      word = (await cloud.locator("svg text").first().textContent())!;
+      await cloud.locator("svg text").first().click();
+      await page.waitForURL(/[?&]q=/, { timeout: 10_000 }).catch(() => undefined);
+    }
+    expect(page.url()).toMatch(/[?&]q=/);
+    word = new URL(page.url()).searchParams.get("q") ?? word;
     await page.waitForSelector("[data-testid=batch-table]");
     const texts = await page.locator("[data-testid=batch-table] tbody tr td:nth-child(2)").allTextContents();
     expect(texts.length).toBeGreaterThan(0);
