@@ -10,6 +10,7 @@ import { aspectAxisSize, GENERAL_DOMAIN, parseAspectConfig, type AspectConfig, t
 import { aspectProbabilitiesOfRow, foundAspects, pickDomain, poolAspectWindows, poolDomainWindows, type AspectProbabilities, type FoundAspect } from "./aspectScores.ts";
 import { planBatches } from "./batchPlanner.ts";
 import { ModelFolderError } from "./modelFolder.server.ts";
+import { InferencePool, type PooledModel, type WireTensor } from "./workerPool.server.ts";
 import { PriorityRuns, type Lane } from "./priorityRuns.ts";
 import { inferenceSessionOptions } from "./sessionOptions.ts";
 import { TextEncoder } from "./textEncoder.ts";
@@ -76,36 +77,42 @@ export class AspectModel {
 
   private constructor(
     readonly folder: AspectModelFolder,
-    private readonly session: ort.InferenceSession,
+    private readonly pool: InferencePool,
+    private readonly session: PooledModel,
     private readonly encoder: TextEncoder,
     private readonly options: AspectModelOptions,
   ) {
     this.axis = aspectAxisSize(folder.config);
-    this.runs = new PriorityRuns((rows) => this.runRows(rows));
+    this.runs = new PriorityRuns((rows, lane) => this.runRows(rows, lane));
   }
 
   static async load(dir: string, options: AspectModelOptions): Promise<AspectModel> {
     const folder = readAspectModelFolder(dir);
-    process.env.ORT_DISABLE_TELEMETRY ??= "1";
-    let session: ort.InferenceSession;
+    // its own inference worker: its runs never stop the event loop (one worker, as its batches are whole chunks)
+    const pool = new InferencePool(1);
+    let session: PooledModel;
     try {
-      session = await ort.InferenceSession.create(folder.modelPath, inferenceSessionOptions(options.threads));
+      session = await pool.loadModel(folder.modelPath, inferenceSessionOptions(options.threads) as Record<string, unknown>);
     } catch (error) {
+      await pool.close();
       throw new ModelFolderError(`${folder.modelPath}: ONNX Runtime cannot load it (${(error as Error).message.split("\n")[0]})`);
     }
-    for (const name of ["input_ids", "attention_mask"]) {
-      if (!session.inputNames.includes(name)) throw new ModelFolderError(`${folder.modelPath}: the graph has no input "${name}" (inputs: ${session.inputNames.join(", ")})`);
-    }
-    for (const name of ["aspect_logits", "domain_logits"]) {
-      if (!session.outputNames.includes(name)) throw new ModelFolderError(`${folder.modelPath}: the graph has no output "${name}" (outputs: ${session.outputNames.join(", ")})`);
+    const missing = [
+      ...["input_ids", "attention_mask"].filter((name) => !session.inputNames.includes(name)).map((name) => `no input "${name}" (inputs: ${session.inputNames.join(", ")})`),
+      ...["aspect_logits", "domain_logits"].filter((name) => !session.outputNames.includes(name)).map((name) => `no output "${name}" (outputs: ${session.outputNames.join(", ")})`),
+    ];
+    if (missing.length) {
+      await pool.close();
+      throw new ModelFolderError(`${folder.modelPath}: the graph has ${missing[0]}`);
     }
     let encoder: TextEncoder;
     try {
       encoder = new TextEncoder(folder.tokenizerJson, loadWordDictionary(SEGMENTER_WORDS_PATH), folder.config.segmentation);
     } catch (error) {
+      await pool.close();
       throw new ModelFolderError(`${folder.dir}/tokenizer.json: cannot build a tokenizer from it (${(error as Error).message})`);
     }
-    const model = new AspectModel(folder, session, encoder, options);
+    const model = new AspectModel(folder, pool, session, encoder, options);
     // Warm-up, which also proves the output shapes match config.json (runRows checks them).
     await model.analyseAspects(["Pin trâu, giao hàng nhanh."], { domain: AUTO_DOMAIN, lane: "interactive" });
     return model;
@@ -174,7 +181,7 @@ export class AspectModel {
   }
 
   /** One ONNX run over rows of content ids (<s> and </s> added here). */
-  private async runRows(rows: number[][]): Promise<RowOutput[]> {
+  private async runRows(rows: number[][], lane: Lane): Promise<RowOutput[]> {
     const { config, modelPath } = this.folder;
     const width = Math.max(...rows.map((r) => r.length)) + 2;
     const ids = new BigInt64Array(rows.length * width).fill(BigInt(config.pad_token_id));
@@ -185,12 +192,11 @@ export class AspectModel {
         mask[row * width + col] = 1n;
       });
     });
-    const output = await this.session.run({
-      input_ids: new ort.Tensor("int64", ids, [rows.length, width]),
-      attention_mask: new ort.Tensor("int64", mask, [rows.length, width]),
-    });
-    const aspectLogits = output.aspect_logits!;
-    const domainLogits = output.domain_logits!;
+    const dims = [rows.length, width];
+    const feeds: Record<string, WireTensor> = { input_ids: { type: "int64", data: ids, dims }, attention_mask: { type: "int64", data: mask, dims } };
+    const { outputs } = await this.pool.run(this.session, lane, feeds, ["aspect_logits", "domain_logits"]);
+    const aspectLogits = outputs.aspect_logits!;
+    const domainLogits = outputs.domain_logits!;
     const [, axis, classes] = aspectLogits.dims;
     if (axis !== this.axis || classes !== 4) {
       throw new ModelFolderError(`${modelPath}: aspect_logits are [batch, ${axis}, ${classes}] but config.json needs [batch, ${this.axis}, 4]`);
@@ -210,6 +216,6 @@ export class AspectModel {
 
   async close(): Promise<void> {
     await this.runs.close(new Error("the aspect model is closed"));
-    await this.session.release();
+    await this.pool.close();
   }
 }
