@@ -64,7 +64,7 @@ const EnvSchema = z.object({
   WORDCLOUD_TERMS: positiveInt(60),
   INFERENCE_BATCH_SIZE: positiveInt(32),
   INFERENCE_BATCH_WAIT_MS: z.coerce.number().int().min(0).default(5),
-  INFERENCE_THREADS: positiveInt(2),
+  INFERENCE_THREADS: positiveInt(1),
   /** Worker threads running the model; unset: one per INFERENCE_THREADS cores (at least one). */
   INFERENCE_WORKERS: z.preprocess((v) => (v === "" ? undefined : v), z.coerce.number().int().min(1).max(64).optional()),
   /** Most padded tokens (rows x longest row) in one ONNX Runtime run: long reviews go in smaller batches. */

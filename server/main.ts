@@ -9,6 +9,7 @@ import { loadConfig, type Config } from "./config.server.ts";
 import { createHttpApp } from "./http/app.server.ts";
 import { GracefulShutdown } from "./http/gracefulShutdown.server.ts";
 import { AspectModel } from "./inference/aspectModel.server.ts";
+import type { InferencePool } from "./inference/workerPool.server.ts";
 import { Classifier } from "./inference/classifier.server.ts";
 import { createLogger, type Logger } from "./observability/logger.server.ts";
 import { listenForMetrics, type InferenceObserver } from "./observability/metrics.server.ts";
@@ -26,9 +27,10 @@ async function loadRemixBuild(logger: Logger): Promise<ServerBuild> {
   return (await import(pathToFileURL(BUILD_PATH).href)) as ServerBuild;
 }
 
-export async function loadClassifier(config: Config, observer?: InferenceObserver): Promise<Classifier | null> {
+export async function loadClassifier(config: Config, observer?: InferenceObserver, pool?: InferencePool): Promise<Classifier | null> {
   if (!config.MODEL_ENABLED) return null;
   return Classifier.load(config.MODEL_DIR, {
+    pool,
     threads: config.INFERENCE_THREADS,
     workers: config.INFERENCE_WORKERS,
     batchSize: config.INFERENCE_BATCH_SIZE,
@@ -40,9 +42,10 @@ export async function loadClassifier(config: Config, observer?: InferenceObserve
   });
 }
 
-export async function loadAspectModel(config: Config): Promise<AspectModel | null> {
+export async function loadAspectModel(config: Config, pool?: InferencePool): Promise<AspectModel | null> {
   if (!config.MODEL_ENABLED || !config.ASPECT_MODEL_ENABLED) return null;
   return AspectModel.load(config.ASPECT_MODEL_DIR, {
+    pool,
     threads: config.INFERENCE_THREADS,
     batchSize: config.INFERENCE_BATCH_SIZE,
     maxBatchTokens: config.INFERENCE_MAX_BATCH_TOKENS,

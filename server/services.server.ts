@@ -9,6 +9,7 @@ import { openDatabase, type Database } from "./db/client.server.ts";
 import { DatabaseOutage } from "./db/databaseOutage.server.ts";
 import type { AspectModel } from "./inference/aspectModel.server.ts";
 import type { Classifier, Lane } from "./inference/classifier.server.ts";
+import { InferencePool } from "./inference/workerPool.server.ts";
 import { createLogger, type Logger } from "./observability/logger.server.ts";
 import { createMetrics, type AppMetrics, type InferenceObserver } from "./observability/metrics.server.ts";
 import { loadStopwords, TermCounter } from "./insights/termCounter.server.ts";
@@ -28,6 +29,8 @@ export type AppServices = {
   accurateClassifier: Classifier | null;
   /** Null when ASPECT_MODEL_ENABLED=false or MODEL_ENABLED=false: analyses then carry no aspects. */
   aspects: AspectModel | null;
+  /** The INFERENCE_WORKERS threads every model runs in (null when MODEL_ENABLED=false); closed after the models. */
+  inferencePool: InferencePool | null;
   /** Every counted limit: logins, sign-ups, predictions (shared by instances on PostgreSQL). */
   limits: RateLimits;
   /** Notices when the database cannot be reached: one log line per outage, 503 answers meanwhile. */
@@ -44,8 +47,8 @@ export type AppServices = {
 
 export async function createServices(
   config: Config,
-  loadClassifier: (config: Config, observer: InferenceObserver) => Promise<Classifier | null>,
-  options: { logger?: Logger; loadAspectModel?: (config: Config) => Promise<AspectModel | null> } = {},
+  loadClassifier: (config: Config, observer: InferenceObserver, pool?: InferencePool) => Promise<Classifier | null>,
+  options: { logger?: Logger; loadAspectModel?: (config: Config, pool?: InferencePool) => Promise<AspectModel | null> } = {},
 ): Promise<AppServices> {
   const logger = options.logger ?? createLogger({ level: config.LOG_LEVEL });
   let db: Database | null = null;
@@ -65,18 +68,22 @@ export async function createServices(
       metrics.inferenceObserver.workerExited?.(event);
     },
   };
-  const classifier = await loadClassifier(config, observer);
-  loaded = classifier;
-  // the same factory a second time, for the second folder: its own workers, cache and batching
-  const accurateClassifier = classifier && config.ACCURATE_MODEL_DIR
-    ? await loadClassifier({ ...config, MODEL_DIR: config.ACCURATE_MODEL_DIR }, observer)
-    : null;
-  loadedAccurate = accurateClassifier;
+  // One pool of worker threads for every model: the sentence model, the accurate one and the aspect model share
+  // INFERENCE_WORKERS workers, so two models never oversubscribe the cores.
+  const pool = config.MODEL_ENABLED ? new InferencePool(config.INFERENCE_WORKERS, { workerExited: (event) => observer.workerExited?.(event) }) : null;
+  let classifier: Classifier | null = null;
+  let accurateClassifier: Classifier | null = null;
   let aspects: AspectModel | null = null;
   try {
-    aspects = (await options.loadAspectModel?.(config)) ?? null;
+    classifier = await loadClassifier(config, observer, pool ?? undefined);
+    loaded = classifier;
+    // the same factory a second time, for the second folder: its own session, cache and batching
+    accurateClassifier = classifier && config.ACCURATE_MODEL_DIR ? await loadClassifier({ ...config, MODEL_DIR: config.ACCURATE_MODEL_DIR }, observer, pool ?? undefined) : null;
+    loadedAccurate = accurateClassifier;
+    aspects = (await options.loadAspectModel?.(config, pool ?? undefined)) ?? null;
   } catch (error) {
-    await classifier?.close();
+    await Promise.all([classifier?.close(), accurateClassifier?.close()]);
+    await pool?.close();
     throw error;
   }
   const database = await openDatabase({ databaseUrl: config.DATABASE_URL, dataDir: config.dataDir, embeddedSharedBuffersMb: config.EMBEDDED_DB_SHARED_BUFFERS_MB });
@@ -104,7 +111,7 @@ export async function createServices(
   );
   queue = batchQueue;
   const batchIntake: BatchIntake = { prisma: database.prisma, config, models: { classifier, accurateClassifier }, aspects, queue: batchQueue };
-  return { config, db: database, auth, apiTokens, account, classifier, accurateClassifier, aspects, limits, databaseOutage, terms, batchQueue, batchIntake, logger, metrics };
+  return { config, db: database, auth, apiTokens, account, classifier, accurateClassifier, aspects, inferencePool: pool, limits, databaseOutage, terms, batchQueue, batchIntake, logger, metrics };
 }
 
 export async function closeServices(services: AppServices): Promise<void> {
@@ -112,6 +119,7 @@ export async function closeServices(services: AppServices): Promise<void> {
   await services.classifier?.close();
   await services.accurateClassifier?.close();
   await services.aspects?.close();
+  await services.inferencePool?.close();
   await services.db.close();
 }
 

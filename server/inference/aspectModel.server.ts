@@ -26,6 +26,8 @@ export type AspectModelOptions = {
   maxBatchTokens: number;
   /** `auto` falls back to the general aspects when the domain head's top probability is below this. */
   autoMinConfidence: number;
+  /** The server's inference pool, shared with the sentence models; without one the model gets a worker of its own. */
+  pool?: InferencePool;
 };
 
 export type AspectAnalysis = {
@@ -83,18 +85,19 @@ export class AspectModel {
     private readonly options: AspectModelOptions,
   ) {
     this.axis = aspectAxisSize(folder.config);
-    this.runs = new PriorityRuns((rows, lane) => this.runRows(rows, lane));
+    this.runs = new PriorityRuns((rows, lane) => this.runRows(rows, lane), () => undefined, pool.size);
   }
 
   static async load(dir: string, options: AspectModelOptions): Promise<AspectModel> {
     const folder = readAspectModelFolder(dir);
-    // its own inference worker: its runs never stop the event loop (one worker, as its batches are whole chunks)
-    const pool = new InferencePool(1);
+    // runs in inference workers, never on the event loop: the server's pool, or one worker of its own
+    const pool = options.pool ?? new InferencePool(1);
+    const release = () => (options.pool ? Promise.resolve() : pool.close());
     let session: PooledModel;
     try {
       session = await pool.loadModel(folder.modelPath, inferenceSessionOptions(options.threads) as Record<string, unknown>);
     } catch (error) {
-      await pool.close();
+      await release();
       throw new ModelFolderError(`${folder.modelPath}: ONNX Runtime cannot load it (${(error as Error).message.split("\n")[0]})`);
     }
     const missing = [
@@ -102,14 +105,16 @@ export class AspectModel {
       ...["aspect_logits", "domain_logits"].filter((name) => !session.outputNames.includes(name)).map((name) => `no output "${name}" (outputs: ${session.outputNames.join(", ")})`),
     ];
     if (missing.length) {
-      await pool.close();
+      if (options.pool) await pool.unloadModel(session.key);
+      await release();
       throw new ModelFolderError(`${folder.modelPath}: the graph has ${missing[0]}`);
     }
     let encoder: TextEncoder;
     try {
       encoder = new TextEncoder(folder.tokenizerJson, loadWordDictionary(SEGMENTER_WORDS_PATH), folder.config.segmentation);
     } catch (error) {
-      await pool.close();
+      if (options.pool) await pool.unloadModel(session.key);
+      await release();
       throw new ModelFolderError(`${folder.dir}/tokenizer.json: cannot build a tokenizer from it (${(error as Error).message})`);
     }
     const model = new AspectModel(folder, pool, session, encoder, options);
@@ -216,6 +221,7 @@ export class AspectModel {
 
   async close(): Promise<void> {
     await this.runs.close(new Error("the aspect model is closed"));
-    await this.pool.close();
+    if (this.options.pool) await this.pool.unloadModel(this.session.key);
+    else await this.pool.close();
   }
 }

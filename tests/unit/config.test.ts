@@ -12,7 +12,7 @@ describe("config", () => {
   it("runs one inference worker per INFERENCE_THREADS cores unless INFERENCE_WORKERS says otherwise", () => {
     expect([defaultInferenceWorkers(2, 2), defaultInferenceWorkers(2, 16), defaultInferenceWorkers(1, 16), defaultInferenceWorkers(4, 2)]).toEqual([1, 8, 16, 1]);
     expect(loadConfig({ INFERENCE_WORKERS: "3" }).INFERENCE_WORKERS).toBe(3);
-    expect(loadConfig({ INFERENCE_WORKERS: "" }).INFERENCE_WORKERS).toBe(defaultInferenceWorkers(2));
+    expect(loadConfig({ INFERENCE_WORKERS: "" }).INFERENCE_WORKERS).toBe(defaultInferenceWorkers(1));
     expect(() => loadConfig({ INFERENCE_WORKERS: "0" })).toThrow(/^Invalid environment variable INFERENCE_WORKERS="0"/);
   });
   it("accepts postgres:// and postgresql:// URLs", () => {

@@ -2,6 +2,7 @@
 // config.json / MODEL_CARD.md marked as quantized (the version gains "+int8", so caches and history tell them apart).
 import { copyFileSync, existsSync, mkdirSync, readdirSync, readFileSync, statSync, writeFileSync } from "node:fs";
 import path from "node:path";
+import { readAspectModelFolder } from "#server/inference/aspectModel.server.ts";
 import { readModelFolder } from "#server/inference/modelFolder.server.ts";
 import { decodeModel, encodeModel } from "./onnxProto.ts";
 import { DEFAULT_QUANTIZE_OPTIONS, QuantizeError, quantizeModel, type QuantizeOptions, type QuantizeSummary } from "./quantizeGraph.ts";
@@ -20,8 +21,17 @@ export type QuantizationRecord = {
   tool: string;
 };
 
+/** A sentence-model folder, or an aspect-model folder (config.json `model_type: "camxuc-aspects"`), checked by its own reader. */
+function readAnyModelFolder(dir: string): { dir: string; modelPath: string; version: string; modelId: string } {
+  const configPath = path.join(path.resolve(dir), "config.json");
+  const modelType = existsSync(configPath) ? (JSON.parse(readFileSync(configPath, "utf8")) as { model_type?: unknown }).model_type : undefined;
+  if (modelType !== "camxuc-aspects") return readModelFolder(dir);
+  const folder = readAspectModelFolder(dir);
+  return { dir: folder.dir, modelPath: folder.modelPath, version: folder.config.version, modelId: "camxuc-aspects" };
+}
+
 export function quantizeModelFolder(sourceDir: string, outDir: string, options: QuantizeOptions & { overwrite?: boolean } = DEFAULT_QUANTIZE_OPTIONS): { summary: QuantizeSummary; record: QuantizationRecord } {
-  const source = readModelFolder(sourceDir);
+  const source = readAnyModelFolder(sourceDir);
   const target = path.resolve(outDir);
   if (target === source.dir) throw new QuantizeError("--out must differ from --model (the fp32 folder is kept for comparison)");
   if (!options.overwrite && existsSync(target) && readdirSync(target).length > 0) throw new QuantizeError(`${target} is not empty (pass --force to overwrite it)`);
