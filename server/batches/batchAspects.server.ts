@@ -60,6 +60,13 @@ export async function aspectSummary(prisma: PrismaClient, batchId: string): Prom
  * The aspect columns of a batch's export: every aspect of its domain when one was chosen (stable columns for
  * the same domain), or the aspects found in it with `auto` (rows may come from several domains).
  */
+/** Computes and keeps a completed batch's aspect summary (for batches completed before it was stored at completion). */
+export async function storeAspectSummary(prisma: PrismaClient, batchId: string): Promise<AspectSummaryItem[]> {
+  const summary = await aspectSummary(prisma, batchId);
+  await prisma.batch.update({ where: { id: batchId }, data: { aspectSummary: summary } });
+  return summary;
+}
+
 export async function aspectColumns(prisma: PrismaClient, batch: { id: string; aspectDomain: string }, model: AspectModel | null): Promise<string[]> {
   const domain = batch.aspectDomain !== AUTO_DOMAIN ? model?.domains.find((d) => d.id === batch.aspectDomain) : undefined;
   if (domain) return domain.aspects.map((a) => a.id);

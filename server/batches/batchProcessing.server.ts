@@ -7,6 +7,7 @@ import { analyseTexts, type ModelKind } from "../predictions/analysis.server.ts"
 import type { TermCounter, TermCount } from "../insights/termCounter.server.ts";
 import { searchKey } from "../text/searchFold.ts";
 import { hostname } from "node:os";
+import { aspectSummary } from "./batchAspects.server.ts";
 import { statusesBefore } from "./batchStore.server.ts";
 import { analyzeBatchTables, insertBatchPredictions, readBatchRows } from "./batchRowsSql.server.ts";
 
@@ -62,6 +63,7 @@ export async function processChunk(deps: ProcessingDeps, job: ChunkJob, signal?:
       deps.aspects ? deps.aspects.analyseAspects(texts, { domain, lane: "background" }) : null,
     ]);
     signal?.throwIfAborted();
+    const predictions = rows.map((row, i) => ({ ...results[i]!, rowNumber: row.rowNumber, text: row.text, searchText: searchKey(row.text), aspects: aspects?.[i] ?? null }));
     outcome = await prisma
       .$transaction(
         async (tx) => {
@@ -69,13 +71,15 @@ export async function processChunk(deps: ProcessingDeps, job: ChunkJob, signal?:
           // before (and this chunk stores nothing) or waits for this commit; no rows arrive after "cancelled".
           const live = await tx.batch.updateMany({
             where: { id: job.batchId, status: { in: ["queued", "running"] } },
-            data: { processedRows: { increment: rows.length }, modelId: results[0]?.modelId, modelVersion: results[0]?.modelVersion },
+            data: {
+              processedRows: { increment: rows.length }, notVietnameseRows: { increment: results.filter((r) => r.notVietnamese).length },
+              modelId: results[0]?.modelId, modelVersion: results[0]?.modelVersion,
+            },
           });
           if (live.count === 0) return "skipped" as const;
           // The done mark is the guard: a retried or duplicated job finds it set and stores nothing.
           const marked = await tx.batchChunk.updateMany({ where: { batchId: job.batchId, index: job.index, done: false }, data: { done: true, doneAt: new Date(), doneBy: INSTANCE } });
           if (marked.count === 0) throw ALREADY_STORED;
-          const predictions = rows.map((row, i) => ({ ...results[i]!, rowNumber: row.rowNumber, text: row.text, searchText: searchKey(row.text), aspects: aspects?.[i] ?? null }));
           await insertBatchPredictions(tx, { userId: batch.userId, batchId: job.batchId }, predictions, new Date());
           return "stored" as const;
         },
@@ -119,9 +123,11 @@ export async function finishIfDone(deps: ProcessingDeps, batchId: string): Promi
     textsByLabel[label] = texts.map((t) => t.text);
   }
   const terms: Record<string, TermCount[]> = await deps.terms.distinctive(textsByLabel, deps.wordCloudTerms);
+  // once, here: reading every row's aspects on each status poll stalled the embedded database under a large batch
+  const aspects = await aspectSummary(prisma, batchId);
   const moved = await prisma.batch.updateMany({
     where: { id: batchId, status: { in: statusesBefore("completed") } },
-    data: { status: "completed", finishedAt: new Date(), labelCounts, averageConfidence: average._avg.confidence, terms },
+    data: { status: "completed", finishedAt: new Date(), labelCounts, averageConfidence: average._avg.confidence, terms, aspectSummary: aspects },
   });
   if (moved.count > 0) await analyzeBatchTables(prisma);
   return moved.count > 0;

@@ -170,7 +170,7 @@ export async function deleteAbandonedUploads(prisma: PrismaClient, startedBefore
 const SUMMARY_SELECT = {
   id: true, fileName: true, textColumn: true, columns: true, fileFormat: true, status: true, totalRows: true, processedRows: true,
   skippedRows: true, skipped: true, chunkCount: true, labelCounts: true, averageConfidence: true, terms: true, modelId: true,
-  modelVersion: true, modelKind: true, error: true, createdAt: true, startedAt: true, finishedAt: true, aspectDomain: true,
+  modelVersion: true, modelKind: true, error: true, createdAt: true, startedAt: true, finishedAt: true, aspectDomain: true, aspectSummary: true, notVietnameseRows: true,
 } as const;
 
 export type BatchSummary = Prisma.BatchGetPayload<{ select: typeof SUMMARY_SELECT }>;

@@ -4,7 +4,7 @@ import { z } from "zod/v4";
 import { wrongType } from "../../validation.ts";
 import { cancelBatch, deleteBatch, getBatch, listBatches, resultsPage } from "../../batches/batchStore.server.ts";
 import { progressOf, submitTexts } from "../../batches/batchSubmission.server.ts";
-import { aspectSummary, POLARITIES } from "../../batches/batchAspects.server.ts";
+import { POLARITIES, storeAspectSummary, type AspectSummaryItem } from "../../batches/batchAspects.server.ts";
 import { protectedProcedure, router } from "../trpc.server.ts";
 import { ModelKindInput, type ModelKind } from "../../predictions/analysis.server.ts";
 
@@ -80,13 +80,12 @@ export const batchRouter = router({
     .query(async ({ ctx, input }) => {
       const b = await getBatch(ctx.services.db.prisma, ctx.user.id, input.id);
       const threshold = ctx.services.config.BATCH_LOW_CONFIDENCE;
-      const [lowConfidence, notVietnamese, aspects] = await Promise.all([
-        ctx.services.db.prisma.prediction.count({ where: { batchId: b.id, confidence: { lt: threshold } } }),
-        ctx.services.db.prisma.prediction.count({ where: { batchId: b.id, notVietnamese: true } }),
-        aspectSummary(ctx.services.db.prisma, b.id),
-      ]);
+      const lowConfidence = await ctx.services.db.prisma.prediction.count({ where: { batchId: b.id, confidence: { lt: threshold } } });
+      // the chart's figures are computed once, when the batch completes (a batch finished before they were stored
+      // gets them on its first read)
+      const aspects = b.status === "completed" ? ((b.aspectSummary as AspectSummaryItem[] | null) ?? (await storeAspectSummary(ctx.services.db.prisma, b.id))) : [];
       return {
-        lowConfidenceThreshold: threshold, lowConfidence, notVietnamese, modelKind: b.modelKind as ModelKind,
+        lowConfidenceThreshold: threshold, lowConfidence, notVietnamese: b.notVietnameseRows, modelKind: b.modelKind as ModelKind,
         id: b.id, fileName: b.fileName, textColumn: b.textColumn, columns: b.columns as string[], status: b.status,
         total: b.totalRows, processed: b.processedRows, skipped: b.skippedRows, skippedRows: b.skipped as { row: number; reason: string; message: string; offset?: number }[],
         labelCounts: b.labelCounts as Record<string, number>, averageConfidence: b.averageConfidence,
