@@ -1,13 +1,13 @@
 // Issue 25 item 7: a second server on the same DATA_DIR (embedded database) refuses to start, naming the folder
 // and the process holding it; a lock left by a process that is gone is taken over.
 import { spawnSync } from "node:child_process";
-import { mkdtempSync, readFileSync, rmSync, writeFileSync } from "node:fs";
+import { mkdtempSync, readFileSync, rmSync, utimesSync, writeFileSync } from "node:fs";
 import os from "node:os";
 import path from "node:path";
 import { afterAll, describe, expect, it } from "vitest";
 import { loadConfig } from "../../server/config.server.ts";
 import { startServer, type RunningServer } from "../../server/main.ts";
-import { LOCK_FILE_NAME } from "../../server/db/dataDirLock.server.ts";
+import { LOCK_FILE_NAME, LOCK_STALE_MS } from "../../server/db/dataDirLock.server.ts";
 
 describe("one server per DATA_DIR", () => {
   const dataDir = mkdtempSync(path.join(os.tmpdir(), "camxuc-lock-"));
@@ -35,5 +35,17 @@ describe("one server per DATA_DIR", () => {
     expect(JSON.parse(readFileSync(path.join(dataDir, LOCK_FILE_NAME), "utf8")).pid).toBe(process.pid);
     await running.pop()!.stop();
     expect(() => readFileSync(path.join(dataDir, LOCK_FILE_NAME))).toThrow();
+  });
+
+  it("refuses a lock another host touched recently, and takes over one left untouched (a container that crashed)", async () => {
+    const file = path.join(dataDir, LOCK_FILE_NAME);
+    writeFileSync(file, JSON.stringify({ pid: 7, hostname: "another-container", startedAt: "2026-12-01T00:00:00.000Z" }));
+    await expect(startServer(config, { withUi: false })).rejects.toThrow("process 7 on another-container");
+    const long = new Date(Date.now() - LOCK_STALE_MS - 5_000);
+    utimesSync(file, long, long);
+    const server = await startServer(config, { withUi: false });
+    running.push(server);
+    expect(JSON.parse(readFileSync(file, "utf8")).pid).toBe(process.pid);
+    await running.pop()!.stop();
   });
 });
