@@ -398,6 +398,11 @@ export async function openCsvUpload(source: AsyncIterable<Uint8Array>, limits: C
     try {
       for await (const raw of parser as AsyncIterable<string[]>) {
         const badByte = badByteOffset(raw, replacements, cursor);
+        // drop what the rows read so far have used: the list then holds only what the decoder is ahead by
+        if (replacements && cursor.next >= 4_096) {
+          replacements.offsets.splice(0, cursor.next);
+          cursor.next = 0;
+        }
         if (!headerSeen && badByte === null) {
           headerSeen = true;
           continue;

@@ -109,6 +109,19 @@ describe("reading an uploaded CSV", () => {
       expect(rows.every((r) => r.kind === "row" && !r.cells[0]!.includes("\ufffd"))).toBe(true);
     });
 
+    it("keeps rows holding U+FFFD of their own and still finds the bad byte after 10,000 of them", async () => {
+      const lines = ["sentence,sentiment"];
+      for (let i = 0; i < 10_000; i++) lines.push(`${SENTENCES[i % SENTENCES.length]} \ufffd (${i + 1}),${i % 3}`);
+      const bytes = Buffer.from(lines.join("\n") + "\n", "utf8");
+      const lineStart = bytes.lastIndexOf(0x0a, bytes.length - 200) + 1;
+      bytes[lineStart] = 0xff;
+      const { upload, rows, skipped } = await readAll(new Uint8Array(bytes), undefined, limits, 4096);
+      expect(upload.format.encoding).toBe("utf-8");
+      expect(skipped).toMatchObject([{ reason: "invalidUtf8", offset: lineStart }]);
+      expect(rows).toHaveLength(9_999);
+      expect(rows.every((r) => r.kind === "row" && r.cells[0]!.includes("\ufffd"))).toBe(true);
+    });
+
     it("skips a damaged row inside the sample too, and leaves it out of the preview", async () => {
       const { bytes, row, offset } = damaged(300, 40);
       const { upload, rows, skipped } = await readAll(bytes, undefined, limits, 1 << 20);
