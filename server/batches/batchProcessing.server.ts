@@ -51,9 +51,8 @@ export async function processChunk(deps: ProcessingDeps, job: ChunkJob, signal?:
     const kind = batch.modelKind as ModelKind;
     const classifier = kind === "accurate" ? deps.accurateClassifier : deps.classifier;
     if (!classifier) {
-      // uploaded while this server had an accurate model, processed after a restart without one: retrying cannot help
-      await failBatch(prisma, job.batchId, "The accurate model this batch asked for is not loaded on this server (ACCURATE_MODEL_DIR is not set)");
-      return "skipped";
+      // another instance may have it: the chunk is retried (the queue fails the batch after its last try)
+      throw new Error("the accurate model this batch asked for is not loaded on the server that took this part of it");
     }
     const texts = rows.map((r) => r.text);
     // a domain the (since replaced) aspect model no longer has falls back to auto rather than failing the batch
