@@ -14,9 +14,9 @@ export function ModelChoice({ value, onChange }: { value?: ModelKind; onChange?:
     </label>
   );
   return (
-    <fieldset className="flex items-center gap-3 text-sm" data-testid="model-choice">
+    <fieldset className="flex flex-wrap items-center gap-x-3 gap-y-1 text-sm" data-testid="model-choice">
       <legend className="sr-only">{t("predict.modelChoice")}</legend>
-      <span className="text-slate-600">{t("predict.modelChoice")}:</span>
+      <span className="text-slate-600" aria-hidden="true">{t("predict.modelChoice")}:</span>
       {option("fast", t("predict.modelFast"))}
       {option("accurate", t("predict.modelAccurate"))}
     </fieldset>

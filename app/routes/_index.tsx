@@ -13,6 +13,16 @@ import { labelBadgeClass, labelOrder } from "../labels.ts";
 import { useLang } from "../useLang.ts";
 import { titleMeta } from "../pageMeta.ts";
 
+/** A language code as the reader says it ("tiếng Anh", "English"); "und" (cannot tell) as such. */
+function languageName(code: string | null | undefined, lang: string): string {
+  if (!code || code === "und") return lang === "vi" ? "không xác định" : "undetermined";
+  try {
+    return new Intl.DisplayNames([lang], { type: "language" }).of(code) ?? code;
+  } catch {
+    return code;
+  }
+}
+
 export const meta = titleMeta();
 
 export async function loader({ context }: LoaderFunctionArgs) {
@@ -58,7 +68,7 @@ export async function action({ request, context }: ActionFunctionArgs) {
   const lines = textLines(text);
   if (lines.length === 0) return fail({ messageKey: "predict.emptyText", params: {}, field: "text", status: 400 });
   try {
-    const { results } = await context.caller.predict.many({ texts: lines.map((l) => l.text), model });
+    const { results } = await context.caller.predict.many({ texts: lines.map((l) => l.text), model, domain });
     return json({ ok: true as const, text, byLine, result: null, results });
   } catch (error) {
     // predict.many names the bad text as "texts.<index>"; the reader wants its line in what they pasted.
@@ -101,7 +111,7 @@ export default function AnalysePage() {
             </span>
           </label>
           {model?.accurate && <ModelChoice />}
-          {!byLine && aspectDomains && <DomainSelect domains={aspectDomains.domains} />}
+          {aspectDomains && <DomainSelect domains={aspectDomains.domains} />}
           <div className="flex items-center justify-between">
             <span className="text-xs text-slate-500">
               {byLine ? t("predict.lines", { count: lines.length, max: maxLines }) : t("predict.chars", { count: text.length, max: maxChars })}
@@ -126,7 +136,7 @@ export default function AnalysePage() {
             {data.result.notVietnamese ? (
               <>
                 <p className="text-3xl font-bold text-slate-600" data-testid="predict-not-vietnamese" data-language={data.result.language ?? ""}>{t("predict.notVietnamese")}</p>
-                <p className="mb-3 text-sm text-slate-600">{t("predict.notVietnameseHint", { language: data.result.language ?? "und" })}</p>
+                <p className="mb-3 text-sm text-slate-600">{t("predict.notVietnameseHint", { language: languageName(data.result.language, lang) })}</p>
               </>
             ) : data.result.uncertain ? (
               <>
@@ -148,7 +158,7 @@ export default function AnalysePage() {
             <p className="mt-3 text-xs text-slate-500">
               {t("predict.tokens", { count: data.result.tokenCount })}
               {data.result.windowed ? ` · ${t("predict.windowed")}` : ""} · {t("predict.model", { id: data.result.modelId, version: data.result.modelVersion })}
-              {model?.accurate ? ` · ${t("predict.answeredBy", { kind: t(data.result.modelKind === "accurate" ? "predict.modelAccurate" : "predict.modelFast") })}` : ""}
+              {model?.accurate ? ` · ${t(data.result.modelKind === "accurate" ? "predict.answeredByAccurate" : "predict.answeredByFast")}` : ""}
             </p>
             <p className="mt-1 text-xs text-slate-500">
               {data.result.stored ? (

@@ -19,12 +19,12 @@ export async function loader({ request, context }: LoaderFunctionArgs) {
 }
 
 type Preview = { columns: string[]; rows: string[][]; guessedTextColumn: string; format?: { encoding: string } };
-type ApiError = { error?: { message?: string; messageKey?: string } };
+type ApiError = { error?: { message?: string; messageKey?: string; field?: string | null } };
 
 /** What the server sends back on failure, in the reader's language when we have the message key. */
 function errorText(t: ReturnType<typeof useLang>["t"], body: ApiError | null, params: Record<string, string | number>): string {
   const key = body?.error?.messageKey;
-  const translated = key ? t(key, params) : "";
+  const translated = key ? t(key, { field: body?.error?.field ?? "", ...params }) : "";
   return translated && translated !== key ? translated : body?.error?.message ?? t("error.internal");
 }
 

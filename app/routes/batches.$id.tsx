@@ -11,6 +11,9 @@ import { titleMeta } from "../pageMeta.ts";
 import { requireUser } from "../requireUser.server.ts";
 import { useLang } from "../useLang.ts";
 
+/** Skip reasons the page says in the reader's language (the server's English detail stays in the tooltip). */
+const SKIP_REASONS = new Set(["ragged", "cellTooLong", "emptyText", "nulCharacter", "invalidUtf8"]);
+
 export const meta = titleMeta("page.batchDetail");
 
 const PAGE_SIZE = 25;
@@ -275,7 +278,7 @@ export default function BatchDetailPage() {
                   {results.rows.map((row) => (
                     <tr key={row.rowNumber} className="border-t align-top">
                       <td className="px-2 py-2 tabular-nums text-slate-500">{row.rowNumber}</td>
-                      <td className="max-w-md px-2 py-2">{row.text}</td>
+                      <td className="min-w-[14rem] max-w-md px-2 py-2">{row.text}</td>
                       <td className="px-2 py-2">
                         {row.notVietnamese
                           ? <span className="rounded-full bg-slate-100 px-2 py-0.5 text-xs text-slate-600" data-testid="row-not-vietnamese" title={row.language ?? ""}>{t("predict.notVietnamese")}</span>
@@ -310,7 +313,9 @@ export default function BatchDetailPage() {
             <details data-testid="batch-skipped" className="rounded-lg border border-slate-200 bg-white p-3 text-sm">
               <summary className="cursor-pointer font-medium">{t("batch.skippedRows")} ({batch.skipped})</summary>
               <ul className="mt-2 space-y-1 text-slate-700">
-                {batch.skippedRows.slice(0, 200).map((s) => <li key={s.row}>{s.reason === "invalidUtf8" && s.offset !== undefined ? t("batch.skip.invalidUtf8", { row: s.row, offset: s.offset }) : s.message}</li>)}
+                {batch.skippedRows.slice(0, 200).map((s) => (
+                  <li key={s.row} title={s.message}>{SKIP_REASONS.has(s.reason) ? t(`batch.skip.${s.reason}`, { row: s.row, offset: s.offset ?? "" }) : s.message}</li>
+                ))}
               </ul>
             </details>
           )}

@@ -128,7 +128,8 @@ export async function finishIfDone(deps: ProcessingDeps, batchId: string): Promi
     where: { id: batchId, status: { in: statusesBefore("completed") } },
     data: { status: "completed", finishedAt: new Date(), labelCounts, averageConfidence: average._avg.confidence, terms, aspectSummary: aspects },
   });
-  if (moved.count > 0) await analyzeBatchTables(prisma);
+  // planner statistics only: the batch is complete whether or not this succeeds
+  if (moved.count > 0) await analyzeBatchTables(prisma).catch(() => undefined);
   return moved.count > 0;
 }
 
