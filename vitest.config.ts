@@ -5,7 +5,7 @@ export default defineConfig({
     include: ["tests/**/*.test.ts"],
     setupFiles: ["tests/support/failOnConsoleError.ts"],
     testTimeout: 60_000,
-    hookTimeout: 120_000,
+    hookTimeout: 300_000,
     // Two cores: files run two at a time; each starts its own server and database.
     maxWorkers: 2,
     pool: "forks",

@@ -56,6 +56,9 @@ describe("behaviour suite", () => {
     expect(result.code, result.stderr).toBe(0);
     const printed = JSON.parse(result.stdout) as BehaviourReport;
     expect(printed.model).toBe(recorded.model);
-    for (const category of CATEGORIES) expect(printed.categories[category]!.accuracy, category).toBe(recorded.categories[category]!.accuracy);
+    // the command's figures are the recorded ones within the margin the suite allows (another batch size may
+    // flip a borderline sentence)
+    expect(behaviourDrops(recorded, printed, BEHAVIOUR_MARGIN)).toEqual([]);
+    expect(behaviourDrops(printed, recorded, BEHAVIOUR_MARGIN)).toEqual([]);
   });
 });

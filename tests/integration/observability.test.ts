@@ -44,7 +44,7 @@ describe("the compiled server in production mode (node build/server/main.js)", (
   }, 240_000);
 
   afterAll(async () => {
-    if (child.exitCode === null) child.kill("SIGKILL");
+    if (child && child.exitCode === null) child.kill("SIGKILL");
     rmSync(dataDir, { recursive: true, force: true });
   });
 

@@ -41,7 +41,10 @@ export function startChildServer(env: Record<string, string>, options: { entry?:
     }
   };
   return new Promise((resolve, reject) => {
-    const timer = setTimeout(() => reject(new Error(`server process did not start in ${timeoutMs} ms:\n${output}`)), timeoutMs);
+    const timer = setTimeout(() => {
+      child.kill("SIGKILL");
+      reject(new Error(`server process did not start in ${timeoutMs} ms:\n${output}`));
+    }, timeoutMs);
     child.stderr!.on("data", (d) => {
       output += d;
       stderr += d;

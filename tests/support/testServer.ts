@@ -51,7 +51,15 @@ export async function startTestServer(
     ...(scratch ? { DATABASE_URL: scratch.url } : {}),
     ...env,
   });
-  const running = await startServer(config, { withUi: options.withUi ?? false, logger: options.logger });
+  let running: RunningServer;
+  try {
+    running = await startServer(config, { withUi: options.withUi ?? false, logger: options.logger });
+  } catch (error) {
+    // a server that did not start leaves neither its scratch database nor its folder behind
+    await scratch?.drop();
+    rmSync(dataDir, { recursive: true, force: true });
+    throw error;
+  }
   return {
     ...running,
     dataDir,
