@@ -74,6 +74,10 @@ export async function createServices(
   let classifier: Classifier | null = null;
   let accurateClassifier: Classifier | null = null;
   let aspects: AspectModel | null = null;
+  const closeModels = async () => {
+    await Promise.all([classifier?.close(), accurateClassifier?.close(), aspects?.close()]);
+    await pool?.close();
+  };
   try {
     classifier = await loadClassifier(config, observer, pool ?? undefined);
     loaded = classifier;
@@ -82,11 +86,17 @@ export async function createServices(
     loadedAccurate = accurateClassifier;
     aspects = (await options.loadAspectModel?.(config, pool ?? undefined)) ?? null;
   } catch (error) {
-    await Promise.all([classifier?.close(), accurateClassifier?.close()]);
-    await pool?.close();
+    await closeModels();
     throw error;
   }
-  const database = await openDatabase({ databaseUrl: config.DATABASE_URL, dataDir: config.dataDir, embeddedSharedBuffersMb: config.EMBEDDED_DB_SHARED_BUFFERS_MB });
+  let database: Database;
+  try {
+    database = await openDatabase({ databaseUrl: config.DATABASE_URL, dataDir: config.dataDir, embeddedSharedBuffersMb: config.EMBEDDED_DB_SHARED_BUFFERS_MB });
+  } catch (error) {
+    // a locked DATA_DIR or an unreachable database: no worker thread is left running behind the error
+    await closeModels();
+    throw error;
+  }
   db = database;
   const limits = new RateLimits(config, database.pool);
   const apiTokens = new ApiTokenService(database.prisma, { maxPerUser: config.API_TOKENS_PER_USER, maxDays: config.API_TOKEN_MAX_DAYS });

@@ -66,8 +66,12 @@ export async function processChunk(deps: ProcessingDeps, job: ChunkJob, signal?:
     outcome = await prisma
       .$transaction(
         async (tx) => {
-          // The batch row first, and only while it is still active: this locks it, so a cancel either comes
-          // before (and this chunk stores nothing) or waits for this commit; no rows arrive after "cancelled".
+          // The done mark is the guard: a retried or duplicated job finds it set and stores nothing.
+          const marked = await tx.batchChunk.updateMany({ where: { batchId: job.batchId, index: job.index, done: false }, data: { done: true, doneAt: new Date(), doneBy: INSTANCE } });
+          if (marked.count === 0) throw ALREADY_STORED;
+          await insertBatchPredictions(tx, { userId: batch.userId, batchId: job.batchId }, predictions, new Date());
+          // The batch row last (held locked only for the commit), and only while it is still active: a cancel that
+          // came first rolls this chunk back, one that comes later waits for this commit; no rows after "cancelled".
           const live = await tx.batch.updateMany({
             where: { id: job.batchId, status: { in: ["queued", "running"] } },
             data: {
@@ -75,17 +79,13 @@ export async function processChunk(deps: ProcessingDeps, job: ChunkJob, signal?:
               modelId: results[0]?.modelId, modelVersion: results[0]?.modelVersion,
             },
           });
-          if (live.count === 0) return "skipped" as const;
-          // The done mark is the guard: a retried or duplicated job finds it set and stores nothing.
-          const marked = await tx.batchChunk.updateMany({ where: { batchId: job.batchId, index: job.index, done: false }, data: { done: true, doneAt: new Date(), doneBy: INSTANCE } });
-          if (marked.count === 0) throw ALREADY_STORED;
-          await insertBatchPredictions(tx, { userId: batch.userId, batchId: job.batchId }, predictions, new Date());
+          if (live.count === 0) throw NO_LONGER_ACTIVE;
           return "stored" as const;
         },
         { timeout: 60_000, maxWait: 30_000 },
       )
       .catch((error: unknown) => {
-        if (error === ALREADY_STORED) return "skipped" as const;
+        if (error === ALREADY_STORED || error === NO_LONGER_ACTIVE) return "skipped" as const;
         throw error;
       });
     if (outcome === "stored") {
@@ -99,6 +99,8 @@ export async function processChunk(deps: ProcessingDeps, job: ChunkJob, signal?:
 
 /** Thrown to roll back the row count when another job stored this chunk first. */
 const ALREADY_STORED = new Error("chunk already stored");
+/** Thrown to roll back a chunk whose batch was cancelled (or failed) while it was being classified. */
+const NO_LONGER_ACTIVE = new Error("the batch is no longer active");
 
 /**
  * When every chunk is stored: counts per label, average confidence and each label's word-cloud terms,

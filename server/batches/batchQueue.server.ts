@@ -11,8 +11,6 @@ export const CHUNK_QUEUE = "batch-chunk";
 /** A chunk that fails this many retries fails its batch. */
 const RETRY_LIMIT = 5;
 
-export type BatchQueueStats = { rowsStored: number; chunksStored: number; chunksFailed: number };
-
 /** What the queue reports: errors (the app tells database outages from the rest) and stored rows (for /metrics). */
 export type BatchQueueEvents = { error(error: unknown): void; rowsStored?(rows: number): void };
 
@@ -20,8 +18,6 @@ export class BatchQueue {
   private boss: PgBoss | null = null;
   private working = false;
   private abandonedSweep: NodeJS.Timeout | null = null;
-  /** Running totals for /metrics (the integrator wires them). */
-  readonly stats: BatchQueueStats = { rowsStored: 0, chunksStored: 0, chunksFailed: 0 };
 
   constructor(
     private readonly config: Config,
@@ -73,15 +69,12 @@ export class BatchQueue {
       { localConcurrency: this.config.BATCH_WORKER_CONCURRENCY, batchSize: 1, pollingIntervalSeconds: 0.5 },
       async ([job]) => {
         const deps = this.deps();
-        if (!job || !deps) return;
+        if (!job) return;
+        // the worker starts only with a model (deps), so this cannot happen; throwing keeps the chunk for a retry
+        if (!deps) throw new Error("no model to process batch chunks on this instance");
         try {
-          const outcome = await processChunk({ ...deps, onRowsStored: (rows) => {
-            this.stats.rowsStored += rows;
-            this.events.rowsStored?.(rows);
-          } }, job.data, job.signal);
-          if (outcome === "stored") this.stats.chunksStored++;
+          await processChunk({ ...deps, onRowsStored: (rows) => this.events.rowsStored?.(rows) }, job.data, job.signal);
         } catch (error) {
-          this.stats.chunksFailed++;
           if (job.retryCount >= RETRY_LIMIT) {
             await failBatch(deps.prisma, job.data.batchId, `chunk ${job.data.index + 1} failed ${RETRY_LIMIT + 1} times: ${(error as Error).message}`);
             return;

@@ -153,11 +153,14 @@ export async function storeUpload(
  * Deletes a batch that failed to store; while the database cannot be reached (the reason it failed, often)
  * it tries again in the background, so no half-stored batch is left counting against the active limits.
  */
-async function deleteUntilGone(prisma: PrismaClient, batchId: string, delayMs = 1_000): Promise<void> {
+async function deleteUntilGone(prisma: PrismaClient, batchId: string, delayMs = 1_000, triesLeft = 40): Promise<void> {
   try {
     await prisma.batch.deleteMany({ where: { id: batchId } });
   } catch {
-    const timer = setTimeout(() => void deleteUntilGone(prisma, batchId, Math.min(delayMs * 2, 30_000)), delayMs);
+    // about 20 minutes of tries; after that the abandoned-upload sweep removes it (BATCH_ABANDONED_UPLOAD_MINUTES on
+    // PostgreSQL, the next start on the embedded database)
+    if (triesLeft <= 1) return;
+    const timer = setTimeout(() => void deleteUntilGone(prisma, batchId, Math.min(delayMs * 2, 30_000), triesLeft - 1), delayMs);
     timer.unref();
   }
 }

@@ -324,7 +324,7 @@ export function batchRoutes(
           // The batch is still there (the database is not answering): say so, and keep trying.
           const unavailable = services.databaseOutage.classify(error);
           const message = unavailable?.message ?? "The batch's progress could not be read; trying again";
-          res.write(`retry: ${retryMs}\nevent: error\ndata: ${JSON.stringify({ messageKey: unavailable?.messageKey ?? "error.internal", message })}\n\n`);
+          res.write(`retry: ${retryMs}\nevent: unavailable\ndata: ${JSON.stringify({ messageKey: unavailable?.messageKey ?? "error.internal", message })}\n\n`);
           sendProgress = false;
         }
       }

@@ -71,7 +71,7 @@ describe.skipIf(!process.env.TEST_DATABASE_URL)("batches through a PostgreSQL ou
     expect(await readUntil("event: progress", 0)).toBe(true);
     await proxy.down();
     const downAt = text.length;
-    expect(await readUntil("event: error", downAt)).toBe(true);
+    expect(await readUntil("event: unavailable", downAt)).toBe(true);
     expect(text.slice(downAt)).not.toContain("event: deleted");
     await proxy.up();
     const upAt = text.length;
