@@ -6,6 +6,7 @@ import { parseAspectCsv } from "../../server/inference/aspectEvaluation.ts";
 import { SHARED_DATA_DIR } from "../../server/repoPaths.ts";
 
 export const ASPECT_DATA_DIR = path.join(SHARED_DATA_DIR, "aspects");
+/** A review the bundled aspect model reads as BATTERY negative (tests pin that once each); retrained: check them. */
 export const PHONE_WEAK_BATTERY = "Pin yếu quá, camera chụp mờ.";
 
 /** `count` phone reviews of the dev split (the first one written to be unmistakable), as a CSV with id and review. */
