@@ -56,3 +56,21 @@ export function evaluatePredictions(gold: string[], predicted: string[], labels:
   const macro_f1 = present.length ? present.reduce((sum, l) => sum + per_class[l]!.f1, 0) / present.length : 0;
   return { n: gold.length, accuracy: gold.length ? correct / gold.length : 0, macro_f1, per_class, confusion };
 }
+
+/**
+ * McNemar's exact test on paired answers: `onlyA` rows only the first model got right, `onlyB` only the second.
+ * Two-sided binomial p-value of the smaller count under p = 1/2 (1 when there is no discordant row).
+ */
+export function mcnemarExactP(onlyA: number, onlyB: number): number {
+  const n = onlyA + onlyB;
+  if (n === 0) return 1;
+  const k = Math.min(onlyA, onlyB);
+  // sum of C(n, i) / 2^n for i <= k, in logs so large n stays finite
+  let logC = 0;
+  let tail = 0;
+  for (let i = 0; i <= k; i++) {
+    if (i > 0) logC += Math.log(n - i + 1) - Math.log(i);
+    tail += Math.exp(logC - n * Math.LN2);
+  }
+  return Math.min(1, 2 * tail);
+}

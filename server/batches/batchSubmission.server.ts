@@ -55,6 +55,9 @@ export async function submitTexts(intake: BatchIntake, userId: string, input: { 
   requireModel(intake, input.model ?? "fast");
   const aspectDomain = checkAspectDomain(intake.aspects, input.domain);
   const { config } = intake;
+  if (input.name.length > config.BATCH_FILE_NAME_MAX_CHARS) {
+    throw new AppError("BAD_REQUEST", "batch.fileNameTooLong", `The name has ${input.name.length} characters, the limit is ${config.BATCH_FILE_NAME_MAX_CHARS}`, "name");
+  }
   if (input.texts.length > config.BATCH_MAX_ROWS) {
     throw new AppError("PAYLOAD_TOO_LARGE", "batch.tooManyRows", `Too many texts: ${input.texts.length}, the limit is ${config.BATCH_MAX_ROWS}`, "texts");
   }

@@ -144,7 +144,10 @@ export function batchRoutes(
           failed = true;
           refuse(error);
           req.unpipe(parser);
-          // the reader may be waiting for more of the file: end its wait so what it stored is deleted
+          // the reader may be waiting for more of the file: end its wait so what it stored is deleted. The stream may
+          // have been discarded instead (a refused file name): its error then has no other listener, and an
+          // unheard 'error' event would end the process.
+          fileStream?.once("error", () => undefined);
           fileStream?.destroy(error instanceof Error ? error : new Error(String(error)));
           reject(error);
         };

@@ -1,19 +1,23 @@
 // Stops an HTTP server without losing answers: stop accepting connections, answer every request already
-// received (the last answer on each connection says `Connection: close`), close keep-alive connections once
-// they are idle, and cut only what is still running when the grace period ends.
-import type { Server } from "node:http";
+// received (the last answer on each connection says `Connection: close`), let idle keep-alive connections close
+// as they always do (keepAliveTimeout after their last answer), and cut only what is still running when the grace
+// period ends.
+import type { Server, ServerResponse } from "node:http";
 import net from "node:net";
 
 /**
- * A connection idle when shutdown begins may carry a request the client is sending right now; it gets this long
- * to arrive (and be answered with `Connection: close`) before the connection is closed.
+ * A connection that has not sent a request yet when shutdown begins gets this long for its first one (answered
+ * with `Connection: close`) before it is closed.
  */
-const IDLE_LINGER_MS = 1_000;
+const UNUSED_LINGER_MS = 1_000;
 
 export type DrainResult = { answeredDuringDrain: number; cutConnections: number };
 
 export class GracefulShutdown {
   private readonly active = new Map<net.Socket, number>();
+  /** Connections that have carried a request: Node closes them keepAliveTimeout after their last answer. */
+  private readonly used = new WeakSet<net.Socket>();
+  private readonly answering = new Set<ServerResponse>();
   private draining = false;
   private answeredDuringDrain = 0;
 
@@ -26,15 +30,15 @@ export class GracefulShutdown {
     // prepended: runs before the app, which may answer synchronously (health probes)
     server.prependListener("request", (req, res) => {
       const socket = req.socket;
+      this.used.add(socket);
       this.active.set(socket, (this.active.get(socket) ?? 0) + 1);
       if (this.draining) res.setHeader("Connection", "close");
+      this.answering.add(res);
       res.once("close", () => {
+        this.answering.delete(res);
         const left = (this.active.get(socket) ?? 1) - 1;
         if (this.active.has(socket)) this.active.set(socket, left);
-        if (this.draining) {
-          this.answeredDuringDrain++;
-          if (left === 0) this.lingerThenClose(socket);
-        }
+        if (this.draining) this.answeredDuringDrain++;
       });
     });
   }
@@ -49,9 +53,13 @@ export class GracefulShutdown {
     // net.Server's close stops listening only; http.Server's would also drop idle keep-alive connections at
     // once, racing requests their clients are sending at this moment.
     const closed = new Promise<void>((resolve) => net.Server.prototype.close.call(this.server, () => resolve()));
+    // An idle keep-alive connection is left to Node's keep-alive timer, as at any other time. Closing it early
+    // raced clients that reuse it: under load a client can take a second to send its next request, and a request
+    // written to a connection the server has just closed is answered with a reset, not a refusal it could retry.
+    // Sent in time, that request is answered with Connection: close, as is every answer still to be sent.
+    for (const res of this.answering) if (!res.headersSent) res.setHeader("Connection", "close");
     for (const [socket, requests] of this.active) {
-      if (requests > 0) continue; // its answers will carry Connection: close
-      this.lingerThenClose(socket);
+      if (requests === 0 && !this.used.has(socket)) this.lingerThenClose(socket);
     }
     let cutConnections = 0;
     const deadline = new Promise<void>((resolve) => {
@@ -69,9 +77,13 @@ export class GracefulShutdown {
   }
 
   private lingerThenClose(socket: net.Socket): void {
+    // checked again after the event loop's next poll: a request already in the socket's buffer when a busy loop
+    // reaches this timer is read (and counted) first
     const timer = setTimeout(() => {
-      if ((this.active.get(socket) ?? 0) === 0) socket.destroy();
-    }, IDLE_LINGER_MS);
+      setImmediate(() => {
+        if ((this.active.get(socket) ?? 0) === 0) socket.destroy();
+      });
+    }, UNUSED_LINGER_MS);
     timer.unref();
     socket.once("close", () => clearTimeout(timer));
   }

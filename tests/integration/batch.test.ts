@@ -142,6 +142,17 @@ describe.each(DATABASES)("batch analysis on %s", (database) => {
     expect(await server.services.db.prisma.batchRow.count({ where: { batch: { status: "uploading" } } })).toBe(0);
   });
 
+  it("holds a JSON batch's name to the file-name limit (BATCH_FILE_NAME_MAX_CHARS, 255), as an upload's", async () => {
+    const before = await server.services.db.prisma.batch.count();
+    const long = await trpcPost(server.url, "batch.create", { name: "n".repeat(256), texts: ["Tuyệt vời"] }, alice);
+    expect(long.status).toBe(400);
+    expect(long.json.error.data).toMatchObject({ messageKey: "batch.fileNameTooLong", field: "name" });
+    expect(await server.services.db.prisma.batch.count()).toBe(before);
+    const longest = await trpcPost(server.url, "batch.create", { name: "n".repeat(255), texts: ["Tuyệt vời"] }, alice);
+    expect(longest.status).toBe(200);
+    await waitForBatch(server.url, longest.json.result.data.id, alice);
+  });
+
   it("creates a batch from JSON texts, cancels it, and deletes it with its rows", async () => {
     const created = await trpcPost(server.url, "batch.create", { name: "api texts", texts: ["Tuyệt vời", "", "Rất tệ"] }, alice);
     expect(created.json.result.data).toMatchObject({ status: "queued", total: 2, skipped: 1 });

@@ -1,5 +1,5 @@
 import { describe, expect, it } from "vitest";
-import { evaluatePredictions, scoreClassifications } from "#tooling/evaluationScores.ts";
+import { evaluatePredictions, mcnemarExactP, scoreClassifications } from "#tooling/evaluationScores.ts";
 
 describe("evaluatePredictions", () => {
   it("computes accuracy, per-class metrics, macro-F1 and the confusion matrix", () => {
@@ -33,5 +33,20 @@ describe("scoreClassifications", () => {
 
   it("gives no binary score when a set has neutral labels", () => {
     expect(scoreClassifications(["neutral"], [result("neutral", 0.2, 0.6, 0.2)], labels).binary).toBeNull();
+  });
+});
+
+describe("mcnemarExactP", () => {
+  it("is the two-sided binomial tail of the discordant rows", () => {
+    // 5 vs 2: 2 * (1 + 7 + 21) / 128
+    expect(mcnemarExactP(5, 2)).toBeCloseTo((2 * 29) / 128, 10);
+    expect(mcnemarExactP(2, 5)).toBeCloseTo((2 * 29) / 128, 10);
+    // 0 vs 10: 2 / 1024
+    expect(mcnemarExactP(0, 10)).toBeCloseTo(2 / 1024, 10);
+    expect(mcnemarExactP(3, 3)).toBe(1);
+    expect(mcnemarExactP(0, 0)).toBe(1);
+    // large counts stay finite: 480 vs 520 is not significant, 400 vs 600 is
+    expect(mcnemarExactP(480, 520)).toBeGreaterThan(0.2);
+    expect(mcnemarExactP(400, 600)).toBeLessThan(1e-9);
   });
 });

@@ -63,7 +63,7 @@ const iso = (d: Date | null) => (d ? d.toISOString() : null);
 export const batchRouter = router({
   create: protectedProcedure
     .input(z.object({
-      name: z.string(wrongType("name must be a string")).trim().min(1, "Give the batch a name").max(200, "name is too long (200 characters at most)").default("texts.json"),
+      name: z.string(wrongType("name must be a string")).trim().min(1, "Give the batch a name").default("texts.json"),
       texts: z.array(z.string(wrongType("texts must be strings")), wrongType("texts must be an array of strings")).min(1, "Give at least one text"),
       model: ModelKindInput,
       domain: DomainInput,
