@@ -8,7 +8,7 @@ import { parseArgs } from "node:util";
 import { Classifier } from "../server/inference/classifier.server.ts";
 import { scoreClassifications } from "#tooling/evaluationScores.ts";
 import { labelledSplitFiles, readLabelledCsv } from "#tooling/readLabelledCsv.ts";
-import { measureBehaviour } from "../server/inference/behaviourSuite.ts";
+import { measureBehaviour } from "#tooling/behaviourSuite.ts";
 import { BEHAVIOUR_SUITE_PATH, DEFAULT_MODEL_DIR, SHARED_DATA_DIR } from "../server/repoPaths.ts";
 import { languageFlagReport } from "./languageFlagRates.ts";
 import { loadConfig } from "../server/config.server.ts";

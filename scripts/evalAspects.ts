@@ -6,7 +6,7 @@ import { existsSync, readdirSync, readFileSync } from "node:fs";
 import path from "node:path";
 import { parseArgs } from "node:util";
 import { AspectModel, AUTO_DOMAIN } from "../server/inference/aspectModel.server.ts";
-import { parseAspectCsv, scoreAspects } from "../server/inference/aspectEvaluation.ts";
+import { parseAspectCsv, scoreAspects } from "#tooling/aspectEvaluation.ts";
 import { DEFAULT_ASPECT_MODEL_DIR } from "../server/repoPaths.ts";
 
 const USAGE = "usage: npm run -s eval:aspects -- --data DIR --split NAME --json [--model DIR] [--auto] [--limit N]";

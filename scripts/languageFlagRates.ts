@@ -1,6 +1,6 @@
 // How often the language check flags Vietnamese as "not Vietnamese": every dev split's rows as written and with
 // their marks removed, the behaviour suite's categories, and short texts. Printed by `npm run eval -- --language`.
-import { readBehaviourSuite } from "../server/inference/behaviourSuite.ts";
+import { readBehaviourSuite } from "#tooling/behaviourSuite.ts";
 import { checkLanguage } from "../server/text/languageCheck.ts";
 import { foldForSearch } from "../server/text/searchFold.ts";
 

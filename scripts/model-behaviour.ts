@@ -4,7 +4,7 @@ import { writeFileSync } from "node:fs";
 import path from "node:path";
 import { parseArgs } from "node:util";
 import { Classifier } from "../server/inference/classifier.server.ts";
-import { BEHAVIOUR_REPORT_FILE, measureBehaviour, type BehaviourReport } from "../server/inference/behaviourSuite.ts";
+import { BEHAVIOUR_REPORT_FILE, measureBehaviour, type BehaviourReport } from "#tooling/behaviourSuite.ts";
 import { BEHAVIOUR_SUITE_PATH, DEFAULT_MODEL_DIR, REPO_ROOT } from "../server/repoPaths.ts";
 
 const { values } = parseArgs({ options: { model: { type: "string" } } });

@@ -6,7 +6,7 @@ import path from "node:path";
 import { parseArgs } from "node:util";
 import { Classifier } from "../server/inference/classifier.server.ts";
 import { scoreClassifications } from "#tooling/evaluationScores.ts";
-import { BEHAVIOUR_REPORT_FILE, type BehaviourReport } from "../server/inference/behaviourSuite.ts";
+import { BEHAVIOUR_REPORT_FILE, type BehaviourReport } from "#tooling/behaviourSuite.ts";
 import { DEFAULT_MODEL_DIR, REPO_ROOT, SEGMENTER_WORDS_PATH, SHARED_DATA_DIR } from "../server/repoPaths.ts";
 import { labelledSplitFiles, readLabelledCsv } from "#tooling/readLabelledCsv.ts";
 import { baselineDataProblem } from "./baselineReport.ts";

@@ -55,10 +55,11 @@ export async function createServices(
   let queue: BatchQueue | null = null;
   let loaded: Classifier | null = null;
   let loadedAccurate: Classifier | null = null;
+  let aspects: AspectModel | null = null;
   const metrics = createMetrics({
     poolStats: () => db?.poolStats?.() ?? null,
     queueDepth: async () => (queue ? (await queue.depth()).queued : null),
-    inferenceQueue: () => sumQueues(loaded?.queuedRuns, loadedAccurate?.queuedRuns),
+    inferenceQueue: () => sumQueues(loaded?.queuedRuns, loadedAccurate?.queuedRuns, aspects?.queuedRuns),
   });
   // Load the model first: a broken model folder should stop start-up before anything touches the database.
   const observer: InferenceObserver = {
@@ -73,7 +74,6 @@ export async function createServices(
   const pool = config.MODEL_ENABLED ? new InferencePool(config.INFERENCE_WORKERS, { workerExited: (event) => observer.workerExited?.(event) }) : null;
   let classifier: Classifier | null = null;
   let accurateClassifier: Classifier | null = null;
-  let aspects: AspectModel | null = null;
   const closeModels = async () => {
     await Promise.all([classifier?.close(), accurateClassifier?.close(), aspects?.close()]);
     await pool?.close();

@@ -13,7 +13,7 @@ import { storeUpload, type BatchLimits, type BatchSummary, type StoredUpload } f
 /** What taking in a batch needs of the server, and nothing more (built once by server/services.server.ts). */
 export type BatchIntake = {
   prisma: PrismaClient;
-  config: Pick<Config, "BATCH_MAX_BYTES" | "BATCH_MAX_ROWS" | "BATCH_MAX_CELL_CHARS" | "BATCH_MAX_ACTIVE_PER_USER" | "BATCH_MAX_ACTIVE_TOTAL" | "BATCH_CHUNK_ROWS">;
+  config: Pick<Config, "BATCH_MAX_BYTES" | "BATCH_MAX_ROWS" | "BATCH_MAX_CELL_CHARS" | "BATCH_MAX_ACTIVE_PER_USER" | "BATCH_MAX_ACTIVE_TOTAL" | "BATCH_CHUNK_ROWS" | "BATCH_FILE_NAME_MAX_CHARS">;
   /** The models a batch may ask for (none when MODEL_ENABLED=false: nothing would ever process the batch). */
   models: LoadedModels;
   /** The aspect model, to check a batch's domain before a byte is stored; null without one. */

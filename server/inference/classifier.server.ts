@@ -97,8 +97,8 @@ export class Classifier {
     }
     const pool = options.pool ?? new InferencePool(options.workers ?? 1, { workerExited: (event) => options.observer?.workerExited?.(event) });
     let classifier: Classifier | null = null;
+    let session: PooledModel | null = null;
     try {
-      let session: PooledModel;
       try {
         const sessionOptions = { ...inferenceSessionOptions(options.threads), ...options.sessionOptions } as Record<string, unknown>;
         session = await pool.loadModel(model.modelPath, sessionOptions);
@@ -121,6 +121,8 @@ export class Classifier {
     } catch (error) {
       if (classifier) await classifier.close();
       else if (!options.pool) await pool.close();
+      // a shared pool lives on: a session it loaded for a folder refused here must not stay in its workers
+      else if (session) await pool.unloadModel(session.key);
       throw error;
     }
   }
@@ -150,8 +152,9 @@ export class Classifier {
   }
 
   /**
-   * Label and probabilities per text, in order. `background` work (batch jobs) runs only when no interactive
-   * work waits; its texts are sorted by length across the whole call, so hand it large calls (a chunk).
+   * Label and probabilities per text, in order. `background` work (batch jobs) runs after waiting interactive work
+   * (with the floor `backgroundEvery`); its texts are sorted by length across the whole call, so hand it large calls
+   * (a chunk).
    */
   async classify(texts: string[], lane: Lane = "interactive"): Promise<Classification[]> {
     if (this.cache.capacity <= 0) return this.classifyUncached(texts, lane);

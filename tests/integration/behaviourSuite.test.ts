@@ -6,7 +6,7 @@ import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { Classifier } from "../../server/inference/classifier.server.ts";
 import {
   BEHAVIOUR_REPORT_FILE, behaviourDrops, measureBehaviour, readBehaviourSuite, scoreBehaviour, type BehaviourReport,
-} from "../../server/inference/behaviourSuite.ts";
+} from "#tooling/behaviourSuite.ts";
 import { BEHAVIOUR_SUITE_PATH, DEFAULT_MODEL_DIR } from "../../server/repoPaths.ts";
 import { runTsx } from "../support/runTsx.ts";
 

@@ -6,7 +6,7 @@ import path from "node:path";
 import Papa from "papaparse";
 import { afterAll, describe, expect, it } from "vitest";
 import { readAspectModelFolder } from "../../server/inference/aspectModel.server.ts";
-import { parseAspectCsv } from "../../server/inference/aspectEvaluation.ts";
+import { parseAspectCsv } from "#tooling/aspectEvaluation.ts";
 import { DEFAULT_ASPECT_MODEL_DIR } from "../../server/repoPaths.ts";
 import { ASPECT_DATA_DIR } from "../support/aspectFiles.ts";
 import { runTsx } from "../support/runTsx.ts";

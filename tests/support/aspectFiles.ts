@@ -2,7 +2,7 @@
 import { readFileSync } from "node:fs";
 import path from "node:path";
 import Papa from "papaparse";
-import { parseAspectCsv } from "../../server/inference/aspectEvaluation.ts";
+import { parseAspectCsv } from "#tooling/aspectEvaluation.ts";
 import { SHARED_DATA_DIR } from "../../server/repoPaths.ts";
 
 export const ASPECT_DATA_DIR = path.join(SHARED_DATA_DIR, "aspects");

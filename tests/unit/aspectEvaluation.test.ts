@@ -1,6 +1,6 @@
 // VLSP 2018 aspect scoring on hand-made reviews, and reading the long id,text,aspect,polarity format.
 import { describe, expect, it } from "vitest";
-import { parseAspectCsv, scoreAspects } from "../../server/inference/aspectEvaluation.ts";
+import { parseAspectCsv, scoreAspects } from "#tooling/aspectEvaluation.ts";
 
 describe("parseAspectCsv", () => {
   it("groups rows by id, keeps multi-line texts and reads NONE as no aspect", () => {
