@@ -1,7 +1,6 @@
-// SIGTERM under load, on a real child process started the way `npm start` does (tsx): it stops accepting,
+// SIGTERM under load, on a real child process running the real entry point (server/main.ts): it stops accepting,
 // answers every request it received (the last answer on each connection says Connection: close), exits 0
 // within SHUTDOWN_GRACE_SECONDS, and stores exactly the predictions it answered 2xx.
-import { spawn, type ChildProcess } from "node:child_process";
 import { mkdtempSync, rmSync } from "node:fs";
 import http from "node:http";
 import os from "node:os";
@@ -9,7 +8,7 @@ import path from "node:path";
 import { PGlite } from "@electric-sql/pglite";
 import pg from "pg";
 import { afterAll, describe, expect, it } from "vitest";
-import { REPO_ROOT } from "../../server/repoPaths.ts";
+import { startChildServer } from "../support/childServer.ts";
 import { createScratchDatabase, DATABASES } from "../support/testServer.ts";
 
 const CLIENTS = 50;
@@ -38,21 +37,6 @@ function post(agent: http.Agent, port: number, pathName: string, body: unknown, 
   });
 }
 
-function startChild(env: Record<string, string>): Promise<{ child: ChildProcess; port: number; pid: number; output: () => string }> {
-  const child = spawn("npx", ["tsx", "server/main.ts"], { cwd: REPO_ROOT, env: { ...process.env, ...env }, stdio: ["ignore", "pipe", "pipe"] });
-  let output = "";
-  return new Promise((resolve, reject) => {
-    const onData = (d: Buffer) => {
-      output += d;
-      const match = output.match(/listening on http:\/\/localhost:(\d+) \(pid (\d+)/);
-      if (match) resolve({ child, port: Number(match[1]), pid: Number(match[2]), output: () => output });
-    };
-    child.stdout!.on("data", onData);
-    child.stderr!.on("data", onData);
-    child.on("exit", (code) => reject(new Error(`server exited (${code}) before listening:\n${output}`)));
-  });
-}
-
 describe.each(DATABASES)("SIGTERM under load on %s", (database) => {
   const dataDir = mkdtempSync(path.join(os.tmpdir(), "camxuc-shutdown-"));
   let scratch: Awaited<ReturnType<typeof createScratchDatabase>> | null = null;
@@ -63,11 +47,16 @@ describe.each(DATABASES)("SIGTERM under load on %s", (database) => {
 
   it(`answers or refuses every one of ${CLIENTS} clients, exits 0 within the grace period, stores exactly the 2xx answers`, async () => {
     scratch = database === "postgres" ? await createScratchDatabase() : null;
-    const server = await startChild({
-      NODE_ENV: "production", PORT: "0", HOST: "127.0.0.1", DATA_DIR: dataDir, SHUTDOWN_GRACE_SECONDS: String(GRACE_SECONDS),
-      PREDICTIONS_PER_MINUTE_PER_ACCOUNT: "1000000", PREDICTIONS_PER_MINUTE_PER_IP: "1000000",
-      ...(scratch ? { DATABASE_URL: scratch.url } : { DATABASE_URL: "" }),
-    });
+    // the real entry point (server/main.ts), its own process: the signal reaches the server itself
+    const child = await startChildServer(
+      {
+        NODE_ENV: "production", PORT: "0", HOST: "127.0.0.1", DATA_DIR: dataDir, SHUTDOWN_GRACE_SECONDS: String(GRACE_SECONDS),
+        PREDICTIONS_PER_MINUTE_PER_ACCOUNT: "1000000", PREDICTIONS_PER_MINUTE_PER_IP: "1000000",
+        ...(scratch ? { DATABASE_URL: scratch.url } : { DATABASE_URL: "" }),
+      },
+      { entry: "main" },
+    );
+    const server = { port: Number(new URL(child.url).port), pid: child.child.pid!, output: child.output };
     const setup = new http.Agent();
     const reg = await post(setup, server.port, "/api/trpc/auth.register", { email: "load@example.com", password: "load-password-1" });
     const auth = { authorization: `Bearer ${reg.json.result.data.token}` };
@@ -93,7 +82,7 @@ describe.each(DATABASES)("SIGTERM under load on %s", (database) => {
     };
     const clients = Array.from({ length: CLIENTS }, (_, n) => client(n));
     await new Promise((r) => setTimeout(r, 4_000));
-    const exited = new Promise<number | null>((resolve) => server.child.on("exit", (code) => resolve(code)));
+    const exited = child.exited;
     const signalledAt = Date.now();
     signalled = true;
     process.kill(server.pid, "SIGTERM");
