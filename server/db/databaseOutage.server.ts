@@ -8,7 +8,7 @@ const UNREACHABLE_PRISMA_CODES = new Set(["P1001", "P1002", "P1008", "P1017", "P
 const UNREACHABLE_NODE_CODES = new Set(["ECONNREFUSED", "ECONNRESET", "ETIMEDOUT", "EPIPE", "ENOTFOUND", "EHOSTUNREACH", "EAI_AGAIN"]);
 // PostgreSQL SQLSTATEs: connection exceptions (08xxx), admin shutdown / cannot connect now (57P0x), too many connections.
 const UNREACHABLE_SQLSTATE = /^(08\d{3}|57P0[1-3]|53300)$/;
-const UNREACHABLE_MESSAGE = /Connection terminated|connection error|timeout exceeded when trying to connect|Can't reach database server|server closed the connection/i;
+const UNREACHABLE_MESSAGE = /Connection terminated|connection error|timeout exceeded when trying to connect|Can't reach database server|server (has )?closed the connection/i;
 
 /** True when `error` (or any error it wraps) says the database cannot be reached, as opposed to a bad query. */
 export function isDatabaseUnreachable(error: unknown, depth = 0): boolean {

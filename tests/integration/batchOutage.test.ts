@@ -40,11 +40,16 @@ describe.skipIf(!process.env.TEST_DATABASE_URL)("batches through a PostgreSQL ou
     for (let i = 0; i < 600 && (await rowCount()) === 0; i++) await new Promise((r) => setTimeout(r, 50));
     expect(await rowCount()).toBeGreaterThan(0);
     await proxy.down();
-    const refused = await answer;
+    let refused: Awaited<typeof answer>;
+    try {
+      refused = await answer;
+    } finally {
+      // back up whatever the answer was, so a failure here is not also the next test's
+      await proxy.up();
+    }
     expect(refused.status).toBe(503);
     expect(refused.json.error.messageKey).toBe("error.databaseUnavailable");
     expect(Number(refused.headers.get("retry-after"))).toBeGreaterThan(0);
-    await proxy.up();
     for (let i = 0; i < 200 && (await batchCount()) > 0; i++) await new Promise((r) => setTimeout(r, 100));
     expect(await batchCount()).toBe(0);
     expect(await rowCount()).toBe(0);
