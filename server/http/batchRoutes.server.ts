@@ -67,7 +67,8 @@ function openMultipart(req: express.Request, limits: busboy.Limits): busboy.Busb
     throw new AppError("BAD_REQUEST", "batch.notMultipart", "Send the file as multipart/form-data in a field named \"file\" (curl -F file=@reviews.csv)", "file");
   }
   try {
-    return busboy({ headers: req.headers, limits });
+    // browsers send a file name as raw UTF-8; busboy reads it as latin1 unless told (a Vietnamese name was garbled)
+    return busboy({ headers: req.headers, limits, defParamCharset: "utf8" });
   } catch (error) {
     throw malformedMultipart(error);
   }
@@ -188,6 +189,8 @@ export function batchRoutes(
           });
         });
         parser.on("error", (error) => fail(malformedMultipart(error)));
+        // a second file part would be dropped without a word: refuse the upload instead
+        parser.on("filesLimit", () => fail(new AppError("BAD_REQUEST", "batch.oneFile", "Send one file per upload: this request has more than one file part", "file")));
         parser.on("close", () => {
           if (modelError) fail(modelError);
           else if (!seenFile) fail(new AppError("BAD_REQUEST", "batch.noFile", "No file: send the CSV in a multipart field named \"file\"", "file"));

@@ -97,10 +97,35 @@ describe("uploads refused mid-file, against a server in its own process", () => 
     expect((await trpcGet(server.url, "batch.list", user)).json.result.data.items).toEqual([]);
   });
 
+  it("two file parts: 400 batch.oneFile (the second was dropped without a word), nothing stored", async () => {
+    const small = reviewCsv(20);
+    const body = fileHead("a.csv") + small + `\r\n` + fileHead("b.csv") + small + `\r\n--${BOUNDARY}--\r\n`;
+    const answer = await upload(server.url, user, body);
+    expect(answer).toEqual({ status: 400, messageKey: "batch.oneFile" });
+    expect((await trpcGet(server.url, "batch.list", user)).json.result.data.items).toEqual([]);
+  });
+
+  it("keeps a Vietnamese file name as sent (UTF-8, as browsers send it) and counts its limit in characters", async () => {
+    const name = "Đánh giá khách hàng tháng 12.csv";
+    const form = new FormData();
+    form.append("file", new Blob([reviewCsv(5)], { type: "text/csv" }), name);
+    const answer = await fetch(`${server.url}/api/predict/batch`, { method: "POST", body: form, headers: user });
+    expect(answer.status).toBe(202);
+    // 104 characters, 304 bytes in UTF-8: within the 255-character limit
+    const long = `${"ả".repeat(100)}.csv`;
+    const longForm = new FormData();
+    longForm.append("file", new Blob([reviewCsv(5)], { type: "text/csv" }), long);
+    expect((await fetch(`${server.url}/api/predict/batch`, { method: "POST", body: longForm, headers: user })).status).toBe(202);
+    const names = ((await trpcGet(server.url, "batch.list", user)).json.result.data.items as { fileName: string }[]).map((b) => b.fileName);
+    expect(names.sort()).toEqual([long, name].sort());
+  });
+
   it("an upload cut mid-file stores nothing and the server goes on", async () => {
+    const ids = async () => ((await trpcGet(server.url, "batch.list", user)).json.result.data.items as { id: string }[]).map((b) => b.id);
+    const before = await ids();
     await upload(server.url, user, fileHead("reviews.csv") + csv + `\r\n--${BOUNDARY}--\r\n`, { cutAfterBytes: 80_000 });
     await new Promise((r) => setTimeout(r, 500));
     await stillServing();
-    expect((await trpcGet(server.url, "batch.list", user)).json.result.data.items).toEqual([]);
+    expect(await ids()).toEqual(before);
   });
 });
