@@ -108,6 +108,9 @@ const EnvSchema = z.object({
   TRPC_MAX_BATCH: positiveInt(10),
   SHUTDOWN_GRACE_SECONDS: positiveInt(10),
   DATABASE_RETRY_AFTER_SECONDS: positiveInt(5),
+  /** PostgreSQL: how long to wait for a new connection, and for a query's answer, before the database counts as unreachable (503). */
+  DATABASE_CONNECT_TIMEOUT_SECONDS: positiveInt(5),
+  DATABASE_QUERY_TIMEOUT_SECONDS: positiveInt(30),
   /** Batch analysis (server/batches): upload limits, chunking, the queue's timings. */
   BATCH_MAX_BYTES: positiveInt(50_000_000),
   BATCH_MAX_ROWS: positiveInt(200_000),

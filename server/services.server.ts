@@ -91,7 +91,10 @@ export async function createServices(
   }
   let database: Database;
   try {
-    database = await openDatabase({ databaseUrl: config.DATABASE_URL, dataDir: config.dataDir, embeddedSharedBuffersMb: config.EMBEDDED_DB_SHARED_BUFFERS_MB });
+    database = await openDatabase({
+      databaseUrl: config.DATABASE_URL, dataDir: config.dataDir, embeddedSharedBuffersMb: config.EMBEDDED_DB_SHARED_BUFFERS_MB,
+      timeouts: { connectSeconds: config.DATABASE_CONNECT_TIMEOUT_SECONDS, querySeconds: config.DATABASE_QUERY_TIMEOUT_SECONDS },
+    });
   } catch (error) {
     // a locked DATA_DIR or an unreachable database: no worker thread is left running behind the error
     await closeModels();
@@ -107,7 +110,7 @@ export async function createServices(
   }, apiTokens);
   const account = new AccountService(database.prisma, auth, apiTokens);
   const terms = new TermCounter(loadWordDictionary(SEGMENTER_WORDS_PATH), loadStopwords(STOPWORDS_PATH));
-  const databaseOutage = new DatabaseOutage(() => database.prisma.$queryRaw`SELECT 1`, config.DATABASE_RETRY_AFTER_SECONDS, (line) => logger.error(line));
+  const databaseOutage = new DatabaseOutage(() => database.prisma.$queryRaw`SELECT 1`, config.DATABASE_RETRY_AFTER_SECONDS, (line, level) => logger[level](line));
   const batchQueue = new BatchQueue(
     config,
     database,

@@ -28,8 +28,14 @@ export type Database = {
   close(): Promise<void>;
 };
 
-/** pg does not understand libpq's sslmode=require the way users expect; map it to an explicit ssl option. */
-export function pgPoolConfig(databaseUrl: string): pg.PoolConfig {
+export type DatabaseTimeouts = { connectSeconds: number; querySeconds: number };
+
+/**
+ * pg does not understand libpq's sslmode=require the way users expect; map it to an explicit ssl option. With
+ * `timeouts`, a database that stops answering without closing its connections (a hung host, a stalled network)
+ * fails requests after those times, as an outage (503), instead of holding them for ever.
+ */
+export function pgPoolConfig(databaseUrl: string, timeouts?: DatabaseTimeouts): pg.PoolConfig {
   const url = new URL(databaseUrl.replace(/^postgres:\/\//, "postgresql://"));
   const sslmode = url.searchParams.get("sslmode");
   url.searchParams.delete("sslmode");
@@ -37,22 +43,28 @@ export function pgPoolConfig(databaseUrl: string): pg.PoolConfig {
     sslmode === "require" || sslmode === "prefer" ? { rejectUnauthorized: false }
     : sslmode === "verify-ca" || sslmode === "verify-full" ? { rejectUnauthorized: true }
     : undefined;
-  return { connectionString: url.toString(), ssl, max: 10 };
+  const limits = timeouts ? { connectionTimeoutMillis: timeouts.connectSeconds * 1000, query_timeout: timeouts.querySeconds * 1000, keepAlive: true } : {};
+  return { connectionString: url.toString(), ssl, max: 10, ...limits };
 }
 
-export async function openDatabase(options: { databaseUrl?: string; dataDir: string; embeddedSharedBuffersMb: number }): Promise<Database> {
+export async function openDatabase(options: { databaseUrl?: string; dataDir: string; embeddedSharedBuffersMb: number; timeouts?: DatabaseTimeouts }): Promise<Database> {
   const migrations = readMigrations(MIGRATIONS_DIR);
   if (options.databaseUrl) {
-    const pool = new pg.Pool(pgPoolConfig(options.databaseUrl));
-    // An idle connection the server drops (restart, failover, pg_terminate_backend) is emitted here; unheard, it
-    // would crash the process. The pool opens a new one for the next query, and a real outage shows up there.
-    pool.on("error", () => undefined);
-    const executor = pgExecutor(pool);
+    // Migrations on a connection of their own, without the query timeout: an instance may wait on another's migration
+    // lock, and a migration on a large table may take minutes.
+    const migrationPool = new pg.Pool({ ...pgPoolConfig(options.databaseUrl), max: 1 });
+    migrationPool.on("error", () => undefined);
+    const executor = pgExecutor(migrationPool);
     try {
       await applyMigrations(executor, migrations);
     } finally {
       executor.release();
+      await migrationPool.end().catch(() => undefined);
     }
+    const pool = new pg.Pool(pgPoolConfig(options.databaseUrl, options.timeouts));
+    // An idle connection the server drops (restart, failover, pg_terminate_backend) is emitted here; unheard, it
+    // would crash the process. The pool opens a new one for the next query, and a real outage shows up there.
+    pool.on("error", () => undefined);
     const prisma = new PrismaClient({ adapter: new PrismaPg(pool) });
     return {
       prisma,

@@ -8,7 +8,7 @@ const UNREACHABLE_PRISMA_CODES = new Set(["P1001", "P1002", "P1008", "P1017", "P
 const UNREACHABLE_NODE_CODES = new Set(["ECONNREFUSED", "ECONNRESET", "ETIMEDOUT", "EPIPE", "ENOTFOUND", "EHOSTUNREACH", "EAI_AGAIN"]);
 // PostgreSQL SQLSTATEs: connection exceptions (08xxx), admin shutdown / cannot connect now (57P0x), too many connections.
 const UNREACHABLE_SQLSTATE = /^(08\d{3}|57P0[1-3]|53300)$/;
-const UNREACHABLE_MESSAGE = /Connection terminated|connection error|timeout exceeded when trying to connect|Can't reach database server|server (has )?closed the connection/i;
+const UNREACHABLE_MESSAGE = /Connection terminated|connection error|timeout exceeded when trying to connect|Can't reach database server|server (has )?closed the connection|Query read timeout/i;
 
 /** True when `error` (or any error it wraps) says the database cannot be reached, as opposed to a bad query. */
 export function isDatabaseUnreachable(error: unknown, depth = 0): boolean {
@@ -30,7 +30,8 @@ export class DatabaseOutage {
   constructor(
     private readonly probe: () => Promise<unknown>,
     readonly retryAfterSeconds: number,
-    private readonly log: (line: string) => void,
+    /** The outage at error level; its end, good news, at info. */
+    private readonly log: (line: string, level: "error" | "info") => void,
   ) {}
 
   get down(): boolean {
@@ -45,7 +46,7 @@ export class DatabaseOutage {
     if (!isDatabaseUnreachable(error)) return null;
     if (this.since === null) {
       this.since = Date.now();
-      this.log(`database unavailable: ${shortReason(error)}; answering 503 until it is back`);
+      this.log(`database unavailable: ${shortReason(error)}; answering 503 until it is back`, "error");
       this.probeTimer = setInterval(() => void this.check(), Math.min(this.retryAfterSeconds, 5) * 1000);
       this.probeTimer.unref();
     }
@@ -59,7 +60,7 @@ export class DatabaseOutage {
       return;
     }
     if (this.since === null) return;
-    this.log(`database available again after ${((Date.now() - this.since) / 1000).toFixed(1)} s`);
+    this.log(`database available again after ${((Date.now() - this.since) / 1000).toFixed(1)} s`, "info");
     this.since = null;
     this.stop();
   }

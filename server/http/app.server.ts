@@ -46,7 +46,11 @@ export function createHttpApp(services: AppServices, build: ServerBuild | null, 
     res.json({ status: "ok" });
   });
   app.get("/readyz", async (_req, res) => {
-    const database = await services.db.isReady();
+    // a database that hangs must make this instance unready within a probe's patience, not hold the probe
+    const database = await Promise.race([
+      services.db.isReady(),
+      new Promise<false>((resolve) => setTimeout(resolve, config.DATABASE_CONNECT_TIMEOUT_SECONDS * 1000, false).unref()),
+    ]);
     const model = config.MODEL_ENABLED ? services.classifier !== null : true;
     res.status(database && model ? 200 : 503).json({ status: database && model ? "ready" : "not ready", database, model });
   });

@@ -1,6 +1,7 @@
 // A PostgreSQL outage, made real with a TCP proxy the test closes: answers are 503 with Retry-After and a
 // translated message (a page for a browser, JSON for the API) that shows nothing internal, the log gets one
-// line for the outage and one for the recovery, and the same server works again once the database is back.
+// line for the outage and one for the recovery, and the same server works again once the database is back. A
+// database that hangs (nothing answered, nothing closed) is an outage too, after the connect or query timeout.
 import { afterAll, beforeAll, describe, expect, it, vi } from "vitest";
 import { createLogger } from "../../server/observability/logger.server.ts";
 import { createScratchDatabase, startTestServer, trpcGet, trpcPost, type TestServer } from "../support/testServer.ts";
@@ -16,12 +17,16 @@ describe.skipIf(!process.env.TEST_DATABASE_URL)("PostgreSQL outage", () => {
   let cookie: string;
   /** The server's error lines as its one logger writes them, less the access log's line per 5xx answer. */
   let errors: string[] = [];
+  /** Its info lines, less the access log. */
+  let infos: string[] = [];
   const logger = createLogger({
-    level: "error",
+    level: "info",
     destination: {
       write: (line: string) => {
-        const { msg } = JSON.parse(line) as { msg: string };
-        if (msg !== "request") errors.push(msg);
+        const { msg, level } = JSON.parse(line) as { msg: string; level: string };
+        if (msg === "request") return;
+        if (level === "error") errors.push(msg);
+        else if (level === "info") infos.push(msg);
       },
     },
   });
@@ -30,7 +35,7 @@ describe.skipIf(!process.env.TEST_DATABASE_URL)("PostgreSQL outage", () => {
     scratch = await createScratchDatabase();
     const proxied = await proxiedDatabase(scratch.url);
     proxy = proxied.proxy;
-    server = await startTestServer("pglite", { DATABASE_URL: proxied.url, MODEL_ENABLED: "false", DATABASE_RETRY_AFTER_SECONDS: "2" }, { withUi: true, logger });
+    server = await startTestServer("pglite", { DATABASE_URL: proxied.url, MODEL_ENABLED: "false", DATABASE_RETRY_AFTER_SECONDS: "2", DATABASE_CONNECT_TIMEOUT_SECONDS: "1", DATABASE_QUERY_TIMEOUT_SECONDS: "2" }, { withUi: true, logger });
     const reg = await trpcPost(server.url, "auth.register", { email: "outage@example.com", password: "outage-password-1" });
     bearer = { authorization: `Bearer ${reg.json.result.data.token}` };
     const login = await fetch(`${server.url}/login`, {
@@ -87,6 +92,30 @@ describe.skipIf(!process.env.TEST_DATABASE_URL)("PostgreSQL outage", () => {
     expect(status).toBe(200);
     expect((await trpcPost(server.url, "auth.login", { email: "outage@example.com", password: "outage-password-1" })).status).toBe(200);
     expect((await fetch(`${server.url}/history`, { headers: { ...html, cookie } })).status).toBe(200);
-    await vi.waitFor(() => expect(errors.filter((l) => /database available again/.test(l))).toHaveLength(1), { timeout: 10_000 });
+    // good news at info level: it must not page whoever watches the error lines
+    await vi.waitFor(() => expect(infos.filter((l) => /database available again/.test(l))).toHaveLength(1), { timeout: 10_000 });
+    expect(errors.filter((l) => /database available again/.test(l))).toEqual([]);
+  });
+
+  it("answers 503 within its timeouts, not a hung request, when the database stops answering without closing", async () => {
+    const get = (path: string, headers: Record<string, string> = {}) =>
+      fetch(`${server.url}${path}`, { headers, signal: AbortSignal.timeout(20_000) }).then((r) => r.status, (error: Error) => `no answer (${error.name})`);
+    expect(await get("/api/trpc/history.list", bearer)).toBe(200);
+    proxy.hang();
+    let answers: (number | string)[];
+    try {
+      // one on a pooled connection that now hangs (query timeout), more than the pool holds (connect timeout), and readiness
+      answers = await Promise.all([...Array.from({ length: 12 }, () => get("/api/trpc/history.list", bearer)), get("/readyz")]);
+    } finally {
+      proxy.resume();
+    }
+    expect(new Set(answers)).toEqual(new Set([503]));
+    const deadline = Date.now() + 20_000;
+    let status: number | string = 0;
+    while (Date.now() < deadline && status !== 200) {
+      status = await get("/api/trpc/history.list", bearer);
+      if (status !== 200) await new Promise((r) => setTimeout(r, 250));
+    }
+    expect(status).toBe(200);
   });
 });
