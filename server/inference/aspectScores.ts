@@ -14,7 +14,7 @@ export function aspectProbabilitiesOfRow(logits: Float32Array, row: number, aspe
   const base = row * aspects * ASPECT_CLASSES.length;
   for (let a = 0; a < aspects; a++) {
     const start = base + a * ASPECT_CLASSES.length;
-    out.push(softmax(Array.from(logits.subarray(start, start + ASPECT_CLASSES.length), (v) => v / temperature)));
+    out.push(softmax(logits, 1 / temperature, start, start + ASPECT_CLASSES.length));
   }
   return out;
 }

@@ -21,10 +21,14 @@ export function combineWindowProbabilities(windows: { probabilities: number[]; t
   return out;
 }
 
-export function softmax(logits: ArrayLike<number>): number[] {
+/** softmax(logits[from..to) x scale); scale = 1 / temperature for a calibrated one. */
+export function softmax(logits: ArrayLike<number>, scale = 1, from = 0, to = logits.length): number[] {
+  // one array, no intermediates: the aspect model calls this for every aspect of every row, on the main thread
   let max = -Infinity;
-  for (let i = 0; i < logits.length; i++) max = Math.max(max, logits[i]!);
-  const exps = Array.from(logits, (v) => Math.exp(v - max));
-  const sum = exps.reduce((a, b) => a + b, 0);
-  return exps.map((v) => v / sum);
+  for (let i = from; i < to; i++) max = Math.max(max, logits[i]! * scale);
+  const out = new Array<number>(to - from);
+  let sum = 0;
+  for (let i = from; i < to; i++) sum += out[i - from] = Math.exp(logits[i]! * scale - max);
+  for (let i = 0; i < out.length; i++) out[i] = out[i]! / sum;
+  return out;
 }

@@ -17,6 +17,13 @@ describe("windows", () => {
     expect(p[0]).toBeCloseTo(0.75);
     expect(p[1]).toBeCloseTo(0.25);
   });
+  it("softmax of a slice, scaled, equals the softmax of that slice's scaled copy", () => {
+    const logits = new Float32Array([9, 1, 2, 3, 4, 9]);
+    const expected = softmax(Array.from(logits.subarray(1, 5), (v) => v / 2));
+    softmax(logits, 0.5, 1, 5).forEach((p, i) => expect(p).toBeCloseTo(expected[i]!, 12));
+    expect(softmax(logits, 0.5, 1, 5).reduce((a, b) => a + b, 0)).toBeCloseTo(1, 12);
+  });
+
   it("softmax is stable for large logits", () => {
     const p = softmax([1000, 1000, 0]);
     expect(p[0]).toBeCloseTo(0.5);
