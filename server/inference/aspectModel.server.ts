@@ -13,7 +13,7 @@ import { ModelFolderError } from "./modelFolder.server.ts";
 import { InferencePool, type PooledModel, type WireTensor } from "./workerPool.server.ts";
 import { PriorityRuns, type Lane } from "./priorityRuns.ts";
 import { inferenceSessionOptions } from "./sessionOptions.ts";
-import { TextEncoder } from "./textEncoder.ts";
+import { servedTextEncoder, type TextEncoder } from "./textEncoder.ts";
 import { softmax, splitIntoWindows } from "./windows.ts";
 
 export const AUTO_DOMAIN = "auto";
@@ -111,7 +111,7 @@ export class AspectModel {
     }
     let encoder: TextEncoder;
     try {
-      encoder = new TextEncoder(folder.tokenizerJson, loadWordDictionary(SEGMENTER_WORDS_PATH), folder.config.segmentation);
+      encoder = servedTextEncoder(folder.tokenizerJson, loadWordDictionary(SEGMENTER_WORDS_PATH), folder.config.segmentation);
     } catch (error) {
       if (options.pool) await pool.unloadModel(session.key);
       await release();

@@ -6,7 +6,7 @@ import type ort from "onnxruntime-node";
 import { loadWordDictionary } from "../text/segment.ts";
 import { readModelFolder, ModelFolderError, type ModelFolder } from "./modelFolder.server.ts";
 import { SEGMENTER_WORDS_PATH } from "../repoPaths.ts";
-import { TextEncoder } from "./textEncoder.ts";
+import { servedTextEncoder, type TextEncoder } from "./textEncoder.ts";
 import { calibratedProbabilities } from "./calibration.ts";
 import { combineWindowProbabilities, splitIntoWindows } from "./windows.ts";
 import { occlusionEffects, occlusionRows, type Explanation } from "./occlusion.ts";
@@ -91,7 +91,7 @@ export class Classifier {
     const model = readModelFolder(dir);
     let encoder: TextEncoder;
     try {
-      encoder = new TextEncoder(model.tokenizerJson, model.wordSegmented ? loadWordDictionary(SEGMENTER_WORDS_PATH) : null, model.segmentation);
+      encoder = servedTextEncoder(model.tokenizerJson, model.wordSegmented ? loadWordDictionary(SEGMENTER_WORDS_PATH) : null, model.segmentation);
     } catch (error) {
       throw new ModelFolderError(`${model.dir}/tokenizer.json: cannot build a tokenizer from it (${(error as Error).message})`);
     }
