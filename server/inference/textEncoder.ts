@@ -7,10 +7,14 @@ import { segmentWords, type SegmentationRules, type WordDictionary } from "../te
 
 export type EncodedText = { ids: number[]; segmented: string };
 
+/** What an encoder remembers at most, in characters of text (with its ids, about 10 MB): long texts cannot make it large. */
+const RECENT_CHARS = 1_000_000;
+
 export class TextEncoder {
   private readonly tokenizer: Tokenizer;
-  /** The last `recentEncodings` texts encoded (insertion order, oldest dropped first). */
+  /** The last `recentEncodings` texts encoded (insertion order, oldest dropped first), at most RECENT_CHARS in all. */
   private readonly recent = new Map<string, EncodedText>();
+  private recentChars = 0;
 
   constructor(
     tokenizerJson: object,
@@ -45,7 +49,12 @@ export class TextEncoder {
     const encoded = { ids: this.tokenizer.encode(segmented, { add_special_tokens: false }).ids, segmented };
     if (this.recentEncodings > 0) {
       this.recent.set(text, encoded);
-      if (this.recent.size > this.recentEncodings) this.recent.delete(this.recent.keys().next().value!);
+      this.recentChars += text.length;
+      while (this.recent.size > this.recentEncodings || this.recentChars > RECENT_CHARS) {
+        const oldest = this.recent.keys().next().value!;
+        this.recent.delete(oldest);
+        this.recentChars -= oldest.length;
+      }
     }
     return encoded;
   }

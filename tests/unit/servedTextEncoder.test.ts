@@ -32,4 +32,13 @@ describe("servedTextEncoder", () => {
     expect(again).toEqual(first);
     expect(again).not.toBe(first);
   });
+
+  it("remembers at most a million characters, however few the texts", () => {
+    const served = servedTextEncoder(sentence.tokenizerJson, dictionary, sentence.segmentation);
+    const long = (i: number) => `${"hàng tốt ".repeat(555)}${i}`; // 5,000 characters
+    const first = served.encode(long(0));
+    expect(served.encode(long(0))).toBe(first);
+    for (let i = 1; i <= 200; i++) served.encode(long(i));
+    expect(served.encode(long(0))).not.toBe(first);
+  });
 });
