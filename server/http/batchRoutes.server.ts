@@ -362,14 +362,20 @@ export const batchRoutesOpenApi: ZodOpenApiPathsObject = {
   "/predict/batch": {
     post: {
       tags: ["batches"],
-      summary: "Upload a CSV file for batch analysis (multipart, field \"file\"; optional \"text_column\" and \"domain\" before it)",
+      summary: "Upload a CSV file for batch analysis (multipart, one part \"file\"; optional \"text_column\", \"domain\" and \"model\" before it, or as query parameters)",
       security: [{ bearerAuth: [] }],
+      parameters: [
+        { name: "text_column", in: "query", required: false, schema: { type: "string" }, description: "as the form field" },
+        { name: "domain", in: "query", required: false, schema: { type: "string" }, description: "as the form field" },
+        { name: "model", in: "query", required: false, schema: { type: "string", enum: ["fast", "accurate"] }, description: "as the form field" },
+      ],
       requestBody: {
         required: true,
         content: { "multipart/form-data": { schema: { type: "object", required: ["file"], properties: {
-          text_column: { type: "string" },
+          text_column: { type: "string", description: "the column to analyse (case-insensitive); unset: the column with the most Vietnamese text" },
           domain: { type: "string", description: "whose aspects to read: auto (default, picked per row) or a domain id of GET /api/aspects; unknown: 400" },
-          file: { type: "string", format: "binary" },
+          model: { type: "string", enum: ["fast", "accurate"], description: "fast (default) or accurate, when the server has an accurate model (else 400)" },
+          file: { type: "string", format: "binary", description: "the CSV file, its name in UTF-8 (at most BATCH_FILE_NAME_MAX_CHARS characters); one file per upload" },
         } } } },
       },
       responses: {

@@ -61,7 +61,6 @@ export const AspectConfigSchema = z
 
 export type AspectConfig = z.infer<typeof AspectConfigSchema>;
 export type AspectDomain = AspectConfig["domains"][number];
-export type AspectInfo = AspectDomain["aspects"][number];
 
 /** Parses config.json's content; throws an Error naming the first bad field. */
 export function parseAspectConfig(raw: unknown): AspectConfig {

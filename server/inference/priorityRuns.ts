@@ -42,11 +42,6 @@ export class PriorityRuns<T, R> {
     return { interactive: this.lanes.interactive.length, background: this.lanes.background.length };
   }
 
-  /** Runs in progress. */
-  get running(): number {
-    return this.active.size;
-  }
-
   private next(): Run<T, R> | undefined {
     if (this.closed) return undefined;
     this.beforePick();
