@@ -56,17 +56,17 @@ export async function aspectSummary(prisma: PrismaClient, batchId: string): Prom
   return [...items.values()].sort((a, b) => b.total - a.total || a.aspect.localeCompare(b.aspect));
 }
 
-/**
- * The aspect columns of a batch's export: every aspect of its domain when one was chosen (stable columns for
- * the same domain), or the aspects found in it with `auto` (rows may come from several domains).
- */
-/** Computes and keeps a completed batch's aspect summary (for batches completed before it was stored at completion). */
+/** Computes and keeps an ended batch's aspect summary (for one that ended other than by completing, or before it was stored). */
 export async function storeAspectSummary(prisma: PrismaClient, batchId: string): Promise<AspectSummaryItem[]> {
   const summary = await aspectSummary(prisma, batchId);
   await prisma.batch.update({ where: { id: batchId }, data: { aspectSummary: summary } });
   return summary;
 }
 
+/**
+ * The aspect columns of a batch's export: every aspect of its domain when one was chosen (stable columns for
+ * the same domain), or the aspects found in it with `auto` (rows may come from several domains).
+ */
 export async function aspectColumns(prisma: PrismaClient, batch: { id: string; aspectDomain: string }, model: AspectModel | null): Promise<string[]> {
   const domain = batch.aspectDomain !== AUTO_DOMAIN ? model?.domains.find((d) => d.id === batch.aspectDomain) : undefined;
   if (domain) return domain.aspects.map((a) => a.id);
@@ -75,7 +75,6 @@ export async function aspectColumns(prisma: PrismaClient, batch: { id: string; a
     WHERE p."batch_id" = ${batch.id} AND p."aspects" IS NOT NULL ORDER BY 1`;
   return found.map((f) => f.aspect);
 }
-
 
 /** `aspect_<id in lower case>` for each aspect column. */
 export function aspectHeader(columns: string[]): string[] {

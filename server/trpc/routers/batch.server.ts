@@ -81,9 +81,10 @@ export const batchRouter = router({
       const b = await getBatch(ctx.services.db.prisma, ctx.user.id, input.id);
       const threshold = ctx.services.config.BATCH_LOW_CONFIDENCE;
       const lowConfidence = await ctx.services.db.prisma.prediction.count({ where: { batchId: b.id, confidence: { lt: threshold } } });
-      // the chart's figures are computed once, when the batch completes (a batch finished before they were stored
-      // gets them on its first read)
-      const aspects = b.status === "completed" ? ((b.aspectSummary as AspectSummaryItem[] | null) ?? (await storeAspectSummary(ctx.services.db.prisma, b.id))) : [];
+      // the chart's figures are computed once, when the batch completes; a batch that ended otherwise (cancelled,
+      // failed) or before they were stored gets them on its first read. A running batch has none yet.
+      const ended = b.status === "completed" || b.status === "cancelled" || b.status === "failed";
+      const aspects = ended ? ((b.aspectSummary as AspectSummaryItem[] | null) ?? (await storeAspectSummary(ctx.services.db.prisma, b.id))) : [];
       return {
         lowConfidenceThreshold: threshold, lowConfidence, notVietnamese: b.notVietnameseRows, modelKind: b.modelKind as ModelKind,
         id: b.id, fileName: b.fileName, textColumn: b.textColumn, columns: b.columns as string[], status: b.status,
