@@ -13,9 +13,9 @@ import { labelBadgeClass, labelOrder } from "../labels.ts";
 import { useLang } from "../useLang.ts";
 import { titleMeta } from "../pageMeta.ts";
 
-/** A language code as the reader says it ("tiếng Anh", "English"); "und" (cannot tell) as such. */
-function languageName(code: string | null | undefined, lang: string): string {
-  if (!code || code === "und") return lang === "vi" ? "không xác định" : "undetermined";
+/** A language code as the reader says it ("tiếng Anh", "English"); "und" (cannot tell) as such (`undetermined`, translated). */
+function languageName(code: string | null | undefined, lang: string, undetermined: string): string {
+  if (!code || code === "und") return undetermined;
   try {
     return new Intl.DisplayNames([lang], { type: "language" }).of(code) ?? code;
   } catch {
@@ -136,7 +136,7 @@ export default function AnalysePage() {
             {data.result.notVietnamese ? (
               <>
                 <p className="text-3xl font-bold text-slate-600" data-testid="predict-not-vietnamese" data-language={data.result.language ?? ""}>{t("predict.notVietnamese")}</p>
-                <p className="mb-3 text-sm text-slate-600">{t("predict.notVietnameseHint", { language: languageName(data.result.language, lang) })}</p>
+                <p className="mb-3 text-sm text-slate-600">{t("predict.notVietnameseHint", { language: languageName(data.result.language, lang, t("predict.languageUndetermined")) })}</p>
               </>
             ) : data.result.uncertain ? (
               <>

@@ -243,7 +243,7 @@ export default function BatchDetailPage() {
             </div>
             {filter.aspect && (
               <p className="text-sm" data-testid="aspect-filter" data-aspect={filter.aspect} data-polarity={filter.polarity ?? ""}>
-                {t("aspects.filtered", { aspect: aspectName(filter.aspect), polarity: filter.polarity ? name(filter.polarity) : "" })}{" "}
+                {filter.polarity ? t("aspects.filtered", { aspect: aspectName(filter.aspect), polarity: name(filter.polarity) }) : t("aspects.filteredAspect", { aspect: aspectName(filter.aspect) })}{" "}
                 <Link to={query({ aspect: null, polarity: null })} className="text-orange-700 underline">{t("aspects.clearFilter")}</Link>
               </p>
             )}
