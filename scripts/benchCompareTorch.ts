@@ -1,4 +1,4 @@
-// `npm run bench -- --compare-torch [--texts N] [--threads 2] [--workers 1] [--ort JSON]`: one run, same real dev texts, PyTorch eager one
+// `npm run bench -- --compare-torch [--texts N] [--threads 2] [--workers 1] [--torch-threads workers x threads] [--ort JSON]`: one run, same real dev texts, PyTorch eager one
 // by one (the old FastAPI system's way) against our module one by one and batched, fp32 and int8, on a model with
 // PhoBERT-base's shape (random weights, built once with Debian's python3-torch into models/bench/) and on the
 // bundled model. Each measurement runs in its own process, one after another, so cold load and peak RSS are its own.
@@ -128,16 +128,18 @@ function ours(label: string, fp32Dir: string, int8Dir: string, textsFile: string
 }
 
 export async function compareTorch(argv: string[]) {
-  const { values } = parseArgs({ args: argv, options: { "compare-torch": { type: "boolean" }, texts: { type: "string" }, ort: { type: "string" }, threads: { type: "string" }, workers: { type: "string" } } });
+  const { values } = parseArgs({ args: argv, options: { "compare-torch": { type: "boolean" }, texts: { type: "string" }, ort: { type: "string" }, threads: { type: "string" }, "torch-threads": { type: "string" }, workers: { type: "string" } } });
   const count = Number(values.texts ?? 256);
   const threads = Number(values.threads ?? 2);
   const workers = Number(values.workers ?? 1);
+  // PyTorch keeps the cores ours uses in all (workers x threads) unless told: the server's default is 1 thread per worker
+  const torchThreads = Number(values["torch-threads"] ?? threads * workers);
   mkdirSync(BENCH_DIR, { recursive: true });
   const texts = devTexts(count);
   const textsFile = path.join(BENCH_DIR, "texts.json");
   writeFileSync(textsFile, JSON.stringify(texts));
   const report: string[] = [
-    `${texts.length} dev texts, ${threads} thread(s) for PyTorch and ONNX Runtime alike, ${workers} inference worker(s), OpenBLAS core ${OPENBLAS_CORETYPE ?? "auto-detected"}, ${new Date().toISOString()}${values.ort ? `, ORT options ${values.ort}` : ""}`,
+    `${texts.length} dev texts, PyTorch ${torchThreads} thread(s), ours ${workers} inference worker(s) x ${threads} ONNX Runtime thread(s), OpenBLAS core ${OPENBLAS_CORETYPE ?? "auto-detected"}, ${new Date().toISOString()}${values.ort ? `, ORT options ${values.ort}` : ""}`,
   ];
 
   const noTorch = torchAvailable();
@@ -155,7 +157,7 @@ export async function compareTorch(argv: string[]) {
     const idsFile = path.join(BENCH_DIR, "ids.json");
     writeFileSync(idsFile, JSON.stringify(ids));
     console.error("PyTorch eager one by one ...");
-    const torch = runJson(PYTHON, [TORCH_SCRIPT, "bench", "--model", PHOBERT_DIR, "--ids", idsFile, "--threads", String(threads)], PYTHON_ENV);
+    const torch = runJson(PYTHON, [TORCH_SCRIPT, "bench", "--model", PHOBERT_DIR, "--ids", idsFile, "--threads", String(torchThreads)], PYTHON_ENV);
     const rows = ours("PhoBERT-base shape", PHOBERT_DIR, `${PHOBERT_DIR}-int8`, textsFile, values.ort, threads, workers);
     const meanTokens = ids.reduce((n, x) => n + x.length, 0) / ids.length;
     report.push(`\nPhoBERT-base shape (135M parameters, random weights), mean ${meanTokens.toFixed(1)} tokens per text:\n`, table([["PyTorch eager fp32, one by one", torch], ...rows], torch));

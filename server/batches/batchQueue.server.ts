@@ -30,7 +30,11 @@ export class BatchQueue {
   async start(options: { work: boolean }): Promise<void> {
     const { config } = this;
     const connection = this.db.queueConnection;
-    const common = { superviseIntervalSeconds: config.BATCH_SUPERVISE_SECONDS, monitorIntervalSeconds: config.BATCH_SUPERVISE_SECONDS, schedule: false };
+    // the queue's cached counts (which the burst below reads) refresh as often as supervision runs, not every minute
+    const common = {
+      superviseIntervalSeconds: config.BATCH_SUPERVISE_SECONDS, monitorIntervalSeconds: config.BATCH_SUPERVISE_SECONDS,
+      queueCacheIntervalSeconds: config.BATCH_SUPERVISE_SECONDS, schedule: false,
+    };
     const boss = "pglite" in connection
       ? new PgBoss({ db: fromPglite(connection.pglite), backend: "pglite", ...common })
       : new PgBoss({ connectionString: connection.url, max: 4, ...common });
@@ -66,7 +70,9 @@ export class BatchQueue {
     this.working = true;
     await boss.work<ChunkJob>(
       CHUNK_QUEUE,
-      { localConcurrency: this.config.BATCH_WORKER_CONCURRENCY, batchSize: 1, pollingIntervalSeconds: 0.5 },
+      // Without the burst, a worker whose chunk took under 0.4 s waited out the rest of the 0.5 s poll before its next
+      // one: small chunks, or a fast machine, ran at most two chunks per second per worker (docs/batch.md).
+      { localConcurrency: this.config.BATCH_WORKER_CONCURRENCY, batchSize: 1, pollingIntervalSeconds: 0.5, burstWhenReadyExceeds: 1 },
       async ([job]) => {
         const deps = this.deps();
         if (!job) return;

@@ -5,6 +5,7 @@ import http from "node:http";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { DATABASES, startTestServer, trpcGet, trpcPost, type TestServer } from "../support/testServer.ts";
 import { reviewCsv, reviewTexts, uploadCsv, waitForBatch } from "../support/batchFiles.ts";
+import { CHUNK_QUEUE } from "../../server/batches/batchQueue.server.ts";
 
 const BATCH_MAX_BYTES = 3_000_000;
 let userCounter = 0;
@@ -183,12 +184,15 @@ describe.each(DATABASES)("batch abuse on %s", (database) => {
     expect(started).toBeLessThan(4_000);
     expect((await trpcPost(server.url, "batch.cancel", { id }, user)).status).toBe(200);
     const atCancel = (await trpcGet(server.url, "batch.get", user, { id })).json.result.data.processed as number;
-    // the chunks that were being classified finish (two workers, 250 rows each) and must store nothing
-    let after = (await trpcGet(server.url, "batch.get", user, { id })).json.result.data;
-    for (let i = 0; i < 120 && after.processed === atCancel; i++) {
-      await new Promise((r) => setTimeout(r, 250));
-      after = (await trpcGet(server.url, "batch.get", user, { id })).json.result.data;
+    // the chunks that were being classified finish (two workers, 250 rows each) and must store nothing: wait until
+    // pg-boss holds no chunk of this batch waiting or running, then look
+    const unsettledChunks = async () =>
+      Number((await server.services.db.prisma.$queryRaw<{ n: bigint }[]>`
+        SELECT count(*) AS n FROM pgboss.job WHERE name = ${CHUNK_QUEUE} AND data->>'batchId' = ${id} AND state IN ('created', 'retry', 'active')`)[0]!.n);
+    for (const until = Date.now() + 60_000; (await unsettledChunks()) > 0; await new Promise((r) => setTimeout(r, 100))) {
+      if (Date.now() > until) throw new Error("the batch's chunks were still queued or running a minute after the cancel");
     }
+    const after = (await trpcGet(server.url, "batch.get", user, { id })).json.result.data;
     expect(after.status).toBe("cancelled");
     expect(after.processed).toBe(atCancel);
     // the rows it did analyse still get their aspect chart

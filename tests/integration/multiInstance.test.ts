@@ -124,7 +124,7 @@ describe.runIf(DATABASES.includes("postgres"))("an instance killed while it rece
   it("leaves a batch that another instance deletes after BATCH_ABANDONED_UPLOAD_MINUTES, freeing its owner's active slot", async () => {
     const scratch = await createScratchDatabase();
     dropDatabases.push(scratch.drop);
-    const env = { DATABASE_URL: scratch.url, BATCH_ABANDONED_UPLOAD_MINUTES: "1", BATCH_MAX_ACTIVE_PER_USER: "1", INFERENCE_WORKERS: "1", INFERENCE_THREADS: "1" };
+    const env = { DATABASE_URL: scratch.url, BATCH_ABANDONED_UPLOAD_MINUTES: "0.25", BATCH_MAX_ACTIVE_PER_USER: "1", INFERENCE_WORKERS: "1", INFERENCE_THREADS: "1" };
     const [receiver, survivor] = await Promise.all([startChildServer(env), startChildServer(env)]);
     children.push(receiver!, survivor!);
     const json = { "content-type": "application/json" };

@@ -1,10 +1,9 @@
-// The server as users and scripts meet it: the typed client, the bundled model, shutdown on SIGTERM.
+// The server as users and scripts meet it: the typed client, the bundled model, refusals at start (SIGTERM: shutdown.test.ts).
 import { existsSync, mkdtempSync, readFileSync, statSync, writeFileSync } from "node:fs";
 import os from "node:os";
 import path from "node:path";
 import Papa from "papaparse";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { startChildServer } from "../support/childServer.ts";
 import { runTsx } from "../support/runTsx.ts";
 import { DATABASES, startTestServer, trpcPost, type TestServer } from "../support/testServer.ts";
 
@@ -106,13 +105,5 @@ describe("process lifecycle", () => {
     expect(result.code).toBe(1);
     expect(result.stderr).toContain(`${empty}/model.onnx: missing`);
   });
-
-  it("shuts down cleanly on SIGTERM", async () => {
-    const dataDir = mkdtempSync(path.join(os.tmpdir(), "camxuc-data-"));
-    const server = await startChildServer({ PORT: "0", HOST: "127.0.0.1", DATA_DIR: dataDir }, { entry: "main", timeoutMs: 90_000 });
-    expect((await fetch(`${server.url}/healthz`)).status).toBe(200);
-    server.child.kill("SIGTERM");
-    expect(await server.exited).toBe(0);
-    expect(server.output()).toMatch(/SIGTERM: shutting down/);
-  }, 180_000);
+  // SIGTERM on the real entry point: tests/integration/shutdown.test.ts (under load, both databases)
 });
