@@ -1,7 +1,9 @@
 // One server per DATA_DIR: the embedded database is a folder of files that two processes would both write
-// (each keeping its own view, so one's commits are lost). A lock file with the holder's pid guards the folder; the
-// holder touches it every few seconds, so a lock whose file went stale is taken over even when its pid cannot be
-// checked (another host: a new container after a crash on the same volume) or names another process now (pid reuse).
+// (each keeping its own view, so one's commits are lost). A lock file with the holder's pid guards the folder. On
+// this host the pid decides: a process with that pid that was already running when the lock was written is its
+// holder (alive, even if paused), a newer one only reuses the number. The holder also touches the file every few
+// seconds, so where the pid cannot be checked (another host: a new container after a crash on the same volume; no
+// /proc) a lock whose file went stale is taken over.
 import { mkdirSync, readFileSync, renameSync, statSync, unlinkSync, utimesSync, writeFileSync } from "node:fs";
 import os from "node:os";
 import path from "node:path";
@@ -30,6 +32,38 @@ function isAlive(pid: number): boolean {
   }
 }
 
+/** Linux reports process start times in clock ticks of 1/100 s (USER_HZ, fixed for /proc whatever the kernel's HZ). */
+const USER_HZ = 100;
+
+/** When process `pid` started (ms since the epoch, to about a second), or null where /proc cannot say. */
+function processStartedAtMs(pid: number): number | null {
+  try {
+    const stat = readFileSync(`/proc/${pid}/stat`, "utf8");
+    // the fields after the command name, which may itself hold spaces and parentheses; starttime is field 22
+    const fields = stat.slice(stat.lastIndexOf(")") + 2).split(" ");
+    const ticks = Number(fields[19]);
+    const bootSeconds = Number(/^btime (\d+)$/m.exec(readFileSync("/proc/stat", "utf8"))?.[1]);
+    return Number.isFinite(ticks) && Number.isFinite(bootSeconds) ? bootSeconds * 1000 + (ticks / USER_HZ) * 1000 : null;
+  } catch {
+    return null;
+  }
+}
+
+/** btime is whole seconds, so a start time read back may be up to a second late. */
+const START_TIME_SLACK_MS = 2_000;
+
+/**
+ * On this host: true when `holder` is alive (the process with its pid started before the lock was written, so it
+ * is the writer), false when it is gone or the pid now names a newer process, null when /proc cannot tell.
+ */
+function holderAliveHere(holder: LockContents): boolean | null {
+  if (!isAlive(holder.pid)) return false;
+  const started = processStartedAtMs(holder.pid);
+  const locked = Date.parse(holder.startedAt);
+  if (started === null || !Number.isFinite(locked)) return null;
+  return started <= locked + START_TIME_SLACK_MS;
+}
+
 function touchedWithin(file: string, ms: number): boolean {
   try {
     return Date.now() - statSync(file).mtimeMs < ms;
@@ -49,8 +83,10 @@ function readLock(file: string): LockContents | null {
 
 /**
  * Takes the lock on `dataDir` or throws a DataDirLockedError naming the folder and the process that holds it.
- * A lock left by a process that is gone (killed, crashed) is taken over: on this host when its pid is not running,
- * anywhere when its file has not been touched for LOCK_STALE_MS. Returns the function that releases it.
+ * A lock left by a process that is gone (killed, crashed) is taken over: on this host when no process that started
+ * before the lock was written has its pid (where /proc cannot tell: when its pid is not running or its file has not
+ * been touched for LOCK_STALE_MS), elsewhere when its file has not been touched for LOCK_STALE_MS. Returns the
+ * function that releases it.
  */
 export function lockDataDir(dataDir: string): () => void {
   mkdirSync(dataDir, { recursive: true });
@@ -66,7 +102,9 @@ export function lockDataDir(dataDir: string): () => void {
     const holder = readLock(file);
     const sameHost = holder?.hostname === mine.hostname;
     const fresh = touchedWithin(file, LOCK_STALE_MS);
-    const live = holder && (heldHere.has(file) || (fresh && (!sameHost || (holder.pid !== process.pid && isAlive(holder.pid)))));
+    // our own pid in a lock this process does not hold: a restarted container whose new server got the old number
+    const aliveHere = holder && sameHost && holder.pid !== process.pid ? holderAliveHere(holder) : false;
+    const live = holder && (heldHere.has(file) || (sameHost ? (aliveHere ?? fresh) : fresh));
     if (live) {
       const who = `process ${holder.pid}${sameHost ? "" : ` on ${holder.hostname}`}, started ${holder.startedAt}`;
       throw new DataDirLockedError(

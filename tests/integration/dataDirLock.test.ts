@@ -1,6 +1,6 @@
 // Issue 25 item 7: a second server on the same DATA_DIR (embedded database) refuses to start, naming the folder
 // and the process holding it; a lock left by a process that is gone is taken over.
-import { spawnSync } from "node:child_process";
+import { spawn, spawnSync } from "node:child_process";
 import { mkdtempSync, readFileSync, rmSync, utimesSync, writeFileSync } from "node:fs";
 import os from "node:os";
 import path from "node:path";
@@ -35,6 +35,28 @@ describe("one server per DATA_DIR", () => {
     expect(JSON.parse(readFileSync(path.join(dataDir, LOCK_FILE_NAME), "utf8")).pid).toBe(process.pid);
     await running.pop()!.stop();
     expect(() => readFileSync(path.join(dataDir, LOCK_FILE_NAME))).toThrow();
+  });
+
+  it("refuses a lock whose holder on this host is alive but stopped touching it (a paused server), and takes over one whose pid now names a newer process", async () => {
+    const file = path.join(dataDir, LOCK_FILE_NAME);
+    const holder = spawn("sleep", ["120"], { stdio: "ignore" });
+    try {
+      await new Promise((resolve) => holder.once("spawn", resolve));
+      // written after the process started, untouched for longer than LOCK_STALE_MS: a holder that was paused (SIGSTOP)
+      await new Promise((resolve) => setTimeout(resolve, 1_100));
+      writeFileSync(file, JSON.stringify({ pid: holder.pid, hostname: os.hostname(), startedAt: new Date().toISOString() }));
+      const long = new Date(Date.now() - LOCK_STALE_MS - 5_000);
+      utimesSync(file, long, long);
+      await expect(startServer(config, { withUi: false })).rejects.toThrow(`process ${holder.pid}`);
+      // the same pid in a lock written an hour before that process started, touched just now: not its holder
+      writeFileSync(file, JSON.stringify({ pid: holder.pid, hostname: os.hostname(), startedAt: new Date(Date.now() - 3_600_000).toISOString() }));
+      const server = await startServer(config, { withUi: false });
+      running.push(server);
+      expect(JSON.parse(readFileSync(file, "utf8")).pid).toBe(process.pid);
+      await running.pop()!.stop();
+    } finally {
+      holder.kill("SIGKILL");
+    }
   });
 
   it("refuses a lock another host touched recently, and takes over one left untouched (a container that crashed)", async () => {
