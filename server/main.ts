@@ -37,7 +37,6 @@ export async function loadClassifier(config: Config, observer?: InferenceObserve
     batchWaitMs: config.INFERENCE_BATCH_WAIT_MS,
     maxBatchTokens: config.INFERENCE_MAX_BATCH_TOKENS,
     cacheSize: config.INFERENCE_CACHE_SIZE,
-    backgroundEvery: config.INFERENCE_BACKGROUND_EVERY,
     observer,
   });
 }

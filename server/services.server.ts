@@ -71,7 +71,7 @@ export async function createServices(
   };
   // One pool of worker threads for every model: the sentence model, the accurate one and the aspect model share
   // INFERENCE_WORKERS workers, so two models never oversubscribe the cores.
-  const pool = config.MODEL_ENABLED ? new InferencePool(config.INFERENCE_WORKERS, { workerExited: (event) => observer.workerExited?.(event) }) : null;
+  const pool = config.MODEL_ENABLED ? new InferencePool(config.INFERENCE_WORKERS, { workerExited: (event) => observer.workerExited?.(event) }, { backgroundEvery: config.INFERENCE_BACKGROUND_EVERY }) : null;
   let classifier: Classifier | null = null;
   let accurateClassifier: Classifier | null = null;
   const closeModels = async () => {

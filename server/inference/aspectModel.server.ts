@@ -85,7 +85,7 @@ export class AspectModel {
     private readonly options: AspectModelOptions,
   ) {
     this.axis = aspectAxisSize(folder.config);
-    this.runs = new PriorityRuns((rows, lane) => this.runRows(rows, lane), () => undefined, pool.size);
+    this.runs = new PriorityRuns((rows, lane) => this.runRows(rows, lane), { concurrency: pool.size, limit: "perLane" });
   }
 
   static async load(dir: string, options: AspectModelOptions): Promise<AspectModel> {

@@ -52,8 +52,6 @@ export type ClassifierOptions = {
   maxBatchTokens?: number;
   /** Recent results kept, keyed by model version and normalised text; 0 turns the cache off. */
   cacheSize?: number;
-  /** A background (batch) run goes after this many interactive runs in a row; unset: interactive always first. */
-  backgroundEvery?: number;
   observer?: InferenceObserver;
   /** Overrides of the measured ONNX Runtime session options (benchmarks compare them). */
   sessionOptions?: ort.InferenceSession.SessionOptions;
@@ -83,8 +81,11 @@ export class Classifier {
     private readonly options: ClassifierOptions,
   ) {
     this.cache = new ResultCache(options.cacheSize ?? 0);
-    // windows waiting out the batching wait go now when a worker is free: the wait exists to fill a batch, not to idle
-    this.runs = new PriorityRuns((rows, lane) => this.runRows(rows, lane), () => this.queue.length > 0 && this.flush(), pool.size, options.backgroundEvery);
+    // windows waiting out the batching wait go now when a run ends: the wait exists to fill a batch, not to idle.
+    // Each lane has its own limit here; the pool decides which lane's run a free worker takes.
+    this.runs = new PriorityRuns((rows, lane) => this.runRows(rows, lane), {
+      beforePick: () => this.queue.length > 0 && this.flush(), concurrency: pool.size, limit: "perLane",
+    });
   }
 
   static async load(dir: string, options: ClassifierOptions): Promise<Classifier> {
@@ -153,7 +154,7 @@ export class Classifier {
 
   /**
    * Label and probabilities per text, in order. `background` work (batch jobs) runs after waiting interactive work
-   * (with the floor `backgroundEvery`); its texts are sorted by length across the whole call, so hand it large calls
+   * (with the pool's floor for background runs); its texts are sorted by length across the whole call, so hand it large calls
    * (a chunk).
    */
   async classify(texts: string[], lane: Lane = "interactive"): Promise<Classification[]> {

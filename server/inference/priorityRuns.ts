@@ -1,33 +1,51 @@
 // Which inference run goes next: interactive work (single predictions, explanations) before background work
-// (batch jobs), at most `concurrency` runs at a time (one per inference worker). A person's request waits for at
-// most a run in progress, however many batch rows are queued, and batch jobs still hand the classifier whole
-// chunks, which it can sort and pack well.
+// (batch jobs), at most `concurrency` runs at a time. The inference pool uses one shared limit (one run per
+// worker), with a floor for background work; each model in front of it limits each lane on its own, so a model's
+// interactive run never waits for that model's background runs, which may themselves be queued at the pool behind
+// another model's. A person's request waits for at most a run in progress, however many batch rows are queued,
+// and batch jobs still hand the classifier whole chunks, which it can sort and pack well.
 
 export type Lane = "interactive" | "background";
 
 type Run<T, R> = { lane: Lane; task: T; resolve: (result: R) => void; reject: (error: unknown) => void };
 
+export type PriorityRunsOptions = {
+  /** Called before each choice, so work being collected for the interactive lane (the classifier's batching wait) can be added first. */
+  beforePick?: () => void;
+  /** Runs in progress at most: in all (`shared`, the default) or in each lane (`perLane`). */
+  concurrency?: number;
+  limit?: "shared" | "perLane";
+  /**
+   * After this many interactive runs in a row while background work waits, one background run goes next, so batch
+   * jobs keep a floor (1 in backgroundEvery + 1 runs) under steady interactive load. Unset: interactive always first.
+   */
+  backgroundEvery?: number;
+};
+
 export class PriorityRuns<T, R> {
   private readonly lanes: Record<Lane, Run<T, R>[]> = { interactive: [], background: [] };
   private readonly active = new Set<Promise<void>>();
+  private readonly activeIn: Record<Lane, number> = { interactive: 0, background: 0 };
   private scheduled = false;
   private closed: Error | null = null;
+  private readonly beforePick: () => void;
+  private readonly concurrency: number;
+  private readonly perLane: boolean;
+  private readonly backgroundEvery: number;
 
-  /** Interactive runs taken in a row while background work waited (for the floor below). */
+  /** Interactive runs taken in a row while background work waited (for the floor). */
   private interactiveStreak = 0;
 
-  /**
-   * `execute` runs one task (told its lane); `beforePick` is called before each choice, so work that is being collected for the
-   * interactive lane (the classifier's batching wait) can be added first.
-   * `backgroundEvery`: after this many interactive runs in a row while background work waits, one background
-   * run goes next, so batch jobs keep a floor (1 in backgroundEvery + 1 runs) under steady interactive load.
-   */
+  /** `execute` runs one task (told its lane). */
   constructor(
     private readonly execute: (task: T, lane: Lane) => Promise<R>,
-    private readonly beforePick: () => void = () => undefined,
-    private readonly concurrency = 1,
-    private readonly backgroundEvery = Number.POSITIVE_INFINITY,
-  ) {}
+    options: PriorityRunsOptions = {},
+  ) {
+    this.beforePick = options.beforePick ?? (() => undefined);
+    this.concurrency = options.concurrency ?? 1;
+    this.perLane = options.limit === "perLane";
+    this.backgroundEvery = options.backgroundEvery ?? Number.POSITIVE_INFINITY;
+  }
 
   /** Queues one run; resolves with its result. */
   add(lane: Lane, task: T): Promise<R> {
@@ -42,21 +60,24 @@ export class PriorityRuns<T, R> {
     return { interactive: this.lanes.interactive.length, background: this.lanes.background.length };
   }
 
+  private hasRoom(lane: Lane): boolean {
+    return this.perLane ? this.activeIn[lane] < this.concurrency : this.active.size < this.concurrency;
+  }
+
   private next(): Run<T, R> | undefined {
     if (this.closed) return undefined;
+    if (!this.hasRoom("interactive") && !this.hasRoom("background")) return undefined;
     this.beforePick();
     const waiting = this.lanes.background.length > 0;
-    if (waiting && this.interactiveStreak >= this.backgroundEvery) {
+    const interactive = this.lanes.interactive.length > 0 && this.hasRoom("interactive");
+    const background = waiting && this.hasRoom("background");
+    if (background && (!interactive || this.interactiveStreak >= this.backgroundEvery)) {
       this.interactiveStreak = 0;
       return this.lanes.background.shift();
     }
-    const interactive = this.lanes.interactive.shift();
-    if (interactive) {
-      if (waiting) this.interactiveStreak++;
-      return interactive;
-    }
-    this.interactiveStreak = 0;
-    return this.lanes.background.shift();
+    if (!interactive) return undefined;
+    this.interactiveStreak = waiting ? this.interactiveStreak + 1 : 0;
+    return this.lanes.interactive.shift();
   }
 
   private pump(): void {
@@ -66,15 +87,12 @@ export class PriorityRuns<T, R> {
     // may add work (and pump) re-entrantly
     queueMicrotask(() => {
       this.scheduled = false;
-      while (this.active.size < this.concurrency) {
-        const run = this.next();
-        if (!run) return;
-        this.start(run);
-      }
+      for (let run = this.next(); run; run = this.next()) this.start(run);
     });
   }
 
   private start(run: Run<T, R>): void {
+    this.activeIn[run.lane]++;
     const done: Promise<void> = (async () => {
       try {
         run.resolve(await this.execute(run.task, run.lane));
@@ -83,6 +101,7 @@ export class PriorityRuns<T, R> {
       }
     })().finally(() => {
       this.active.delete(done);
+      this.activeIn[run.lane]--;
       this.pump();
     });
     this.active.add(done);

@@ -107,11 +107,12 @@ export class InferencePool {
   /** Replacements in a row that died before they were ready: a thread that dies loading a model would otherwise respawn for ever. */
   private failedStarts = 0;
 
-  constructor(readonly size: number, private readonly observer: PoolObserver = {}) {
+  /** `backgroundEvery`: the floor for background runs under steady interactive load (PriorityRuns). */
+  constructor(readonly size: number, private readonly observer: PoolObserver = {}, options: { backgroundEvery?: number } = {}) {
     if (!Number.isInteger(size) || size < 1) throw new Error(`an inference pool needs at least one worker (got ${size})`);
     // ONNX Runtime otherwise keeps a device id under ~/.cache, files in /tmp, and uploads telemetry; workers copy the environment.
     process.env.ORT_DISABLE_TELEMETRY ??= "1";
-    this.runs = new PriorityRuns((job) => this.execute(job), undefined, size);
+    this.runs = new PriorityRuns((job) => this.execute(job), { concurrency: size, backgroundEvery: options.backgroundEvery });
     for (let i = 0; i < size; i++) this.spawn();
   }
 

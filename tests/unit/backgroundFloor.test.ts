@@ -14,7 +14,7 @@ describe("PriorityRuns background floor", () => {
       await new Promise((r) => setTimeout(r, 1));
       return rows.map(() => 0);
     };
-    runs = new PriorityRuns(execute, () => undefined, 1, 4);
+    runs = new PriorityRuns(execute, { concurrency: 1, backgroundEvery: 4 });
     const background = Array.from({ length: 5 }, () => runs.add("background", [[2]]));
     await runs.add("interactive", [[1]]);
     await Promise.all(background);

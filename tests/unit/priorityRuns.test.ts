@@ -41,9 +41,11 @@ describe("PriorityRuns", () => {
   it("asks for collected interactive work before each choice", async () => {
     const runner = recordingRunner();
     let collected: number[][] | null = null;
-    const runs: PriorityRuns<number[][], number[]> = new PriorityRuns(runner.execute, () => {
-      if (collected) void runs.add("interactive", collected);
-      collected = null;
+    const runs: PriorityRuns<number[][], number[]> = new PriorityRuns(runner.execute, {
+      beforePick: () => {
+        if (collected) void runs.add("interactive", collected);
+        collected = null;
+      },
     });
     // collected during a batching wait that has not ended yet
     collected = [[7]];
@@ -78,7 +80,7 @@ describe("PriorityRuns", () => {
 
   it("with concurrency 2 runs two at a time, and a free slot takes interactive work before queued background runs", async () => {
     const runner = recordingRunner();
-    const runs = new PriorityRuns(runner.execute, undefined, 2);
+    const runs = new PriorityRuns(runner.execute, { concurrency: 2 });
     const background = Array.from({ length: 6 }, (_, i) => runs.add("background", [[100 + i]]));
     await new Promise((r) => setTimeout(r, 1));
     const single = runs.add("interactive", [[1]]);
@@ -86,5 +88,19 @@ describe("PriorityRuns", () => {
     expect(runner.most()).toBe(2);
     expect(runner.order.slice(0, 2)).toEqual([100, 101]);
     expect(runner.order[2]).toBe(1);
+  });
+
+  it("per lane in front of a shared pool: a model's interactive run goes to the pool at once, not after that model's background runs queued there behind another model's", async () => {
+    // the inference pool (one worker) and two models in front of it, as the server stacks them
+    const runner = recordingRunner();
+    const pool = new PriorityRuns(runner.execute, { concurrency: 1 });
+    const model = () => new PriorityRuns((rows: number[][], lane) => pool.add(lane, rows), { concurrency: 1, limit: "perLane" });
+    const [sentence, aspects] = [model(), model()];
+    const background = [aspects.add("background", [[200]]), sentence.add("background", [[100]]), aspects.add("background", [[201]]), sentence.add("background", [[101]])];
+    await new Promise((r) => setTimeout(r, 1));
+    // 200 is running; the sentence model's 100 waits at the pool, holding that model's background slot
+    const single = sentence.add("interactive", [[1]]);
+    await Promise.all([single, ...background]);
+    expect(runner.order.slice(0, 2)).toEqual([200, 1]);
   });
 });
