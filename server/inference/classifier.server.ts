@@ -223,7 +223,9 @@ export class Classifier {
     if (this.closed) return Promise.reject(new Error("the classifier is closed"));
     return new Promise((resolve, reject) => {
       this.queue.push({ ids, resolve, reject });
-      if (this.queue.length >= this.options.batchSize) this.flushSoon(0);
+      // Batching pays when runs are already in flight; on an idle model the wait would only add latency. Texts
+      // sent in the same tick still go as one run (the flush comes after them).
+      if (this.queue.length >= this.options.batchSize || this.runs.hasRoom("interactive")) this.flushSoon(0);
       else this.flushSoon(this.options.batchWaitMs);
     });
   }

@@ -60,7 +60,8 @@ export class PriorityRuns<T, R> {
     return { interactive: this.lanes.interactive.length, background: this.lanes.background.length };
   }
 
-  private hasRoom(lane: Lane): boolean {
+  /** True when a run added to `lane` now would start at once (if nothing waits before it). */
+  hasRoom(lane: Lane): boolean {
     return this.perLane ? this.activeIn[lane] < this.concurrency : this.active.size < this.concurrency;
   }
 

@@ -64,3 +64,41 @@ describe("Classifier batching and cache", () => {
     }
   });
 });
+
+describe("Classifier batching wait", () => {
+  // a wait far longer than any run: a text that waited it out would take ten seconds
+  const WAIT_MS = 10_000;
+  const runs: number[] = [];
+  let classifier: Classifier;
+  beforeAll(async () => {
+    classifier = await Classifier.load(DEFAULT_MODEL_DIR, { threads: 1, batchSize: 32, batchWaitMs: WAIT_MS, maxBatchTokens: 2048, cacheSize: 0, observer: { batchRun: (b) => runs.push(b.rows) } });
+  });
+  afterAll(async () => {
+    await classifier?.close();
+  });
+
+  it("sends a text to an idle model at once, and texts of the same tick in one run", async () => {
+    runs.length = 0;
+    const started = performance.now();
+    await classifier.classify(["Giao hàng nhanh"]);
+    await Promise.all(["Pin trâu", "Màn hình đẹp", "Loa rè"].map((text) => classifier.classify([text])));
+    expect(performance.now() - started).toBeLessThan(WAIT_MS / 2);
+    expect(runs).toEqual([1, 3]);
+  });
+
+  it("while its runs are in flight, collects texts sent one by one and sends them together when a run ends", async () => {
+    runs.length = 0;
+    const started = performance.now();
+    // four runs of 8 long texts (2,048 padded tokens each) keep the model's one interactive slot busy
+    const busy = classifier.classify(Array.from({ length: 32 }, (_, i) => `Đơn ${i}: ${"giao hàng chậm, đóng gói tệ, ".repeat(30)}`));
+    const later: Promise<unknown>[] = [];
+    for (const text of ["Pin trâu", "Màn hình đẹp", "Loa rè"]) {
+      await new Promise((r) => setImmediate(r));
+      later.push(classifier.classify([text]));
+    }
+    await Promise.all([busy, ...later]);
+    expect(performance.now() - started).toBeLessThan(WAIT_MS / 2);
+    expect(runs.filter((rows) => rows === 3)).toHaveLength(1);
+    expect(runs.reduce((a, b) => a + b, 0)).toBe(35);
+  });
+});
