@@ -40,14 +40,10 @@ export class BatchQueue {
       : new PgBoss({ connectionString: connection.url, max: 4, ...common });
     boss.on("error", (error) => this.events.error(error));
     await boss.start();
-    if (!(await boss.getQueue(CHUNK_QUEUE))) {
-      await boss.createQueue(CHUNK_QUEUE, {
-        expireInSeconds: config.BATCH_CHUNK_EXPIRE_SECONDS,
-        heartbeatSeconds: config.BATCH_CHUNK_HEARTBEAT_SECONDS,
-        retryLimit: RETRY_LIMIT,
-        retryDelay: 1,
-      });
-    }
+    const queueOptions = { expireInSeconds: config.BATCH_CHUNK_EXPIRE_SECONDS, heartbeatSeconds: config.BATCH_CHUNK_HEARTBEAT_SECONDS, retryLimit: RETRY_LIMIT, retryDelay: 1 };
+    // the settings of this start, also for a queue an earlier start created (they were kept from the first start)
+    if (!(await boss.getQueue(CHUNK_QUEUE))) await boss.createQueue(CHUNK_QUEUE, queueOptions);
+    else await boss.updateQueue(CHUNK_QUEUE, queueOptions);
     this.boss = boss;
     // The embedded database has one process, so any upload still "uploading" died with the last one; on a
     // shared PostgreSQL another instance may be receiving one right now, so only old ones go, and they are

@@ -1,11 +1,9 @@
 // Batches survive a killed server: a worker process SIGKILLed mid-job and started again stores every row
 // exactly once; two worker processes on one PostgreSQL share one file's chunks, again exactly once.
-import { mkdtempSync, rmSync } from "node:fs";
-import os from "node:os";
-import path from "node:path";
+import { rmSync } from "node:fs";
 import pg from "pg";
 import { afterAll, describe, expect, it } from "vitest";
-import { createScratchDatabase, DATABASES, trpcPost } from "../support/testServer.ts";
+import { createScratchDatabase, DATABASES, pgliteDataDir, trpcPost } from "../support/testServer.ts";
 import { startChildServer, type ChildServer } from "../support/childServer.ts";
 import { reviewCsv, uploadCsv, waitForBatch } from "../support/batchFiles.ts";
 
@@ -41,7 +39,7 @@ async function databaseEnv(database: string): Promise<Record<string, string>> {
     cleanups.push(() => scratch.drop());
     return { DATABASE_URL: scratch.url };
   }
-  const dataDir = mkdtempSync(path.join(os.tmpdir(), "camxuc-recovery-"));
+  const dataDir = await pgliteDataDir();
   cleanups.push(() => rmSync(dataDir, { recursive: true, force: true }));
   return { DATA_DIR: dataDir };
 }

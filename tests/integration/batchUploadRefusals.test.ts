@@ -2,14 +2,12 @@
 // a form field after the file, a connection cut mid-file), each on a file large enough to be mid-stream when the
 // refusal comes, against a server in its own process: it answers 400 (or the client sees the connection closed),
 // stores nothing, and goes on serving. A discarded file stream destroyed with an error once ended the process.
-import { mkdtempSync, rmSync } from "node:fs";
+import { rmSync } from "node:fs";
 import http from "node:http";
-import os from "node:os";
-import path from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { reviewCsv } from "../support/batchFiles.ts";
 import { startChildServer, type ChildServer } from "../support/childServer.ts";
-import { trpcGet, trpcPost } from "../support/testServer.ts";
+import { pgliteDataDir, trpcGet, trpcPost } from "../support/testServer.ts";
 
 const BOUNDARY = "----camxucRefusal";
 const fileHead = (fileName: string) => `--${BOUNDARY}\r\nContent-Disposition: form-data; name="file"; filename="${fileName}"\r\nContent-Type: text/csv\r\n\r\n`;
@@ -61,13 +59,14 @@ function upload(url: string, headers: Record<string, string>, body: string, opti
 }
 
 describe("uploads refused mid-file, against a server in its own process", () => {
-  const dataDir = mkdtempSync(path.join(os.tmpdir(), "camxuc-refusals-"));
+  let dataDir = "";
   let server: ChildServer;
   let user: Record<string, string>;
   // 3,000 rows (about 150 KB): far more than busboy hands over in one piece
   const csv = reviewCsv(3_000);
 
   beforeAll(async () => {
+    dataDir = await pgliteDataDir();
     server = await startChildServer({ PORT: "0", DATA_DIR: dataDir, DATABASE_URL: "" });
     const registered = await trpcPost(server.url, "auth.register", { email: "refused@example.com", password: "refused-password-1" });
     user = { authorization: `Bearer ${registered.json.result.data.token}` };

@@ -9,7 +9,7 @@ import { PGlite } from "@electric-sql/pglite";
 import pg from "pg";
 import { afterAll, describe, expect, it } from "vitest";
 import { startChildServer } from "../support/childServer.ts";
-import { createScratchDatabase, DATABASES } from "../support/testServer.ts";
+import { createScratchDatabase, DATABASES, pgliteDataDir } from "../support/testServer.ts";
 
 const CLIENTS = 50;
 const GRACE_SECONDS = 10;
@@ -38,7 +38,7 @@ function post(agent: http.Agent, port: number, pathName: string, body: unknown, 
 }
 
 describe.each(DATABASES)("SIGTERM under load on %s", (database) => {
-  const dataDir = mkdtempSync(path.join(os.tmpdir(), "camxuc-shutdown-"));
+  let dataDir = mkdtempSync(path.join(os.tmpdir(), "camxuc-shutdown-"));
   let scratch: Awaited<ReturnType<typeof createScratchDatabase>> | null = null;
   afterAll(async () => {
     await scratch?.drop();
@@ -47,6 +47,10 @@ describe.each(DATABASES)("SIGTERM under load on %s", (database) => {
 
   it(`answers or refuses every one of ${CLIENTS} clients, exits 0 within the grace period, stores exactly the 2xx answers`, async () => {
     scratch = database === "postgres" ? await createScratchDatabase() : null;
+    if (database === "pglite") {
+      rmSync(dataDir, { recursive: true, force: true });
+      dataDir = await pgliteDataDir();
+    }
     // the real entry point (server/main.ts), its own process: the signal reaches the server itself
     const child = await startChildServer(
       {
