@@ -185,7 +185,7 @@ describe.each(DATABASES)("batch abuse on %s", (database) => {
     expect((await trpcPost(server.url, "batch.cancel", { id }, user)).status).toBe(200);
     const atCancel = (await trpcGet(server.url, "batch.get", user, { id })).json.result.data.processed as number;
     // the chunks that were being classified finish (two workers, 250 rows each) and must store nothing: wait until
-    // pg-boss holds no chunk of this batch waiting or running, then look
+    // pg-boss holds no chunk of this batch waiting or running (its job table: pg-boss's own schema, read here only), then look
     const unsettledChunks = async () =>
       Number((await server.services.db.prisma.$queryRaw<{ n: bigint }[]>`
         SELECT count(*) AS n FROM pgboss.job WHERE name = ${CHUNK_QUEUE} AND data->>'batchId' = ${id} AND state IN ('created', 'retry', 'active')`)[0]!.n);
