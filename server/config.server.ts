@@ -127,7 +127,7 @@ const EnvSchema = z.object({
   BATCH_CHUNK_EXPIRE_SECONDS: positiveInt(600),
   BATCH_SUPERVISE_SECONDS: positiveInt(2),
   /** An upload still being received after this long is taken for one whose instance died, and deleted (fractions allowed: 0.5 is 30 s). */
-  BATCH_ABANDONED_UPLOAD_MINUTES: z.coerce.number().min(0.1).default(60),
+  BATCH_ABANDONED_UPLOAD_MINUTES: z.coerce.number().min(0.1, "must be at least 0.1 minutes (6 s): a shorter one would delete uploads still arriving").default(60),
   /** Texts per label read for a finished batch's word clouds. */
   BATCH_WORDCLOUD_MAX_TEXTS: positiveInt(5_000),
   BATCH_LOW_CONFIDENCE: z.coerce.number().min(0).max(1).default(0.6),

@@ -15,6 +15,11 @@ describe("config", () => {
     expect(loadConfig({ INFERENCE_WORKERS: "" }).INFERENCE_WORKERS).toBe(defaultInferenceWorkers(1));
     expect(() => loadConfig({ INFERENCE_WORKERS: "0" })).toThrow(/^Invalid environment variable INFERENCE_WORKERS="0"/);
   });
+  it("takes BATCH_ABANDONED_UPLOAD_MINUTES in fractions down to 0.1, and says why below", () => {
+    expect(loadConfig({ BATCH_ABANDONED_UPLOAD_MINUTES: "0.25" }).BATCH_ABANDONED_UPLOAD_MINUTES).toBe(0.25);
+    expect(() => loadConfig({ BATCH_ABANDONED_UPLOAD_MINUTES: "0.05" })).toThrow(/BATCH_ABANDONED_UPLOAD_MINUTES="0.05": must be at least 0.1 minutes/);
+  });
+
   it("accepts postgres:// and postgresql:// URLs", () => {
     expect(loadConfig({ DATABASE_URL: "postgres://u@h/db" }).databaseKind).toBe("postgres");
     expect(loadConfig({ DATABASE_URL: "postgresql://u@h/db?sslmode=require" }).databaseKind).toBe("postgres");
