@@ -67,6 +67,10 @@ const EnvSchema = z.object({
   INFERENCE_THREADS: positiveInt(1),
   /** Worker threads running the model; unset: one per INFERENCE_THREADS cores (at least one). */
   INFERENCE_WORKERS: z.preprocess((v) => (v === "" ? undefined : v), z.coerce.number().int().min(1).max(64).optional()),
+  /** Workers beside INFERENCE_WORKERS kept for single predictions and explanations, at normal priority; 0: none. */
+  INFERENCE_INTERACTIVE_WORKERS: z.coerce.number().int().min(0).max(16).default(1),
+  /** Nice value (0-19) of the INFERENCE_WORKERS threads, which run batch work: higher lets a person's request take a core sooner. */
+  INFERENCE_BATCH_NICE: z.coerce.number().int().min(0).max(19).default(5),
   /** Most padded tokens (rows x longest row) in one ONNX Runtime run: long reviews go in smaller batches. */
   INFERENCE_MAX_BATCH_TOKENS: positiveInt(4_096),
   /** Recent classifications kept in memory, keyed by model version and normalised text; 0 turns the cache off. */

@@ -70,8 +70,11 @@ export async function createServices(
     },
   };
   // One pool of worker threads for every model: the sentence model, the accurate one and the aspect model share
-  // INFERENCE_WORKERS workers, so two models never oversubscribe the cores.
-  const pool = config.MODEL_ENABLED ? new InferencePool(config.INFERENCE_WORKERS, { workerExited: (event) => observer.workerExited?.(event) }, { backgroundEvery: config.INFERENCE_BACKGROUND_EVERY }) : null;
+  // INFERENCE_WORKERS workers (at INFERENCE_BATCH_NICE), so two models never oversubscribe the cores, and
+  // INFERENCE_INTERACTIVE_WORKERS more at normal priority that only people's requests use.
+  const pool = config.MODEL_ENABLED ? new InferencePool(config.INFERENCE_WORKERS, { workerExited: (event) => observer.workerExited?.(event) }, {
+    backgroundEvery: config.INFERENCE_BACKGROUND_EVERY, interactiveWorkers: config.INFERENCE_INTERACTIVE_WORKERS, sharedWorkerNice: config.INFERENCE_BATCH_NICE,
+  }) : null;
   let classifier: Classifier | null = null;
   let accurateClassifier: Classifier | null = null;
   const closeModels = async () => {

@@ -2,7 +2,6 @@
 // (model.onnx, tokenizer.json, config.json), runs ONNX Runtime behind one function, analyseAspects(texts, options).
 import { existsSync, readFileSync, statSync } from "node:fs";
 import path from "node:path";
-import { setImmediate as yieldToEventLoop } from "node:timers/promises";
 import ort from "onnxruntime-node";
 import { loadWordDictionary } from "../text/segment.ts";
 import { SEGMENTER_WORDS_PATH } from "../repoPaths.ts";
@@ -15,6 +14,7 @@ import { PriorityRuns, type Lane } from "./priorityRuns.ts";
 import { inferenceSessionOptions } from "./sessionOptions.ts";
 import { servedTextEncoder, type TextEncoder } from "./textEncoder.ts";
 import { softmax, splitIntoWindows } from "./windows.ts";
+import { MainThreadSlices } from "../mainThreadSlices.ts";
 
 export const AUTO_DOMAIN = "auto";
 
@@ -85,7 +85,7 @@ export class AspectModel {
     private readonly options: AspectModelOptions,
   ) {
     this.axis = aspectAxisSize(folder.config);
-    this.runs = new PriorityRuns((rows, lane) => this.runRows(rows, lane), { concurrency: pool.size, limit: "perLane" });
+    this.runs = new PriorityRuns((rows, lane) => this.runRows(rows, lane), { laneLimits: pool.capacity });
   }
 
   static async load(dir: string, options: AspectModelOptions): Promise<AspectModel> {
@@ -152,9 +152,10 @@ export class AspectModel {
     const windowSize = config.max_length - 2;
     const pending: { ids: number[]; text: number }[] = [];
     const windowsPerText: number[][][] = [];
+    // tokenising thousands of texts is CPU work on the main thread: it gives other requests a turn now and then
+    const slices = new MainThreadSlices();
     for (let i = 0; i < texts.length; i++) {
-      // tokenising thousands of texts is CPU work: yield now and then so other requests keep flowing
-      if (i > 0 && i % 64 === 0) await yieldToEventLoop();
+      if (slices.due) await slices.yield();
       const windows = splitIntoWindows(this.encoder.encode(texts[i]!).ids, windowSize);
       windowsPerText.push(windows);
       for (const ids of windows) pending.push({ ids, text: i });

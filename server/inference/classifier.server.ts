@@ -1,7 +1,6 @@
 // The inference module's one interface: classify(texts) -> label and probabilities per text. Behind it an
 // ONNX Runtime session of a RoBERTa/PhoBERT sequence classifier in a pool of worker threads, fed micro-batched,
 // length-sorted windows; this thread only tokenises, queues and answers.
-import { setImmediate as yieldToEventLoop } from "node:timers/promises";
 import type ort from "onnxruntime-node";
 import { loadWordDictionary } from "../text/segment.ts";
 import { readModelFolder, ModelFolderError, type ModelFolder } from "./modelFolder.server.ts";
@@ -16,6 +15,7 @@ import { classifyThroughCache, ResultCache } from "./resultCache.ts";
 import { inferenceSessionOptions } from "./sessionOptions.ts";
 import { InferencePool, type PooledModel, type WireTensor } from "./workerPool.server.ts";
 import { normalizeText } from "../text/normalize.ts";
+import { MainThreadSlices } from "../mainThreadSlices.ts";
 import { wordSpans } from "../text/wordSpans.ts";
 
 export type Classification = {
@@ -61,8 +61,6 @@ export type ClassifierOptions = {
 
 type PendingWindow = { ids: number[]; resolve: (probabilities: number[]) => void; reject: (error: unknown) => void };
 
-const TOKENIZE_CHUNK = 64;
-
 export type { Lane };
 
 export class Classifier {
@@ -84,7 +82,7 @@ export class Classifier {
     // windows waiting out the batching wait go now when a run ends: the wait exists to fill a batch, not to idle.
     // Each lane has its own limit here; the pool decides which lane's run a free worker takes.
     this.runs = new PriorityRuns((rows, lane) => this.runRows(rows, lane), {
-      beforePick: () => this.queue.length > 0 && this.flush(), concurrency: pool.size, limit: "perLane",
+      beforePick: () => this.queue.length > 0 && this.flush(), laneLimits: pool.capacity,
     });
   }
 
@@ -114,7 +112,7 @@ export class Classifier {
       // Warm-up, one run per worker (all idle now, so each takes one): a session's first run allocates and
       // optimises; it also proves logits match the labels.
       const ids = encoder.encode("Sản phẩm tốt, giao hàng nhanh.").ids;
-      const warm = await Promise.all(Array.from({ length: pool.size }, () => classifier!.runs.add("interactive", [ids])));
+      const warm = await Promise.all(Array.from({ length: pool.capacity.interactive }, () => classifier!.runs.add("interactive", [ids])));
       if (warm.some(([probabilities]) => !probabilities || probabilities.some((p) => !Number.isFinite(p)))) {
         throw new ModelFolderError(`${model.modelPath}: warm-up produced no finite probabilities`);
       }
@@ -172,20 +170,19 @@ export class Classifier {
     const perText: Promise<{ probabilities: number[]; tokenCount: number; windowed: boolean }>[] = [];
     const background: PendingWindow[] = [];
     const enqueue = lane === "interactive" ? (ids: number[]) => this.enqueue(ids) : (ids: number[]) => this.hold(ids, background);
-    for (let start = 0; start < texts.length; start += TOKENIZE_CHUNK) {
-      // Tokenising thousands of texts is CPU work: yield between chunks so other requests keep flowing.
-      if (start > 0) await yieldToEventLoop();
-      for (const text of texts.slice(start, start + TOKENIZE_CHUNK)) {
-        const { ids } = this.encoder.encode(text);
-        const windows = splitIntoWindows(ids, windowSize);
-        perText.push(
-          Promise.all(windows.map((w) => enqueue(w))).then((probs) => ({
-            probabilities: probs.length === 1 ? probs[0]! : combineWindowProbabilities(probs.map((p, i) => ({ probabilities: p, tokens: windows[i]!.length }))),
-            tokenCount: ids.length,
-            windowed: windows.length > 1,
-          })),
-        );
-      }
+    // tokenising thousands of texts is CPU work on the main thread: it gives other requests a turn now and then
+    const slices = new MainThreadSlices();
+    for (const text of texts) {
+      if (slices.due) await slices.yield();
+      const { ids } = this.encoder.encode(text);
+      const windows = splitIntoWindows(ids, windowSize);
+      perText.push(
+        Promise.all(windows.map((w) => enqueue(w))).then((probs) => ({
+          probabilities: probs.length === 1 ? probs[0]! : combineWindowProbabilities(probs.map((p, i) => ({ probabilities: p, tokens: windows[i]!.length }))),
+          tokenCount: ids.length,
+          windowed: windows.length > 1,
+        })),
+      );
     }
     if (background.length > 0) this.submit("background", background);
     const results = await Promise.all(perText);

@@ -1,12 +1,25 @@
 // One inference worker thread: loads ONNX models by file path and runs named input tensors to named outputs.
 // Runs as plain TypeScript under Node's type stripping (tsx, vitest) and as build/server/onnxWorker.js.
 // Erasable syntax only and type-only imports from this repository, so it loads without a TypeScript loader.
-import { parentPort } from "node:worker_threads";
+import os from "node:os";
+import { parentPort, workerData } from "node:worker_threads";
 import ort from "onnxruntime-node";
-import type { WorkerReply, WorkerRequest, WireTensor } from "./workerProtocol.ts";
+import type { WorkerReply, WorkerRequest, WorkerStart, WireTensor } from "./workerProtocol.ts";
 
 if (!parentPort) throw new Error("onnxWorker.ts runs only as a worker thread");
 const port = parentPort;
+
+// Before any session exists, so the threads ONNX Runtime starts inherit it. On Linux the nice value belongs to
+// the thread (pid 0 = this thread); raising it needs no privilege. Where the system refuses, the thread keeps
+// normal priority: slower answers during batches, nothing wrong.
+const { nice } = workerData as WorkerStart;
+if (nice > 0) {
+  try {
+    os.setPriority(0, nice);
+  } catch {
+    // not permitted here (some sandboxes): run at the inherited priority
+  }
+}
 const sessions = new Map<string, ort.InferenceSession>();
 
 function send(reply: WorkerReply, transfer: ArrayBuffer[] = []): void {

@@ -1,8 +1,8 @@
 // Which inference run goes next: interactive work (single predictions, explanations) before background work
-// (batch jobs), at most `concurrency` runs at a time. The inference pool uses one shared limit (one run per
-// worker), with a floor for background work; each model in front of it limits each lane on its own, so a model's
-// interactive run never waits for that model's background runs, which may themselves be queued at the pool behind
-// another model's. A person's request waits for at most a run in progress, however many batch rows are queued,
+// (batch jobs), at most `concurrency` runs at a time in all and `laneLimits` in each lane. The inference pool limits
+// runs to its workers, and background runs to the workers that take them, with a floor for background work; each
+// model in front of it limits each lane on its own, so a model's interactive run never waits for that model's
+// background runs, which may themselves be queued at the pool behind another model's. A person's request waits for at most a run in progress, however many batch rows are queued,
 // and batch jobs still hand the classifier whole chunks, which it can sort and pack well.
 
 export type Lane = "interactive" | "background";
@@ -12,9 +12,10 @@ type Run<T, R> = { lane: Lane; task: T; resolve: (result: R) => void; reject: (e
 export type PriorityRunsOptions = {
   /** Called before each choice, so work being collected for the interactive lane (the classifier's batching wait) can be added first. */
   beforePick?: () => void;
-  /** Runs in progress at most: in all (`shared`, the default) or in each lane (`perLane`). */
+  /** Runs in progress at most, in all lanes together (unset: 1, or no limit but the lanes' when `laneLimits` is set). */
   concurrency?: number;
-  limit?: "shared" | "perLane";
+  /** Runs in progress at most in a lane (unset: no limit but `concurrency`). */
+  laneLimits?: Partial<Record<Lane, number>>;
   /**
    * After this many interactive runs in a row while background work waits, one background run goes next, so batch
    * jobs keep a floor (1 in backgroundEvery + 1 runs) under steady interactive load. Unset: interactive always first.
@@ -30,7 +31,7 @@ export class PriorityRuns<T, R> {
   private closed: Error | null = null;
   private readonly beforePick: () => void;
   private readonly concurrency: number;
-  private readonly perLane: boolean;
+  private readonly laneLimits: Record<Lane, number>;
   private readonly backgroundEvery: number;
 
   /** Interactive runs taken in a row while background work waited (for the floor). */
@@ -42,8 +43,11 @@ export class PriorityRuns<T, R> {
     options: PriorityRunsOptions = {},
   ) {
     this.beforePick = options.beforePick ?? (() => undefined);
-    this.concurrency = options.concurrency ?? 1;
-    this.perLane = options.limit === "perLane";
+    this.concurrency = options.concurrency ?? (options.laneLimits ? Number.POSITIVE_INFINITY : 1);
+    this.laneLimits = { interactive: Number.POSITIVE_INFINITY, background: Number.POSITIVE_INFINITY, ...options.laneLimits };
+    if (this.concurrency === Number.POSITIVE_INFINITY && Object.values(this.laneLimits).includes(Number.POSITIVE_INFINITY)) {
+      throw new Error("PriorityRuns needs a limit: concurrency, or one in each lane");
+    }
     this.backgroundEvery = options.backgroundEvery ?? Number.POSITIVE_INFINITY;
   }
 
@@ -62,7 +66,7 @@ export class PriorityRuns<T, R> {
 
   /** True when a run added to `lane` now would start at once (if nothing waits before it). */
   hasRoom(lane: Lane): boolean {
-    return this.perLane ? this.activeIn[lane] < this.concurrency : this.active.size < this.concurrency;
+    return this.active.size < this.concurrency && this.activeIn[lane] < this.laneLimits[lane];
   }
 
   private next(): Run<T, R> | undefined {

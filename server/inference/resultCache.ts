@@ -1,6 +1,8 @@
 // A least-recently-used cache of classifications keyed by model version and normalised text, so a review seen
 // again costs nothing; it counts hits and misses for whoever observes the classifier (metrics live elsewhere).
 
+import { MainThreadSlices } from "../mainThreadSlices.ts";
+
 export class ResultCache<T> {
   private readonly entries = new Map<string, T>();
   hits = 0;
@@ -50,18 +52,21 @@ export async function classifyThroughCache<T>(
 ): Promise<T[]> {
   const results: (T | undefined)[] = new Array(texts.length);
   const missing = new Map<string, { text: string; positions: number[] }>();
-  texts.forEach((text, i) => {
+  // keys of a batch chunk's texts are CPU work on the main thread: other requests get a turn now and then
+  const slices = new MainThreadSlices();
+  for (const [i, text] of texts.entries()) {
+    if (slices.due) await slices.yield();
     const key = keyOf(text);
     const pending = missing.get(key);
     if (pending) {
       pending.positions.push(i);
       cache.hits++;
-      return;
+      continue;
     }
     const cached = cache.get(key);
     if (cached !== undefined) results[i] = copy(cached);
     else missing.set(key, { text, positions: [i] });
-  });
+  }
   if (missing.size > 0) {
     const entries = [...missing];
     const computed = await compute(entries.map(([, m]) => m.text));

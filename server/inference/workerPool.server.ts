@@ -1,11 +1,13 @@
 // A pool of worker threads that run ONNX Runtime sessions, so no model run blocks the main thread's event loop.
 // Generic: it loads any model file in every worker and runs named input tensors to named output tensors, in
-// lanes (interactive before background), one run per worker at a time. A worker that dies is replaced and
-// the run it held retried once; shutdown lets runs in progress finish, then ends the threads.
+// lanes (interactive before background), one run per worker at a time. Workers that take batch runs run at a
+// lower scheduling priority, and a few more workers at normal priority are kept for interactive runs, so a
+// person's request gets a core at once even while a batch keeps every other worker busy. A worker that dies is
+// replaced and the run it held retried once; shutdown lets runs in progress finish, then ends the threads.
 import { Worker } from "node:worker_threads";
 import { AppError } from "../errors.ts";
 import { PriorityRuns, type Lane } from "./priorityRuns.ts";
-import type { WireTensor, WorkerReply, WorkerRequest } from "./workerProtocol.ts";
+import type { WireTensor, WorkerReply, WorkerRequest, WorkerStart } from "./workerProtocol.ts";
 
 export type { WireTensor };
 
@@ -39,6 +41,9 @@ const MAX_FAILED_STARTS = 3;
 
 type Reply = { resolve: (reply: WorkerReply) => void; reject: (error: Error) => void };
 
+/** `shared` workers take runs of both lanes; `interactive` ones only interactive runs. */
+type WorkerKind = "shared" | "interactive";
+
 /** One worker thread and the replies it owes. */
 class WorkerThread {
   readonly thread: Worker;
@@ -52,8 +57,12 @@ class WorkerThread {
   /** Each model's load in this thread, asked for once whoever asks (a replacement's start, or loadModel). */
   readonly loads = new Map<string, Promise<{ inputNames: string[]; outputNames: string[] }>>();
 
-  constructor(onExit: (worker: WorkerThread, exitCode: number, error: Error | null, lostRuns: number) => void) {
-    this.thread = new Worker(WORKER_URL);
+  constructor(
+    readonly kind: WorkerKind,
+    start: WorkerStart,
+    onExit: (worker: WorkerThread, exitCode: number, error: Error | null, lostRuns: number) => void,
+  ) {
+    this.thread = new Worker(WORKER_URL, { workerData: start });
     this.thread.unref();
     this.thread.on("message", (reply: WorkerReply) => {
       const key = reply.kind === "loaded" || reply.kind === "loadFailed" ? `load:${reply.key}` : reply.kind === "unloaded" ? `unload:${reply.key}` : `run:${reply.id}`;
@@ -93,11 +102,24 @@ class WorkerThread {
 type Job = { model: PooledModel; feeds: Record<string, WireTensor>; outputs: string[] | undefined };
 export type RunResult = { outputs: Record<string, WireTensor>; seconds: number };
 
+export type InferencePoolOptions = {
+  /** The floor for background runs under steady interactive load (PriorityRuns). */
+  backgroundEvery?: number;
+  /** Workers beside the `size` shared ones that take interactive runs only, at normal priority (default 0). */
+  interactiveWorkers?: number;
+  /** The nice value (0-19) of the shared workers' threads, which run the batch work (default 0: unchanged). */
+  sharedWorkerNice?: number;
+};
+
+type WaitingRun = { resolve: (worker: WorkerThread) => void; reject: (error: Error) => void };
+
 export class InferencePool {
   private readonly workers = new Set<WorkerThread>();
   /** Workers with every model loaded and nothing to run. */
-  private readonly idle: WorkerThread[] = [];
-  private readonly waitingForWorker: { resolve: (worker: WorkerThread) => void; reject: (error: Error) => void }[] = [];
+  private readonly idle: Record<WorkerKind, WorkerThread[]> = { shared: [], interactive: [] };
+  private readonly waitingForWorker: Record<Lane, WaitingRun[]> = { interactive: [], background: [] };
+  readonly interactiveWorkers: number;
+  private readonly sharedWorkerNice: number;
   private readonly models = new Map<string, { modelPath: string; sessionOptions: Record<string, unknown> }>();
   private readonly runs: PriorityRuns<Job, RunResult>;
   private nextRunId = 1;
@@ -107,13 +129,23 @@ export class InferencePool {
   /** Replacements in a row that died before they were ready: a thread that dies loading a model would otherwise respawn for ever. */
   private failedStarts = 0;
 
-  /** `backgroundEvery`: the floor for background runs under steady interactive load (PriorityRuns). */
-  constructor(readonly size: number, private readonly observer: PoolObserver = {}, options: { backgroundEvery?: number } = {}) {
+  /** `size` shared workers, plus `options.interactiveWorkers` kept for interactive runs. */
+  constructor(readonly size: number, private readonly observer: PoolObserver = {}, options: InferencePoolOptions = {}) {
     if (!Number.isInteger(size) || size < 1) throw new Error(`an inference pool needs at least one worker (got ${size})`);
+    this.interactiveWorkers = options.interactiveWorkers ?? 0;
+    this.sharedWorkerNice = options.sharedWorkerNice ?? 0;
     // ONNX Runtime otherwise keeps a device id under ~/.cache, files in /tmp, and uploads telemetry; workers copy the environment.
     process.env.ORT_DISABLE_TELEMETRY ??= "1";
-    this.runs = new PriorityRuns((job) => this.execute(job), { concurrency: size, backgroundEvery: options.backgroundEvery });
-    for (let i = 0; i < size; i++) this.spawn();
+    this.runs = new PriorityRuns((job, lane) => this.execute(job, lane), {
+      concurrency: this.capacity.interactive, laneLimits: this.capacity, backgroundEvery: options.backgroundEvery,
+    });
+    for (let i = 0; i < size; i++) this.spawn("shared");
+    for (let i = 0; i < this.interactiveWorkers; i++) this.spawn("interactive");
+  }
+
+  /** Runs a lane may have in progress at once: the workers that take it. */
+  get capacity(): Record<Lane, number> {
+    return { interactive: this.size + this.interactiveWorkers, background: this.size };
   }
 
   /** Worker threads alive now (a dead one counts again once its replacement starts). */
@@ -180,7 +212,7 @@ export class InferencePool {
     if (this.closed) return;
     this.closed = true;
     await this.runs.close(new Error("the inference pool is closed"));
-    for (const waiter of this.waitingForWorker.splice(0)) waiter.reject(new Error("the inference pool is closed"));
+    for (const waiter of this.takeWaiting()) waiter.reject(new Error("the inference pool is closed"));
     await Promise.all(
       [...this.workers].map(async (w) => {
         w.stopping = true;
@@ -189,7 +221,8 @@ export class InferencePool {
       }),
     );
     this.workers.clear();
-    this.idle.length = 0;
+    this.idle.shared.length = 0;
+    this.idle.interactive.length = 0;
   }
 
   private loadInto(worker: WorkerThread, key: string): Promise<{ inputNames: string[]; outputNames: string[] }> {
@@ -207,8 +240,9 @@ export class InferencePool {
     return load;
   }
 
-  private spawn(): void {
-    const worker = new WorkerThread((w, exitCode, error, lost) => this.exited(w, exitCode, error, lost));
+  private spawn(kind: WorkerKind): void {
+    const start: WorkerStart = { nice: kind === "shared" ? this.sharedWorkerNice : 0 };
+    const worker = new WorkerThread(kind, start, (w, exitCode, error, lost) => this.exited(w, exitCode, error, lost));
     this.workers.add(worker);
     // a replacement loads every model before it takes work; a new pool's workers take work at once (loads are
     // queued in the thread ahead of any run)
@@ -222,7 +256,7 @@ export class InferencePool {
         worker.stopping = true;
         this.workers.delete(worker);
         void worker.drained().then(() => worker.thread.terminate());
-        if (this.workers.size === 0) for (const waiter of this.waitingForWorker.splice(0)) waiter.reject(error as Error);
+        this.failStranded(error as Error);
         return;
       }
       this.release(worker);
@@ -233,40 +267,60 @@ export class InferencePool {
     if (worker.stopping) return;
     worker.stopping = true;
     this.workers.delete(worker);
-    const at = this.idle.indexOf(worker);
-    if (at >= 0) this.idle.splice(at, 1);
+    const idle = this.idle[worker.kind];
+    const at = idle.indexOf(worker);
+    if (at >= 0) idle.splice(at, 1);
     this.observer.workerExited?.({ exitCode, error, retried: lost });
     this.failedStarts = worker.started ? 0 : this.failedStarts + 1;
     if (this.closed) return;
-    if (this.failedStarts < MAX_FAILED_STARTS) this.spawn();
-    // no replacement now: waiting runs fail; the next run (acquire) tries to start one again
-    else if (this.workers.size === 0) for (const waiter of this.waitingForWorker.splice(0)) waiter.reject(new WorkerExited(exitCode, error));
+    if (this.failedStarts < MAX_FAILED_STARTS) this.spawn(worker.kind);
+    // no replacement now: runs no live worker can take fail; the next run (acquire) tries to start one again
+    else this.failStranded(new WorkerExited(exitCode, error));
+  }
+
+  private count(kind: WorkerKind): number {
+    return [...this.workers].filter((w) => w.kind === kind).length;
+  }
+
+  /** Fails the waiting runs that no live worker can take (background runs need a shared worker). */
+  private failStranded(error: Error): void {
+    if (this.count("shared") > 0) return;
+    const lanes: Lane[] = this.workers.size === 0 ? ["interactive", "background"] : ["background"];
+    for (const lane of lanes) for (const waiter of this.waitingForWorker[lane].splice(0)) waiter.reject(error);
+  }
+
+  private takeWaiting(): WaitingRun[] {
+    return [...this.waitingForWorker.interactive.splice(0), ...this.waitingForWorker.background.splice(0)];
   }
 
   private release(worker: WorkerThread): void {
     worker.busy = false;
     worker.started = true;
     if (worker.stopping || this.closed) return;
-    const waiter = this.waitingForWorker.shift();
+    const waiter = this.waitingForWorker.interactive.shift() ?? (worker.kind === "shared" ? this.waitingForWorker.background.shift() : undefined);
     if (waiter) {
       worker.busy = true;
       waiter.resolve(worker);
-    } else this.idle.push(worker);
+    } else this.idle[worker.kind].push(worker);
   }
 
-  private acquire(): Promise<WorkerThread> {
-    const worker = this.idle.shift();
+  /** A free worker for a run of `lane`: interactive runs take a kept worker first, so the shared ones stay free for batches. */
+  private acquire(lane: Lane): Promise<WorkerThread> {
+    const worker = lane === "interactive" ? (this.idle.interactive.shift() ?? this.idle.shared.shift()) : this.idle.shared.shift();
     if (worker) {
       worker.busy = true;
       return Promise.resolve(worker);
     }
-    if (this.workers.size < this.size && !this.closed) this.spawn();
-    return new Promise((resolve, reject) => this.waitingForWorker.push({ resolve, reject }));
+    if (!this.closed) {
+      if (this.count("shared") < this.size) this.spawn("shared");
+      else if (lane === "interactive" && this.count("interactive") < this.interactiveWorkers) this.spawn("interactive");
+    }
+    return new Promise((resolve, reject) => this.waitingForWorker[lane].push({ resolve, reject }));
   }
 
-  private async execute(job: Job): Promise<RunResult> {
+  private async execute(job: Job, lane: Lane): Promise<RunResult> {
     for (let attempt = 1; ; attempt++) {
-      const worker = await this.acquire();
+      const worker = await this.acquire(lane);
       const id = this.nextRunId++;
       try {
         const crash = this.crashesToInject > 0;

@@ -2,7 +2,7 @@
 // so "giao hàng" counts as one word; stopwords are dropped, except entries of the list that carry
 // sentiment, which are what a reader of a sentiment word cloud wants to see.
 import { readFileSync } from "node:fs";
-import { setImmediate as yieldToEventLoop } from "node:timers/promises";
+import { MainThreadSlices } from "../mainThreadSlices.ts";
 import { normalizeText } from "../text/normalize.ts";
 import { segmentWords, type WordDictionary } from "../text/segment.ts";
 import { normalizeSlang } from "../text/slang.ts";
@@ -14,8 +14,6 @@ const SENTIMENT_STOPWORDS = [
   "khá", "tanh", "khá_tốt", "tốt_hơn", "thật_tốt", "không_được", "nhanh_tay",
 ];
 
-/** Texts segmented between two yields to the event loop (a few milliseconds of work). */
-const CHUNK = 200;
 const HAS_LETTER = /\p{L}/u;
 /** normalizeText turns emoji and typed smileys into these; they read well in a cloud. */
 const EMOTICONS = new Set([":)", ":(", ":'(", ":d", "<3", ":v"]);
@@ -64,11 +62,10 @@ export class TermCounter {
   /** In how many texts each word occurs. */
   async count(texts: string[]): Promise<LabelCounts> {
     const counts = new Map<string, number>();
-    for (let start = 0; start < texts.length; start += CHUNK) {
-      if (start > 0) await yieldToEventLoop();
-      for (const text of texts.slice(start, start + CHUNK)) {
-        for (const term of this.terms(text)) counts.set(term, (counts.get(term) ?? 0) + 1);
-      }
+    const slices = new MainThreadSlices();
+    for (const text of texts) {
+      if (slices.due) await slices.yield();
+      for (const term of this.terms(text)) counts.set(term, (counts.get(term) ?? 0) + 1);
     }
     return { counts, texts: texts.length };
   }

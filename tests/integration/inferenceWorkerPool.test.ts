@@ -1,9 +1,13 @@
 // The inference worker pool's failure paths with the bundled model: a worker that dies mid-run is replaced and
 // the run retried once, a second death fails the run with a typed 503 error, and shutdown drains the pool.
+import { readdirSync, readFileSync } from "node:fs";
 import { afterEach, describe, expect, it } from "vitest";
 import { AppError } from "../../server/errors.ts";
 import { Classifier } from "../../server/inference/classifier.server.ts";
 import { InferencePool, InferenceWorkerCrashed } from "../../server/inference/workerPool.server.ts";
+import { readModelFolder } from "../../server/inference/modelFolder.server.ts";
+import { inferenceSessionOptions } from "../../server/inference/sessionOptions.ts";
+import type { WireTensor } from "../../server/inference/workerProtocol.ts";
 import { DEFAULT_MODEL_DIR } from "../../server/repoPaths.ts";
 import { longReviews } from "../support/longReviews.ts";
 
@@ -14,6 +18,17 @@ async function untilBusy(pool: InferencePool): Promise<void> {
   for (const until = Date.now() + 30_000; pool.busyWorkers === 0; await new Promise((r) => setImmediate(r))) {
     if (Date.now() > until) throw new Error("no worker ever picked up the run");
   }
+}
+
+/** Feeds for one run of the bundled model: `rows` rows of `width` tokens (any ids: only the run's length matters here). */
+function feeds(rows: number, width: number): Record<string, WireTensor> {
+  const dims = [rows, width];
+  return { input_ids: { type: "int64", data: new BigInt64Array(rows * width).fill(5n), dims }, attention_mask: { type: "int64", data: new BigInt64Array(rows * width).fill(1n), dims } };
+}
+
+/** The nice value of each thread of this process (field 19 of /proc/self/task/TID/stat). */
+function threadNiceValues(): number[] {
+  return readdirSync("/proc/self/task").map((tid) => Number(readFileSync(`/proc/self/task/${tid}/stat`, "utf8").split(") ")[1]!.split(" ")[16]));
 }
 
 describe("InferencePool", () => {
@@ -83,6 +98,34 @@ describe("InferencePool", () => {
     expect(b).toEqual(a);
     await second.close();
     expect(pool.liveWorkers).toBe(2);
+    expect((await classifier.classify(["Giao hàng nhanh, rất hài lòng"]))[0]!.label).toBe("positive");
+  });
+
+  it("keeps a worker for interactive runs: a short one finishes while a long background run holds the shared worker", async () => {
+    pool = new InferencePool(1, {}, { interactiveWorkers: 1 });
+    expect(pool.capacity).toEqual({ interactive: 2, background: 1 });
+    const model = await pool.loadModel(readModelFolder(DEFAULT_MODEL_DIR).modelPath, inferenceSessionOptions(1) as Record<string, unknown>);
+    const finished: string[] = [];
+    // a batch-sized run (hundreds of milliseconds), and more batch work queued behind it
+    const background = [pool.run(model, "background", feeds(32, 256)), pool.run(model, "background", feeds(32, 256))].map((run, i) => run.then(() => finished.push(`background ${i}`)));
+    await untilBusy(pool);
+    // with one worker for everything, this run would wait for the background run in progress
+    await pool.run(model, "interactive", feeds(1, 8)).then(() => finished.push("interactive"));
+    await Promise.all(background);
+    expect(finished).toEqual(["interactive", "background 0", "background 1"]);
+    // the kept worker never took background work: the two background runs went one after the other
+    expect(pool.liveWorkers).toBe(2);
+  });
+
+  it("runs the shared workers' threads at the nice value it is given, and the kept interactive worker at normal priority", async () => {
+    const before = threadNiceValues();
+    expect(before.filter((nice) => nice === 7)).toEqual([]);
+    pool = new InferencePool(2, {}, { interactiveWorkers: 1, sharedWorkerNice: 7 });
+    classifier = await Classifier.load(DEFAULT_MODEL_DIR, { ...options, pool });
+    const after = threadNiceValues();
+    // one JavaScript thread per shared worker (ONNX Runtime starts no thread of its own with one intra-op thread)
+    expect(after.filter((nice) => nice === 7)).toHaveLength(2);
+    expect(after.length - before.length).toBeGreaterThanOrEqual(3);
     expect((await classifier.classify(["Giao hàng nhanh, rất hài lòng"]))[0]!.label).toBe("positive");
   });
 });

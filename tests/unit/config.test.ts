@@ -15,6 +15,13 @@ describe("config", () => {
     expect(loadConfig({ INFERENCE_WORKERS: "" }).INFERENCE_WORKERS).toBe(defaultInferenceWorkers(1));
     expect(() => loadConfig({ INFERENCE_WORKERS: "0" })).toThrow(/^Invalid environment variable INFERENCE_WORKERS="0"/);
   });
+  it("keeps one worker for people's requests and runs batch workers at nice 5 unless told otherwise, within 0-19", () => {
+    const config = loadConfig({});
+    expect([config.INFERENCE_INTERACTIVE_WORKERS, config.INFERENCE_BATCH_NICE]).toEqual([1, 5]);
+    expect(loadConfig({ INFERENCE_INTERACTIVE_WORKERS: "0", INFERENCE_BATCH_NICE: "0" })).toMatchObject({ INFERENCE_INTERACTIVE_WORKERS: 0, INFERENCE_BATCH_NICE: 0 });
+    expect(() => loadConfig({ INFERENCE_BATCH_NICE: "20" })).toThrow(/^Invalid environment variable INFERENCE_BATCH_NICE="20"/);
+    expect(() => loadConfig({ INFERENCE_INTERACTIVE_WORKERS: "-1" })).toThrow(/^Invalid environment variable INFERENCE_INTERACTIVE_WORKERS="-1"/);
+  });
   it("takes BATCH_ABANDONED_UPLOAD_MINUTES in fractions down to 0.1, and says why below", () => {
     expect(loadConfig({ BATCH_ABANDONED_UPLOAD_MINUTES: "0.25" }).BATCH_ABANDONED_UPLOAD_MINUTES).toBe(0.25);
     expect(() => loadConfig({ BATCH_ABANDONED_UPLOAD_MINUTES: "0.05" })).toThrow(/BATCH_ABANDONED_UPLOAD_MINUTES="0.05": must be at least 0.1 minutes/);

@@ -94,7 +94,7 @@ describe("PriorityRuns", () => {
     // the inference pool (one worker) and two models in front of it, as the server stacks them
     const runner = recordingRunner();
     const pool = new PriorityRuns(runner.execute, { concurrency: 1 });
-    const model = () => new PriorityRuns((rows: number[][], lane) => pool.add(lane, rows), { concurrency: 1, limit: "perLane" });
+    const model = () => new PriorityRuns((rows: number[][], lane) => pool.add(lane, rows), { laneLimits: { interactive: 1, background: 1 } });
     const [sentence, aspects] = [model(), model()];
     const background = [aspects.add("background", [[200]]), sentence.add("background", [[100]]), aspects.add("background", [[201]]), sentence.add("background", [[101]])];
     await new Promise((r) => setTimeout(r, 1));
@@ -102,5 +102,24 @@ describe("PriorityRuns", () => {
     const single = sentence.add("interactive", [[1]]);
     await Promise.all([single, ...background]);
     expect(runner.order.slice(0, 2)).toEqual([200, 1]);
+  });
+
+  it("keeps room for interactive work: background runs take at most their lane's limit, however many are queued", async () => {
+    // the server's pool: two workers that take batch runs and one kept for people's requests
+    const runner = recordingRunner();
+    const runs = new PriorityRuns(runner.execute, { concurrency: 3, laneLimits: { background: 2 } });
+    const background = Array.from({ length: 6 }, (_, i) => runs.add("background", [[100 + i]]));
+    await new Promise((r) => setTimeout(r, 1));
+    expect(runs.hasRoom("background")).toBe(false);
+    expect(runs.hasRoom("interactive")).toBe(true);
+    // starts at once beside the two background runs in progress, not after one of them
+    const single = runs.add("interactive", [[1]]);
+    await Promise.all([single, ...background]);
+    expect(runner.most()).toBe(3);
+    expect(runner.order.slice(0, 3)).toEqual([100, 101, 1]);
+  });
+
+  it("refuses to be built without any limit", () => {
+    expect(() => new PriorityRuns(async () => 0, { laneLimits: { background: 2 } })).toThrow(/needs a limit/);
   });
 });
