@@ -14,6 +14,7 @@ import { PriorityRuns, type Lane } from "./priorityRuns.ts";
 import { inferenceSessionOptions } from "./sessionOptions.ts";
 import { servedTextEncoder, type TextEncoder } from "./textEncoder.ts";
 import { softmax, splitIntoWindows } from "./windows.ts";
+import { inputTensors } from "./inputTensors.ts";
 import { MainThreadSlices } from "../mainThreadSlices.ts";
 
 export const AUTO_DOMAIN = "auto";
@@ -189,16 +190,7 @@ export class AspectModel {
   /** One ONNX run over rows of content ids (<s> and </s> added here). */
   private async runRows(rows: number[][], lane: Lane): Promise<RowOutput[]> {
     const { config, modelPath } = this.folder;
-    const width = Math.max(...rows.map((r) => r.length)) + 2;
-    const ids = new BigInt64Array(rows.length * width).fill(BigInt(config.pad_token_id));
-    const mask = new BigInt64Array(rows.length * width);
-    rows.forEach((content, row) => {
-      [config.bos_token_id, ...content, config.eos_token_id].forEach((id, col) => {
-        ids[row * width + col] = BigInt(id);
-        mask[row * width + col] = 1n;
-      });
-    });
-    const dims = [rows.length, width];
+    const { ids, mask, dims } = inputTensors(rows, { bos: config.bos_token_id, eos: config.eos_token_id, pad: config.pad_token_id });
     const feeds: Record<string, WireTensor> = { input_ids: { type: "int64", data: ids, dims }, attention_mask: { type: "int64", data: mask, dims } };
     const { outputs } = await this.pool.run(this.session, lane, feeds, ["aspect_logits", "domain_logits"]);
     const aspectLogits = outputs.aspect_logits!;

@@ -1,21 +1,24 @@
 // From the aspect model's outputs to answers: per-aspect class probabilities, how windows of a long text are
 // pooled, which domain `auto` picks, and which aspects count as found. Pure functions.
 import { ASPECT_CLASSES, GENERAL_DOMAIN, type AspectDomain, type AspectPolarity } from "./aspectConfig.ts";
-import { softmax } from "./windows.ts";
+import { softmaxInto } from "./windows.ts";
 
-/** Four probabilities (absent, positive, negative, neutral) per position of the aspect axis. */
-export type AspectProbabilities = number[][];
+/**
+ * Four probabilities (absent, positive, negative, neutral) per position of the aspect axis, flat: position a's are
+ * at 4a .. 4a + 3. One typed array per row, not one array per aspect: a batch row holds these until its text is
+ * pooled, and hundreds of small arrays per row made the main thread's young-generation GC pauses long.
+ */
+export type AspectProbabilities = Float64Array;
+
+const CLASSES = ASPECT_CLASSES.length;
 
 export type FoundAspect = { aspect: string; polarity: AspectPolarity; confidence: number; name_vi: string; name_en: string };
 
 /** Row `row` of `aspect_logits` [batch, A, 4] as probabilities, each aspect's logits divided by the temperature. */
 export function aspectProbabilitiesOfRow(logits: Float32Array, row: number, aspects: number, temperature: number): AspectProbabilities {
-  const out: AspectProbabilities = [];
-  const base = row * aspects * ASPECT_CLASSES.length;
-  for (let a = 0; a < aspects; a++) {
-    const start = base + a * ASPECT_CLASSES.length;
-    out.push(softmax(logits, 1 / temperature, start, start + ASPECT_CLASSES.length));
-  }
+  const out = new Float64Array(aspects * CLASSES);
+  const base = row * aspects * CLASSES;
+  for (let a = 0; a < aspects; a++) softmaxInto(logits, 1 / temperature, base + a * CLASSES, base + (a + 1) * CLASSES, out, a * CLASSES);
   return out;
 }
 
@@ -26,14 +29,16 @@ export function aspectProbabilitiesOfRow(logits: Float32Array, row: number, aspe
  */
 export function poolAspectWindows(windows: AspectProbabilities[]): AspectProbabilities {
   if (windows.length === 1) return windows[0]!;
-  return windows[0]!.map((_, a) => {
-    const pooled = ASPECT_CLASSES.map((_, c) => {
-      const values = windows.map((w) => w[a]![c]!);
-      return c === 0 ? Math.min(...values) : Math.max(...values);
-    });
-    const sum = pooled.reduce((s, v) => s + v, 0) || 1;
-    return pooled.map((v) => v / sum);
-  });
+  const pooled = new Float64Array(windows[0]!.length);
+  for (let a = 0; a < pooled.length; a += CLASSES) {
+    let sum = 0;
+    for (let c = 0; c < CLASSES; c++) {
+      const values = windows.map((w) => w[a + c]!);
+      sum += pooled[a + c] = c === 0 ? Math.min(...values) : Math.max(...values);
+    }
+    for (let c = 0; c < CLASSES; c++) pooled[a + c]! /= sum || 1;
+  }
+  return pooled;
 }
 
 /** Domain probabilities of a windowed text: the windows' softmaxes averaged, weighted by their tokens. */
@@ -56,7 +61,7 @@ export function pickDomain(probabilities: number[], domainHead: readonly string[
 export function foundAspects(probabilities: AspectProbabilities, domain: AspectDomain): FoundAspect[] {
   const found: FoundAspect[] = [];
   for (const aspect of domain.aspects) {
-    const p = probabilities[aspect.index]!;
+    const p = probabilities.subarray(aspect.index * CLASSES, (aspect.index + 1) * CLASSES);
     let best = 0;
     p.forEach((v, i) => (v > p[best]! ? (best = i) : undefined));
     if (best === 0) continue;

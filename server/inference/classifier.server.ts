@@ -8,6 +8,7 @@ import { SEGMENTER_WORDS_PATH } from "../repoPaths.ts";
 import { servedTextEncoder, type TextEncoder } from "./textEncoder.ts";
 import { calibratedProbabilities } from "./calibration.ts";
 import { combineWindowProbabilities, splitIntoWindows } from "./windows.ts";
+import { inputTensors } from "./inputTensors.ts";
 import { occlusionEffects, occlusionRows, type Explanation } from "./occlusion.ts";
 import { planBatches } from "./batchPlanner.ts";
 import { PriorityRuns, type Lane } from "./priorityRuns.ts";
@@ -262,17 +263,8 @@ export class Classifier {
 
   /** One ONNX run over rows of content ids (<s> and </s> added here); (calibrated) probabilities per row. */
   private async runRows(rows: number[][], lane: Lane): Promise<number[][]> {
-    const width = Math.max(...rows.map((r) => r.length)) + 2;
-    const ids = new BigInt64Array(rows.length * width).fill(BigInt(this.model.padId));
-    const mask = new BigInt64Array(rows.length * width);
-    rows.forEach((content, row) => {
-      const full = [this.model.bosId, ...content, this.model.eosId];
-      full.forEach((id, col) => {
-        ids[row * width + col] = BigInt(id);
-        mask[row * width + col] = 1n;
-      });
-    });
-    const dims = [rows.length, width];
+    const { ids, mask, dims } = inputTensors(rows, { bos: this.model.bosId, eos: this.model.eosId, pad: this.model.padId });
+    const [, width] = dims;
     const feeds: Record<string, WireTensor> = { input_ids: { type: "int64", data: ids, dims }, attention_mask: { type: "int64", data: mask, dims } };
     if (this.session.inputNames.includes("token_type_ids")) feeds.token_type_ids = { type: "int64", data: new BigInt64Array(rows.length * width), dims };
     const { outputs, seconds } = await this.pool.run(this.session, lane, feeds, ["logits"]);

@@ -23,12 +23,17 @@ export function combineWindowProbabilities(windows: { probabilities: number[]; t
 
 /** softmax(logits[from..to) x scale); scale = 1 / temperature for a calibrated one. */
 export function softmax(logits: ArrayLike<number>, scale = 1, from = 0, to = logits.length): number[] {
-  // one array, no intermediates: the aspect model calls this for every aspect of every row, on the main thread
+  const out = new Array<number>(to - from);
+  softmaxInto(logits, scale, from, to, out, 0);
+  return out;
+}
+
+/** The softmax of `logits[from, to)` times `scale`, written to `out` from `at`: no array of its own. */
+export function softmaxInto(logits: ArrayLike<number>, scale: number, from: number, to: number, out: { [i: number]: number }, at: number): void {
+  // no intermediates: the aspect model calls this for every aspect of every row, on the main thread
   let max = -Infinity;
   for (let i = from; i < to; i++) max = Math.max(max, logits[i]! * scale);
-  const out = new Array<number>(to - from);
   let sum = 0;
-  for (let i = from; i < to; i++) sum += out[i - from] = Math.exp(logits[i]! * scale - max);
-  for (let i = 0; i < out.length; i++) out[i] = out[i]! / sum;
-  return out;
+  for (let i = from; i < to; i++) sum += out[at + i - from] = Math.exp(logits[i]! * scale - max);
+  for (let i = at; i < at + to - from; i++) out[i] = out[i]! / sum;
 }

@@ -128,4 +128,25 @@ describe("InferencePool", () => {
     expect(after.length - before.length).toBeGreaterThanOrEqual(3);
     expect((await classifier.classify(["Giao hàng nhanh, rất hài lòng"]))[0]!.label).toBe("positive");
   });
+
+  it("replaces a kept interactive worker that dies with another kept one, at normal priority", async () => {
+    const exits: number[] = [];
+    pool = new InferencePool(1, { workerExited: ({ exitCode }) => exits.push(exitCode) }, { interactiveWorkers: 1, sharedWorkerNice: 7 });
+    classifier = await Classifier.load(DEFAULT_MODEL_DIR, { ...options, pool });
+    const expected = await classifier.classify(["Pin tụt nhanh quá"]);
+    // an interactive run goes to the kept worker first: that one dies, and the run is retried
+    pool.crashNextRuns(1);
+    expect(await classifier.classify(["Pin tụt nhanh quá"])).toEqual(expected);
+    expect(exits).toEqual([1]);
+    expect(pool.liveWorkers).toBe(2);
+    const model = await pool.loadModel(readModelFolder(DEFAULT_MODEL_DIR).modelPath, inferenceSessionOptions(1) as Record<string, unknown>);
+    // the replacement takes interactive work beside a background run, as the kept worker did
+    const finished: string[] = [];
+    const background = pool.run(model, "background", feeds(32, 256)).then(() => finished.push("background"));
+    await untilBusy(pool);
+    await pool.run(model, "interactive", feeds(1, 8)).then(() => finished.push("interactive"));
+    await background;
+    expect(finished).toEqual(["interactive", "background"]);
+    expect(threadNiceValues().filter((nice) => nice === 7)).toHaveLength(1);
+  });
 });

@@ -33,11 +33,15 @@ describe("aspect config.json", () => {
 
 describe("aspect scores", () => {
   it("pools windows so an aspect one window mentions stays found", () => {
-    const quiet = [[0.97, 0.01, 0.01, 0.01]];
-    const mentions = [[0.2, 0.7, 0.05, 0.05]];
-    const pooled = poolAspectWindows([quiet, quiet, mentions]);
-    expect(pooled[0]!.indexOf(Math.max(...pooled[0]!))).toBe(1);
-    expect(pooled[0]!.reduce((a, b) => a + b)).toBeCloseTo(1, 6);
+    // two aspects: the first mentioned by the last window only, the second by none
+    const quiet = Float64Array.of(0.97, 0.01, 0.01, 0.01, 0.9, 0.05, 0.03, 0.02);
+    const mentions = Float64Array.of(0.2, 0.7, 0.05, 0.05, 0.95, 0.02, 0.02, 0.01);
+    const pooled = [...poolAspectWindows([quiet, quiet, mentions])];
+    const [first, second] = [pooled.slice(0, 4), pooled.slice(4)];
+    expect(first.indexOf(Math.max(...first))).toBe(1);
+    expect(second.indexOf(Math.max(...second))).toBe(0);
+    expect(first.reduce((a, b) => a + b)).toBeCloseTo(1, 6);
+    expect(second.reduce((a, b) => a + b)).toBeCloseTo(1, 6);
   });
   it("falls back to general when the domain head is unsure", () => {
     expect(pickDomain([0.7, 0.3], ["phones", "hotels"], 0.6)).toEqual({ domain: "phones", confidence: 0.7 });
@@ -45,7 +49,7 @@ describe("aspect scores", () => {
   });
   it("lists found aspects of the domain only, most confident first", () => {
     const config = parseAspectConfig(TINY_ASPECT_CONFIG);
-    const p = [[0.1, 0.6, 0.2, 0.1], [0.1, 0.1, 0.8, 0.0], [0.1, 0.9, 0, 0], [0.9, 0.1, 0, 0], [0.9, 0.1, 0, 0]];
+    const p = Float64Array.from([[0.1, 0.6, 0.2, 0.1], [0.1, 0.1, 0.8, 0.0], [0.1, 0.9, 0, 0], [0.9, 0.1, 0, 0], [0.9, 0.1, 0, 0]].flat());
     expect(foundAspects(p, config.domains[0]!)).toEqual([
       { aspect: "CAMERA", polarity: "negative", confidence: 0.8, name_vi: "Camera", name_en: "Camera" },
       { aspect: "BATTERY", polarity: "positive", confidence: 0.6, name_vi: "Pin", name_en: "Battery" },
