@@ -46,6 +46,23 @@ describe("ResultCache", () => {
     second[0]!.v = "changed";
     expect((await classifyThroughCache(cache, ["b"], key, compute, (x) => ({ ...x })))[0]!.v).toBe("B");
   });
+
+  it("gives the event loop a turn while it keys a batch chunk's texts, not only after the last", async () => {
+    const cache = new ResultCache<{ v: string }>(1000);
+    let turnTaken = false;
+    const keyedAfterTurn: boolean[] = [];
+    // a slow key (1 ms each, 40 texts): a request arriving meanwhile must not wait for all forty
+    const key = (t: string) => {
+      for (const until = performance.now() + 1; performance.now() < until; );
+      keyedAfterTurn.push(turnTaken);
+      return t;
+    };
+    setImmediate(() => (turnTaken = true));
+    const texts = Array.from({ length: 40 }, (_, i) => `text ${i}`);
+    await classifyThroughCache(cache, texts, key, async (missing) => missing.map((v) => ({ v })), (x) => x);
+    expect(keyedAfterTurn.filter(Boolean).length).toBeGreaterThan(0);
+    expect(keyedAfterTurn[0]).toBe(false);
+  });
 });
 
 describe("planBatches length buckets", () => {
