@@ -1,4 +1,4 @@
-// `npm run bench -- --compare-torch [--texts N] [--threads 2] [--workers 1] [--torch-threads workers x threads] [--ort JSON]`: one run, same real dev texts, PyTorch eager one
+// `npm run bench -- --compare-torch [--texts N] [--threads 2] [--workers 1] [--torch-threads workers x threads] [--max-batch-tokens 4096] [--ort JSON]`: one run, same real dev texts, PyTorch eager one
 // by one (the old FastAPI system's way) against our module one by one and batched, fp32 and int8, on a model with
 // PhoBERT-base's shape (random weights, built once with Debian's python3-torch into models/bench/) and on the
 // bundled model. Each measurement runs in its own process, one after another, so cold load and peak RSS are its own.
@@ -41,10 +41,10 @@ const percentile = (values: number[], p: number) => [...values].sort((a, b) => a
  * With `workers` > 1 (inference worker threads, each with `threads` ONNX Runtime threads), the 32-text calls go
  * `workers` at a time, as concurrent requests to one server would; one by one stays one at a time.
  */
-async function worker(modelDir: string, textsFile: string, mode: "single" | "batched" | "all", ort: string | undefined, threads: number, workers: number) {
+async function worker(modelDir: string, textsFile: string, mode: "single" | "batched" | "all", ort: string | undefined, threads: number, workers: number, maxBatchTokens: number) {
   const texts = JSON.parse(readFileSync(textsFile, "utf8")) as string[];
   const started = performance.now();
-  const classifier = await Classifier.load(modelDir, { threads, workers, batchSize: 32, batchWaitMs: 0, cacheSize: 0, maxBatchTokens: 4096, sessionOptions: ort ? JSON.parse(ort) : undefined });
+  const classifier = await Classifier.load(modelDir, { threads, workers, batchSize: 32, batchWaitMs: 0, cacheSize: 0, maxBatchTokens, sessionOptions: ort ? JSON.parse(ort) : undefined });
   const cold = (performance.now() - started) / 1000;
   const step = mode === "single" ? 1 : mode === "batched" ? BATCH_CALL : texts.length;
   const times: number[] = [];
@@ -56,7 +56,7 @@ async function worker(modelDir: string, textsFile: string, mode: "single" | "bat
       for (let i = next; i < texts.length; i = next) {
         next += step;
         const t = performance.now();
-        // "all" is what a batch job does: one call in the background lane, sorted by length across every text
+        // "all" is what a batch job does: one call in the background lane (sorted by length in groups, each sent as tokenised)
         await classifier.classify(texts.slice(i, i + step), mode === "all" ? "background" : "interactive");
         times.push(performance.now() - t);
       }
@@ -113,13 +113,13 @@ function table(rows: [string, Measurement][], baseline: Measurement | null): str
   ].join("\n");
 }
 
-function ours(label: string, fp32Dir: string, int8Dir: string, textsFile: string, ort: string | undefined, threads: number, workers: number): [string, Measurement][] {
+function ours(label: string, fp32Dir: string, int8Dir: string, textsFile: string, ort: string | undefined, threads: number, workers: number, maxBatchTokens: number): [string, Measurement][] {
   const rows: [string, Measurement][] = [];
   for (const [precision, dir] of [["fp32", fp32Dir], ["int8", int8Dir]] as const) {
     // "all": one classify() call with every text, as a CSV batch job makes (sorted by length across all of them).
     for (const mode of precision === "int8" ? (["single", "batched", "all"] as const) : (["single", "batched"] as const)) {
       console.error(`${label} ${precision} ${mode} ...`);
-      const args = ["scripts/benchCompareTorch.ts", "--worker", "--model", dir, "--texts-file", textsFile, "--mode", mode, "--threads", String(threads), "--workers", String(workers), ...(ort ? ["--ort", ort] : [])];
+      const args = ["scripts/benchCompareTorch.ts", "--worker", "--model", dir, "--texts-file", textsFile, "--mode", mode, "--threads", String(threads), "--workers", String(workers), "--max-batch-tokens", String(maxBatchTokens), ...(ort ? ["--ort", ort] : [])];
       const name = mode === "single" ? "one by one" : mode === "batched" ? `batched (calls of ${BATCH_CALL} texts)` : "batched (one call with all texts)";
       rows.push([`ours ${precision}, ${name}`, runJson(TSX, args)]);
     }
@@ -128,7 +128,8 @@ function ours(label: string, fp32Dir: string, int8Dir: string, textsFile: string
 }
 
 export async function compareTorch(argv: string[]) {
-  const { values } = parseArgs({ args: argv, options: { "compare-torch": { type: "boolean" }, texts: { type: "string" }, ort: { type: "string" }, threads: { type: "string" }, "torch-threads": { type: "string" }, workers: { type: "string" } } });
+  const { values } = parseArgs({ args: argv, options: { "compare-torch": { type: "boolean" }, texts: { type: "string" }, ort: { type: "string" }, threads: { type: "string" }, "torch-threads": { type: "string" }, workers: { type: "string" }, "max-batch-tokens": { type: "string" } } });
+  const maxBatchTokens = Number(values["max-batch-tokens"] ?? 4096);
   const count = Number(values.texts ?? 256);
   const threads = Number(values.threads ?? 2);
   const workers = Number(values.workers ?? 1);
@@ -139,7 +140,7 @@ export async function compareTorch(argv: string[]) {
   const textsFile = path.join(BENCH_DIR, "texts.json");
   writeFileSync(textsFile, JSON.stringify(texts));
   const report: string[] = [
-    `${texts.length} dev texts, PyTorch ${torchThreads} thread(s), ours ${workers} inference worker(s) x ${threads} ONNX Runtime thread(s), OpenBLAS core ${OPENBLAS_CORETYPE ?? "auto-detected"}, ${new Date().toISOString()}${values.ort ? `, ORT options ${values.ort}` : ""}`,
+    `${texts.length} dev texts, PyTorch ${torchThreads} thread(s), ours ${workers} inference worker(s) x ${threads} ONNX Runtime thread(s), runs of at most ${maxBatchTokens} padded tokens, OpenBLAS core ${OPENBLAS_CORETYPE ?? "auto-detected"}, ${new Date().toISOString()}${values.ort ? `, ORT options ${values.ort}` : ""}`,
   ];
 
   const noTorch = torchAvailable();
@@ -158,18 +159,18 @@ export async function compareTorch(argv: string[]) {
     writeFileSync(idsFile, JSON.stringify(ids));
     console.error("PyTorch eager one by one ...");
     const torch = runJson(PYTHON, [TORCH_SCRIPT, "bench", "--model", PHOBERT_DIR, "--ids", idsFile, "--threads", String(torchThreads)], PYTHON_ENV);
-    const rows = ours("PhoBERT-base shape", PHOBERT_DIR, `${PHOBERT_DIR}-int8`, textsFile, values.ort, threads, workers);
+    const rows = ours("PhoBERT-base shape", PHOBERT_DIR, `${PHOBERT_DIR}-int8`, textsFile, values.ort, threads, workers, maxBatchTokens);
     const meanTokens = ids.reduce((n, x) => n + x.length, 0) / ids.length;
     report.push(`\nPhoBERT-base shape (135M parameters, random weights), mean ${meanTokens.toFixed(1)} tokens per text:\n`, table([["PyTorch eager fp32, one by one", torch], ...rows], torch));
   }
   const bundledInt8 = path.join(BENCH_DIR, "default-int8");
   ensureQuantized(DEFAULT_MODEL_DIR, bundledInt8, null);
-  report.push(`\nBundled model (models/default, ${readModelFolder(DEFAULT_MODEL_DIR).modelId}):\n`, table(ours("bundled", DEFAULT_MODEL_DIR, bundledInt8, textsFile, values.ort, threads, workers), null));
+  report.push(`\nBundled model (models/default, ${readModelFolder(DEFAULT_MODEL_DIR).modelId}):\n`, table(ours("bundled", DEFAULT_MODEL_DIR, bundledInt8, textsFile, values.ort, threads, workers, maxBatchTokens), null));
   console.log(report.join("\n"));
 }
 
 const args = process.argv.slice(2);
 if (args.includes("--worker")) {
-  const { values } = parseArgs({ args, options: { worker: { type: "boolean" }, model: { type: "string" }, "texts-file": { type: "string" }, mode: { type: "string" }, ort: { type: "string" }, threads: { type: "string" }, workers: { type: "string" } } });
-  await worker(values.model!, values["texts-file"]!, values.mode === "batched" || values.mode === "all" ? values.mode : "single", values.ort, Number(values.threads ?? 2), Number(values.workers ?? 1));
+  const { values } = parseArgs({ args, options: { worker: { type: "boolean" }, model: { type: "string" }, "texts-file": { type: "string" }, mode: { type: "string" }, ort: { type: "string" }, threads: { type: "string" }, workers: { type: "string" }, "max-batch-tokens": { type: "string" } } });
+  await worker(values.model!, values["texts-file"]!, values.mode === "batched" || values.mode === "all" ? values.mode : "single", values.ort, Number(values.threads ?? 2), Number(values.workers ?? 1), Number(values["max-batch-tokens"] ?? 4096));
 }

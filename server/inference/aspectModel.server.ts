@@ -7,7 +7,7 @@ import { loadWordDictionary } from "../text/segment.ts";
 import { SEGMENTER_WORDS_PATH } from "../repoPaths.ts";
 import { aspectAxisSize, GENERAL_DOMAIN, parseAspectConfig, type AspectConfig, type AspectDomain } from "./aspectConfig.ts";
 import { aspectProbabilitiesOfRow, foundAspects, pickDomain, poolAspectWindows, poolDomainWindows, type AspectProbabilities, type FoundAspect } from "./aspectScores.ts";
-import { planBatches } from "./batchPlanner.ts";
+import { planBatches, SEND_GROUP_RUNS } from "./batchPlanner.ts";
 import { ModelFolderError } from "./modelFolder.server.ts";
 import { InferencePool, type PooledModel, type WireTensor } from "./workerPool.server.ts";
 import { PriorityRuns, type Lane } from "./priorityRuns.ts";
@@ -153,24 +153,31 @@ export class AspectModel {
     const windowSize = config.max_length - 2;
     const pending: { ids: number[]; text: number }[] = [];
     const windowsPerText: number[][][] = [];
+    const outputs = new Array<RowOutput>();
+    const sent: Promise<void>[] = [];
+    let group: number[] = [];
+    let groupTokens = 0;
     // tokenising thousands of texts is CPU work on the main thread: it gives other requests a turn now and then
     const slices = new MainThreadSlices();
     for (let i = 0; i < texts.length; i++) {
       if (slices.due) await slices.yield();
+      if (groupTokens >= SEND_GROUP_RUNS * this.options.maxBatchTokens) {
+        const running = this.runGroup(group, pending, outputs, options.lane);
+        // it may fail while this loop still yields: the Promise.all below reports it; until then it is not unhandled
+        running.catch(() => undefined);
+        sent.push(running);
+        [group, groupTokens] = [[], 0];
+      }
       const windows = splitIntoWindows(this.encoder.encode(texts[i]!).ids, windowSize);
       windowsPerText.push(windows);
-      for (const ids of windows) pending.push({ ids, text: i });
+      for (const ids of windows) {
+        group.push(pending.length);
+        groupTokens += ids.length;
+        pending.push({ ids, text: i });
+      }
     }
-    const order = pending.map((_, i) => i).sort((a, b) => pending[a]!.ids.length - pending[b]!.ids.length);
-    const outputs = new Array<RowOutput>(pending.length);
-    const lengths = order.map((i) => pending[i]!.ids.length);
-    await Promise.all(
-      planBatches(lengths, this.options.batchSize, this.options.maxBatchTokens).map(async ([start, end]) => {
-        const slice = order.slice(start, end);
-        const results = await this.runs.add(options.lane, slice.map((i) => pending[i]!.ids));
-        slice.forEach((i, row) => (outputs[i] = results[row]!));
-      }),
-    );
+    if (group.length > 0) sent.push(this.runGroup(group, pending, outputs, options.lane));
+    await Promise.all(sent);
     const byText: RowOutput[][] = texts.map(() => []);
     pending.forEach((p, i) => byText[p.text]!.push(outputs[i]!));
     return byText.map((rows, t) => {
@@ -185,6 +192,19 @@ export class AspectModel {
       }
       return { domain: domain.id, domainConfidence, aspects: foundAspects(aspects, domain) };
     });
+  }
+
+  /** Runs a group of pending windows (by index), sorted by length and cut into runs; each output goes to its index. */
+  private async runGroup(group: number[], pending: { ids: number[] }[], outputs: RowOutput[], lane: Lane): Promise<void> {
+    const order = [...group].sort((a, b) => pending[a]!.ids.length - pending[b]!.ids.length);
+    const lengths = order.map((i) => pending[i]!.ids.length);
+    await Promise.all(
+      planBatches(lengths, this.options.batchSize, this.options.maxBatchTokens).map(async ([start, end]) => {
+        const slice = order.slice(start, end);
+        const results = await this.runs.add(lane, slice.map((i) => pending[i]!.ids));
+        slice.forEach((i, row) => (outputs[i] = results[row]!));
+      }),
+    );
   }
 
   /** One ONNX run over rows of content ids (<s> and </s> added here). */

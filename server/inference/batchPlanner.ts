@@ -2,6 +2,13 @@
 // cut where padding would waste more than a set share of the work, so one long review does not pad thirty-one
 // short ones and lengths fall into buckets of similar size.
 
+/**
+ * A large call's windows go to the workers in groups of about this many full runs (max padded tokens each), sorted
+ * within the group and sent as soon as the group is tokenised: the workers start while the main thread tokenises
+ * the rest. One sort over the whole call padded a little less but left the workers idle until its end.
+ */
+export const SEND_GROUP_RUNS = 2;
+
 /** Padded tokens may exceed real tokens by at most this factor within one batch. */
 export const MAX_PADDING_RATIO = 1.3;
 

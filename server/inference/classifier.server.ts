@@ -10,7 +10,7 @@ import { calibratedProbabilities } from "./calibration.ts";
 import { combineWindowProbabilities, splitIntoWindows } from "./windows.ts";
 import { inputTensors } from "./inputTensors.ts";
 import { occlusionEffects, occlusionRows, type Explanation } from "./occlusion.ts";
-import { planBatches } from "./batchPlanner.ts";
+import { planBatches, SEND_GROUP_RUNS } from "./batchPlanner.ts";
 import { PriorityRuns, type Lane } from "./priorityRuns.ts";
 import { classifyThroughCache, ResultCache } from "./resultCache.ts";
 import { inferenceSessionOptions } from "./sessionOptions.ts";
@@ -153,8 +153,8 @@ export class Classifier {
 
   /**
    * Label and probabilities per text, in order. `background` work (batch jobs) runs after waiting interactive work
-   * (with the pool's floor for background runs); its texts are sorted by length across the whole call, so hand it large calls
-   * (a chunk).
+   * (with the pool's floor for background runs); its texts are sorted by length in groups (SEND_GROUP_RUNS), so hand it
+   * large calls (a chunk).
    */
   async classify(texts: string[], lane: Lane = "interactive"): Promise<Classification[]> {
     if (this.cache.capacity <= 0) return this.classifyUncached(texts, lane);
@@ -169,21 +169,31 @@ export class Classifier {
   private async classifyUncached(texts: string[], lane: Lane): Promise<Classification[]> {
     const windowSize = this.model.maxLength - 2;
     const perText: Promise<{ probabilities: number[]; tokenCount: number; windowed: boolean }>[] = [];
-    const background: PendingWindow[] = [];
-    const enqueue = lane === "interactive" ? (ids: number[]) => this.enqueue(ids) : (ids: number[]) => this.hold(ids, background);
+    let background: PendingWindow[] = [];
+    let heldTokens = 0;
+    const enqueue = lane === "interactive" ? (ids: number[]) => this.enqueue(ids) : (ids: number[]) => {
+      heldTokens += ids.length;
+      return this.hold(ids, background);
+    };
     // tokenising thousands of texts is CPU work on the main thread: it gives other requests a turn now and then
     const slices = new MainThreadSlices();
     for (const text of texts) {
       if (slices.due) await slices.yield();
+      if (heldTokens >= SEND_GROUP_RUNS * this.maxBatchTokens) {
+        this.submit("background", background);
+        [background, heldTokens] = [[], 0];
+      }
       const { ids } = this.encoder.encode(text);
       const windows = splitIntoWindows(ids, windowSize);
-      perText.push(
-        Promise.all(windows.map((w) => enqueue(w))).then((probs) => ({
-          probabilities: probs.length === 1 ? probs[0]! : combineWindowProbabilities(probs.map((p, i) => ({ probabilities: p, tokens: windows[i]!.length }))),
-          tokenCount: ids.length,
-          windowed: windows.length > 1,
-        })),
-      );
+      const result = Promise.all(windows.map((w) => enqueue(w))).then((probs) => ({
+        probabilities: probs.length === 1 ? probs[0]! : combineWindowProbabilities(probs.map((p, i) => ({ probabilities: p, tokens: windows[i]!.length }))),
+        tokenCount: ids.length,
+        windowed: windows.length > 1,
+      }));
+      // a run sent before the loop ends may fail while the loop still yields: the Promise.all below reports it, and
+      // until then it must not count as unhandled (which would end the process)
+      result.catch(() => undefined);
+      perText.push(result);
     }
     if (background.length > 0) this.submit("background", background);
     const results = await Promise.all(perText);
@@ -248,11 +258,14 @@ export class Classifier {
     this.submit("interactive", pending);
   }
 
+  private get maxBatchTokens(): number {
+    return this.options.maxBatchTokens ?? this.options.batchSize * this.model.maxLength;
+  }
+
   /** Sorts windows by length, cuts them into micro-batches and queues each as one run in `lane`. */
   private submit(lane: Lane, windows: PendingWindow[]): void {
     windows.sort((a, b) => a.ids.length - b.ids.length);
-    const maxTokens = this.options.maxBatchTokens ?? this.options.batchSize * this.model.maxLength;
-    for (const [start, end] of planBatches(windows.map((w) => w.ids.length), this.options.batchSize, maxTokens)) {
+    for (const [start, end] of planBatches(windows.map((w) => w.ids.length), this.options.batchSize, this.maxBatchTokens)) {
       const batch = windows.slice(start, end);
       this.runs.add(lane, batch.map((w) => w.ids)).then(
         (probabilities) => batch.forEach((w, row) => w.resolve(probabilities[row]!)),

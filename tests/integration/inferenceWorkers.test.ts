@@ -2,6 +2,7 @@
 // /healthz answers and a single prediction is answered before the background run finishes.
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { Classifier } from "../../server/inference/classifier.server.ts";
+import { InferencePool } from "../../server/inference/workerPool.server.ts";
 import { DEFAULT_MODEL_DIR } from "../../server/repoPaths.ts";
 import { longReviews } from "../support/longReviews.ts";
 import { startTestServer, type TestServer } from "../support/testServer.ts";
@@ -26,6 +27,55 @@ describe("a classifier with two inference workers", () => {
     expect(runs).toHaveLength(1);
     expect(runs[0]!.paddedTokens).toBeGreaterThan(3_200);
     expect(runs[0]!.paddedTokens).toBeLessThanOrEqual(4_096);
+  });
+
+  it("starts a long background call's first runs while the rest of it is still being tokenised", async () => {
+    const pool = new InferencePool(2);
+    const own = await Classifier.load(DEFAULT_MODEL_DIR, { threads: 1, pool, batchSize: 32, batchWaitMs: 0, maxBatchTokens: 4096, cacheSize: 0 });
+    try {
+      const reviews = longReviews(320);
+      let read = 0;
+      let readWhenFirstBusy = -1;
+      // the classifier takes the texts in order as it tokenises them: note how far it got when a worker first ran
+      const texts = Object.assign([...reviews], {
+        *[Symbol.iterator]() {
+          for (const text of reviews) {
+            if (readWhenFirstBusy < 0 && pool.busyWorkers > 0) readWhenFirstBusy = read;
+            read++;
+            yield text;
+          }
+        },
+      });
+      expect(await own.classify(texts, "background")).toHaveLength(320);
+      // with one sort over the whole call, no run started before the last text was tokenised
+      expect(readWhenFirstBusy).toBeGreaterThan(0);
+      expect(readWhenFirstBusy).toBeLessThan(160);
+    } finally {
+      await own.close();
+      await pool.close();
+    }
+  });
+
+  it("fails a long background call whose pool closes mid-call with the pool's error, not an unhandled rejection", async () => {
+    const pool = new InferencePool(2);
+    const own = await Classifier.load(DEFAULT_MODEL_DIR, { threads: 1, pool, batchSize: 32, batchWaitMs: 0, maxBatchTokens: 4096, cacheSize: 0 });
+    // enough texts that tokenising outlasts the runs in flight when the pool closes
+    const reviews = longReviews(2000);
+    let closing: Promise<void> | null = null;
+    // closes the pool as soon as the first runs are in flight, while the rest of the call is still being tokenised:
+    // the queued runs fail at once (an unhandled rejection would fail this file)
+    const texts = Object.assign([...reviews], {
+      *[Symbol.iterator]() {
+        for (const text of reviews) {
+          if (!closing && pool.busyWorkers > 0) closing = pool.close();
+          yield text;
+        }
+      },
+    });
+    await expect(own.classify(texts, "background")).rejects.toThrow(/the inference pool is closed/);
+    expect(closing).not.toBeNull();
+    await closing;
+    await own.close();
   });
 
   it("keeps the event loop turning while the background run executes", async () => {

@@ -7,6 +7,7 @@ import { parseAspectConfig } from "../../server/inference/aspectConfig.ts";
 import { AspectModel } from "../../server/inference/aspectModel.server.ts";
 import { foundAspects, pickDomain, poolAspectWindows } from "../../server/inference/aspectScores.ts";
 import { ModelFolderError } from "../../server/inference/modelFolder.server.ts";
+import { longReviews } from "../support/longReviews.ts";
 import { TINY_ASPECT_CONFIG, writeTinyAspectModel } from "../support/tinyAspectModel.ts";
 
 const options = { threads: 1, batchSize: 8, maxBatchTokens: 4096, autoMinConfidence: 0.6 };
@@ -81,6 +82,32 @@ describe("AspectModel (tiny generated model)", () => {
     expect(result!.aspects.map((a) => a.aspect)).toEqual(["PRICE"]);
     await expect(model.analyseAspects(["x"], { domain: "banks", lane: "interactive" })).rejects.toThrow(/unknown aspect domain "banks"/);
     expect(model.acceptsDomain("auto") && model.acceptsDomain("hotels") && !model.acceptsDomain("banks")).toBe(true);
+  });
+
+  it("answers a call large enough to go to the workers in several groups exactly as text by text", async () => {
+    // ~230 tokens each: about 35 texts fill a group of two 4,096-token runs, so these go in several
+    const texts = longReviews(90).map((text, i) => (i % 3 === 0 ? `${text} Pin trâu.` : i % 3 === 1 ? `Khách sạn đẹp. ${text}` : text));
+    const together = await model.analyseAspects(texts, { domain: "auto", lane: "background" });
+    const oneByOne = [];
+    for (const text of texts) oneByOne.push(...(await model.analyseAspects([text], { domain: "auto", lane: "interactive" })));
+    expect(together).toEqual(oneByOne);
+    expect(new Set(together.map((r) => r.domain)).size).toBeGreaterThan(1);
+  });
+
+  it("fails a large call whose model closes mid-call with the model's error, not an unhandled rejection", async () => {
+    const own = await AspectModel.load(writeTinyAspectModel(path.join(tmp, "closing")), options);
+    const reviews = longReviews(2000);
+    let closing: Promise<void> | null = null;
+    // closes the model once runs are queued, while the rest of the call is still being tokenised
+    const texts = new Proxy(reviews, {
+      get(target, key, receiver) {
+        if (!closing && typeof key === "string" && /^\d+$/.test(key) && own.queuedRuns.background > 0) closing = own.close();
+        return Reflect.get(target, key, receiver);
+      },
+    });
+    await expect(own.analyseAspects(texts, { domain: "auto", lane: "background" })).rejects.toThrow(/closed/);
+    expect(closing).not.toBeNull();
+    await closing;
   });
 
   it("finds an aspect named only at the end of a text longer than one window", async () => {
