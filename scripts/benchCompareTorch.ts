@@ -116,7 +116,7 @@ function table(rows: [string, Measurement][], baseline: Measurement | null): str
 function ours(label: string, fp32Dir: string, int8Dir: string, textsFile: string, ort: string | undefined, threads: number, workers: number, maxBatchTokens: number): [string, Measurement][] {
   const rows: [string, Measurement][] = [];
   for (const [precision, dir] of [["fp32", fp32Dir], ["int8", int8Dir]] as const) {
-    // "all": one classify() call with every text, as a CSV batch job makes (sorted by length across all of them).
+    // "all": one classify() call with every text, as a CSV batch job makes (sorted by length in groups, each sent as soon as it is tokenised).
     for (const mode of precision === "int8" ? (["single", "batched", "all"] as const) : (["single", "batched"] as const)) {
       console.error(`${label} ${precision} ${mode} ...`);
       const args = ["scripts/benchCompareTorch.ts", "--worker", "--model", dir, "--texts-file", textsFile, "--mode", mode, "--threads", String(threads), "--workers", String(workers), "--max-batch-tokens", String(maxBatchTokens), ...(ort ? ["--ort", ort] : [])];

@@ -2,7 +2,8 @@
 // (batch jobs), at most `concurrency` runs at a time in all and `laneLimits` in each lane. The inference pool limits
 // runs to its workers, and background runs to the workers that take them, with a floor for background work; each
 // model in front of it limits each lane on its own, so a model's interactive run never waits for that model's
-// background runs, which may themselves be queued at the pool behind another model's. A person's request waits for at most a run in progress, however many batch rows are queued,
+// background runs, which may themselves be queued at the pool behind another model's. A person's request waits
+// for at most a run in progress, however many batch rows are queued,
 // and batch jobs still hand the classifier whole chunks, which it can sort and pack well.
 
 export type Lane = "interactive" | "background";
