@@ -20,7 +20,7 @@ import onnx
 import torch
 import torch.nn as nn
 import torch.nn.functional as F
-from onnx import compose, helper
+from onnx import compose, helper, numpy_helper
 
 from train import macro_f1, split_row_extras, weighted_loss  # this folder is on sys.path when the script runs
 
@@ -199,9 +199,19 @@ def distinct_counts(keys, valid):
 class NgramBranch(nn.Module):
     """The exported branch: PhoBERT ids in, n-gram logits out (same arithmetic as Features, in int64)."""
 
-    def __init__(self, features, weighting, weight, bias):
+    def __init__(self, features, weighting, weight, bias, kept_tokens=None):
+        """kept_tokens: lower-cased ids that keep a row of the per-token table (the others share a zero row), so a wide
+        branch does not carry 64,001 rows; None keeps every row."""
         super().__init__()
         unigram, ngram, unigram_sq, ngram_sq = features.fold(weight)
+        self.compact = kept_tokens is not None
+        if self.compact:
+            kept = sorted(kept_tokens)
+            rows = torch.zeros(ORIG_VOCAB, dtype=torch.long)
+            rows[torch.tensor(kept, dtype=torch.long)] = torch.arange(1, len(kept) + 1)
+            unigram = torch.cat([torch.zeros(1, unigram.shape[1]), unigram[kept]])
+            unigram_sq = torch.cat([torch.zeros(1), unigram_sq[kept]])
+            self.register_buffer("rows", rows)
         self.sublinear = weighting == "sublinear-l2"
         self.register_buffer("lower", torch.tensor(features.lower, dtype=torch.long))
         self.register_buffer("first", torch.tensor(features.first, dtype=torch.long))
@@ -217,7 +227,7 @@ class NgramBranch(nn.Module):
         mask = attention_mask.to(torch.float32)
         buckets = self.ngram.shape[0]
         kinds = [
-            (ids, mask, self.unigram, self.unigram_sq),
+            (self.rows[ids] if self.compact else ids, mask, self.unigram, self.unigram_sq),
             ((ids[:, :-1] * P1 + ids[:, 1:] * P2) % buckets, mask[:, :-1] * mask[:, 1:], self.ngram, self.ngram_sq),
             ((ids[:, :-2] * P1 + ids[:, 1:-1] * P2 + ids[:, 2:] * P3 + P0) % buckets, mask[:, :-2] * mask[:, 1:-1] * mask[:, 2:], self.ngram, self.ngram_sq),
             (syllable_bigram(self.last[ids[:, :-1]], self.first[ids[:, 1:]], buckets), mask[:, :-1] * mask[:, 1:], self.ngram, self.ngram_sq),
@@ -280,34 +290,49 @@ def train_bag(packed, size, classes, weights, args):
     return total_w, total_b
 
 
-def merge_graphs(encoder_path, mix, out_path):
-    """encoder graph (input_ids, attention_mask -> logits) + mix graph (input_ids, attention_mask, encoder logits
-    -> logits) = one graph with the encoder's interface."""
+def merge_graphs(encoder_path, mix, out_path, outputs=(("logits", [1, len(LABELS)]),), fp16_tables=False):
+    """encoder graph (input_ids, attention_mask -> outputs) + mix graph (input_ids, attention_mask, each encoder
+    output -> the same outputs) = one graph with the encoder's interface. outputs: (name, shape of one row).
+    fp16_tables: the mix's large float tables are stored as float16 (their gathered rows are cast to float32)."""
     sample_ids = torch.tensor([[BOS, 218, 8, 649, EOS], [BOS, 218, EOS, PAD, PAD]], dtype=torch.long)
     sample_mask = (sample_ids != PAD).long()
+    names = [name for name, _ in outputs]
     mix_path = out_path + ".mix.onnx"
     torch.onnx.export(
-        mix, (sample_ids, sample_mask, torch.zeros(2, len(LABELS))), mix_path,
-        input_names=["input_ids", "attention_mask", "encoder_logits"], output_names=["logits"], opset_version=14,
-        dynamic_axes={"input_ids": {0: "batch", 1: "sequence"}, "attention_mask": {0: "batch", 1: "sequence"}, "encoder_logits": {0: "batch"}, "logits": {0: "batch"}},
+        mix, (sample_ids, sample_mask, *[torch.zeros([2] + shape[1:]) for _, shape in outputs]), mix_path,
+        input_names=["input_ids", "attention_mask"] + [f"encoder_{n}" for n in names], output_names=names, opset_version=14,
+        dynamic_axes={"input_ids": {0: "batch", 1: "sequence"}, "attention_mask": {0: "batch", 1: "sequence"},
+                      **{f"encoder_{n}": {0: "batch"} for n in names}, **{n: {0: "batch"} for n in names}},
         do_constant_folding=True,
     )
     encoder = compose.add_prefix(onnx.load(encoder_path), "encoder/")
     mixer = compose.add_prefix(onnx.load(mix_path), "mix/")
     os.remove(mix_path)
-    # Both parts read the shared inputs; the mix also reads the encoder's output.
+    # Both parts read the shared inputs; the mix also reads the encoder's outputs.
     shared = {"encoder/input_ids": "input_ids", "encoder/attention_mask": "attention_mask", "mix/input_ids": "input_ids",
-              "mix/attention_mask": "attention_mask", "mix/encoder_logits": "encoder/logits", "mix/logits": "logits"}
+              "mix/attention_mask": "attention_mask",
+              **{f"mix/encoder_{n}": f"encoder/{n}" for n in names}, **{f"mix/{n}": n for n in names}}
     for node in list(encoder.graph.node) + list(mixer.graph.node):
         node.input[:] = [shared.get(name, name) for name in node.input]
         node.output[:] = [shared.get(name, name) for name in node.output]
-    inputs = [i for i in mixer.graph.input if i.name != "mix/encoder_logits"]
+    inputs = [i for i in mixer.graph.input if not i.name.startswith("mix/encoder_")]
     for value in inputs + list(mixer.graph.output):
         value.name = shared[value.name]
+    initializers, nodes = list(mixer.graph.initializer), list(mixer.graph.node)
+    if fp16_tables:  # gathered rows are cast, not the tables: a session keeps them at half the memory
+        for i, tensor in enumerate(initializers):
+            if tensor.data_type == onnx.TensorProto.FLOAT and len(tensor.dims) == 2 and tensor.dims[0] * tensor.dims[1] > 1_000_000:
+                initializers[i] = numpy_helper.from_array(numpy_helper.to_array(tensor).astype("float16"), tensor.name)
+                users = [n for n in nodes if tensor.name in n.input]
+                assert all(n.op_type == "Gather" and n.input[0] == tensor.name for n in users), f"{tensor.name}: not only gathered"
+                for node in users:
+                    gathered = node.output[0]
+                    node.output[0] = gathered + "/fp16"
+                    nodes.insert(nodes.index(node) + 1, helper.make_node("Cast", [node.output[0]], [gathered], to=onnx.TensorProto.FLOAT))
     graph = helper.make_graph(
-        list(encoder.graph.node) + list(mixer.graph.node), "camxuc_encoder_plus_ngrams",
+        list(encoder.graph.node) + nodes, "camxuc_encoder_plus_ngrams",
         inputs=inputs, outputs=list(mixer.graph.output),
-        initializer=list(encoder.graph.initializer) + list(mixer.graph.initializer),
+        initializer=list(encoder.graph.initializer) + initializers,
     )
     opset = max(o.version for o in encoder.opset_import if o.domain in ("", "ai.onnx"))
     model = helper.make_model(graph, opset_imports=[helper.make_opsetid("", opset)], producer_name="camxuc ngram_branch.py")
