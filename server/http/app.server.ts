@@ -15,6 +15,7 @@ import { swaggerUi } from "./swaggerUi.server.ts";
 import { batchRoutes } from "./batchRoutes.server.ts";
 import { REPO_ROOT } from "../repoPaths.ts";
 import { bodyLimit } from "./bodyLimit.server.ts";
+import { trpcBatchLimit } from "./trpcBatchLimit.server.ts";
 import { errorAnswers, remixCaller, retryAfterOn503 } from "./errorAnswers.server.ts";
 import { securityHeaders } from "./securityHeaders.server.ts";
 import { trpcResponseMeta } from "./trpcResponseMeta.server.ts";
@@ -63,6 +64,7 @@ export function createHttpApp(services: AppServices, build: ServerBuild | null, 
   // Routes that take larger bodies mount their own limit above this line.
   app.use(bodyLimit(config.MAX_BODY_BYTES));
 
+  app.use("/api/trpc", trpcBatchLimit(config.TRPC_MAX_BATCH));
   app.use(
     "/api/trpc",
     trpcExpress.createExpressMiddleware({

@@ -44,6 +44,10 @@ describe.each(DATABASES)("prediction limits on %s", (database) => {
     const before = await predictionCount();
     const res = await batch(21, 1);
     expect(res.status).toBe(400);
+    // the project's error shape, naming the count and the limit (tRPC's own answer named neither)
+    expect(await res.json()).toEqual({
+      error: { code: "BAD_REQUEST", message: "Too many calls in one batch request: 21, the limit is 20 (TRPC_MAX_BATCH)", messageKey: "error.batchTooLarge", field: null },
+    });
     expect(await predictionCount()).toBe(before);
   });
 
