@@ -15,13 +15,14 @@ describe("openEmbeddedPglite", () => {
     // PGlite's initdb run leaves ~500 MB that the instance which created the folder holds on to; measured on the
     // real server (it starts a new folder, loads the model, answers): ~580 MB resident with the throwaway
     // instance, ~890 MB without it. Measured with the two batch workers of that time and no kept interactive worker
-    // (another session of each model, ~100 MB): the database's memory is what this bound is for.
+    // (another session of each model, ~100 MB): the database's memory is what this bound is for. Aspect model 0.2.0
+    // added ~80 MB (its n-gram tables): CI measured 799 MB, so the bound is now 900 (was 750).
     const server = await startChildServer({ DATA_DIR: path.join(dir, "server-data"), INFERENCE_INTERACTIVE_WORKERS: "0" });
     try {
       const pid = Number(JSON.parse(server.output().split("\n").find((l) => l.startsWith('{"url"'))!).pid);
       expect((await fetch(`${server.url}/readyz`)).status).toBe(200);
       const residentMb = Number(/VmRSS:\s+(\d+)/.exec(readFileSync(`/proc/${pid}/status`, "utf8"))![1]) / 1024;
-      expect(residentMb).toBeLessThan(750);
+      expect(residentMb).toBeLessThan(900);
     } finally {
       server.child.kill("SIGTERM");
       await server.exited;
