@@ -10,16 +10,28 @@ domain logits mix the same way with their own weight. Each domain's alpha and sh
 (aspect+polarity F1), the general aspects take the alpha best on the mean over domains; the served interface
 (aspect_logits, domain_logits) is unchanged.
 
-Usage (the corpus from `npm run train:corpus`; --deep is the encoder-only aspect folder, e.g. the shipped 0.1.0):
+A domain named in --specialists also gets a linear model of its own (0.3.0): per aspect, a multinomial logistic
+regression over the same features, trained on that domain's reviews only with classes weighted inversely to their
+frequency in the aspect (scikit-learn's "balanced"). The shared bag sees one loss over 102 aspects through a 128-wide
+bottleneck and weights classes alike across aspects; a domain with many rare aspects (hotels: 34) loses recall there.
+Its weight matrix is factored (SVD, --specialist-rank) into a table the graph gathers as it does the bag's, and a head;
+the domain's output is then beta * (the mix above) + (1 - beta) * log_softmax(specialist), beta chosen on dev.
+
+Usage (the corpus from `npm run train:corpus`; --deep is an aspect folder whose encoder is kept: 0.1.0's encoder-only
+folder or one this script wrote):
   python3 models/train/aspect_ngrams.py --corpus .gpu/corpus --deep DIR --out models/aspects --version X.Y.Z
 """
 import argparse, gzip, json, os, random, shutil, time
 
+import numpy as np
 import onnx
+import scipy.sparse as sparse
 import torch
 import torch.nn as nn
 import torch.nn.functional as F
 from onnx import numpy_helper
+from joblib import Parallel, delayed
+from sklearn.linear_model import LogisticRegression
 
 from paired_comparison import compare
 from ngram_branch import BOS, EOS, PAD, Features, NgramBranch, merge_graphs, token_tables  # this folder is on sys.path
@@ -49,7 +61,11 @@ def parse_args():
     p.add_argument("--alphas", default="0,0.2,0.3,0.4,0.5,0.6,0.7,1")
     p.add_argument("--absent-shifts", default="-1.5,-1,-0.5,-0.25,0,0.25,0.5,1")
     p.add_argument("--weighting", choices=["sqrt-length", "sublinear-l2"], default="sqrt-length", help="as ngram_branch.py")
-    p.add_argument("--table-dtype", choices=["float16", "float32"], default="float16", help="the two gather tables on disk and in memory")
+    p.add_argument("--table-dtype", choices=["int8", "float16", "float32"], default="int8", help="the gather tables on disk and in memory (ngram_branch.merge_graphs)")
+    p.add_argument("--specialists", default="hotels,restaurants", help="domains that also get a linear model of their own (comma-separated; empty: none)")
+    p.add_argument("--specialist-c", type=float, default=10.0, help="inverse L2 strength of the specialists' logistic regressions")
+    p.add_argument("--specialist-rank", type=int, default=96, help="rank of the specialists' factored weight matrices (hotels: 64 loses 0.3 F1, 96 none)")
+    p.add_argument("--betas", default="0,0.2,0.4,0.6,0.8,1", help="weights of the shared mix against a specialist, tried on dev")
     return p.parse_args()
 
 
@@ -141,16 +157,84 @@ class ExportedBranch(nn.Module):
         return self.bag.head(self.sum(input_ids, attention_mask))
 
 
+class Specialist(nn.Module):
+    """One domain's linear model in the graph: NgramBranch sums the factored table's rows, the head finishes W = table @ head."""
+
+    def __init__(self, features, weighting, table, head_weight, head_bias, kept_tokens):
+        super().__init__()
+        self.sum = NgramBranch(features, weighting, table, torch.zeros(table.shape[1]), kept_tokens)
+        self.head = nn.Linear(table.shape[1], head_bias.shape[0])
+        with torch.no_grad():
+            self.head.weight.copy_(head_weight)
+            self.head.bias.copy_(head_bias)
+
+    def forward(self, input_ids, attention_mask):
+        return torch.log_softmax(self.head(self.sum(input_ids, attention_mask)).view(input_ids.shape[0], -1, 4), -1)
+
+
+def train_specialist(features, rows, domain, layout, args):
+    """Per aspect of the domain, a logistic regression with balanced classes on the domain's own reviews; returns the
+    factored weights (table [features, rank], head [aspects * 4, rank], bias). A class an aspect never has in training
+    gets bias -30; a two-class aspect's single coefficient row is split symmetrically between its two classes."""
+    data, columns, pointers = [], [], [0]
+    for r in rows:
+        merged = {}
+        for f, v in zip(*features.of(r["ids"], args.weighting)):
+            merged[f] = merged.get(f, 0.0) + v
+        columns += list(merged)
+        data += list(merged.values())
+        pointers.append(len(columns))
+    x = sparse.csr_matrix((data, columns, pointers), shape=(len(rows), features.size))
+    used = np.unique(x.indices)  # the other features have no training value: their weights stay 0
+    x = x[:, used]
+    start, end = layout[1][domain]
+    targets = np.array([aspect_targets(r, domain, layout)[start:end] for r in rows])
+    aspects = end - start
+    weight, bias = np.zeros((len(used), aspects * 4)), np.full(aspects * 4, -30.0)
+    fit = lambda k: LogisticRegression(C=args.specialist_c, max_iter=3000, class_weight="balanced").fit(x, targets[:, k])
+    trained = [k for k in range(aspects) if len(np.unique(targets[:, k])) > 1]
+    for k in set(range(aspects)) - set(trained):
+        bias[4 * k + targets[0, k]] = 0.0
+    for k, model in zip(trained, Parallel(n_jobs=args.threads)(delayed(fit)(k) for k in trained)):
+        coef, intercept = model.coef_, model.intercept_
+        if len(model.classes_) == 2:
+            coef, intercept = np.vstack([-coef / 2, coef / 2]), np.array([-intercept[0] / 2, intercept[0] / 2])
+        for j, c in enumerate(model.classes_):
+            weight[:, 4 * k + c], bias[4 * k + c] = coef[j], intercept[j]
+    u, singular, vt = np.linalg.svd(weight, full_matrices=False)
+    rank = min(args.specialist_rank, len(singular))
+    table = torch.zeros(features.size, rank)
+    table[torch.from_numpy(used.astype(np.int64))] = torch.from_numpy(u[:, :rank] * singular[:rank]).float()
+    return table, torch.from_numpy(vt[:rank].T.copy()).float(), torch.from_numpy(bias).float()
+
+
+def padded_batches(rows, batch=64):
+    """(ids, mask) per batch of rows in their order: BOS + ids + EOS, right-padded."""
+    for start in range(0, len(rows), batch):
+        chunk = rows[start : start + batch]
+        width = max(len(r["ids"]) for r in chunk) + 2
+        ids = torch.full((len(chunk), width), PAD, dtype=torch.long)
+        for i, r in enumerate(chunk):
+            ids[i, : len(r["ids"]) + 2] = torch.tensor([BOS] + r["ids"] + [EOS])
+        yield ids, (ids != PAD).long()
+
+
 class AspectMix(nn.Module):
-    def __init__(self, branch, alpha, domain_alpha, absent_shift):
+    def __init__(self, branch, alpha, domain_alpha, absent_shift, specialists=()):
+        """specialists: (Specialist, first aspect index, end index, beta) per domain that has one."""
         super().__init__()
         self.branch, self.domain_alpha = branch, domain_alpha
         self.register_buffer("alpha", alpha)  # [aspects, 1]: the encoder's weight, per aspect (its domain's)
         self.register_buffer("absent_shift", absent_shift)  # [aspects]: added to each aspect's `absent` log-probability
+        self.specialists = nn.ModuleList([module for module, _, _, _ in specialists])
+        self.spans = [(start, end, beta) for _, start, end, beta in specialists]
 
     def forward(self, input_ids, attention_mask, encoder_aspects, encoder_domains):
         aspects, domains = self.branch(input_ids, attention_mask)
         mixed = self.alpha * torch.log_softmax(encoder_aspects, -1) + (1 - self.alpha) * torch.log_softmax(aspects, -1)
+        for specialist, (start, end, beta) in zip(self.specialists, self.spans):
+            own = beta * mixed[:, start:end] + (1 - beta) * specialist(input_ids, attention_mask)
+            mixed = torch.cat([mixed[:, :start], own, mixed[:, end:]], 1)
         shift = torch.stack([self.absent_shift] + [torch.zeros_like(self.absent_shift)] * 3, -1)
         mixed_domains = self.domain_alpha * torch.log_softmax(encoder_domains, -1) + (1 - self.domain_alpha) * torch.log_softmax(domains, -1)
         return mixed + shift, mixed_domains
@@ -293,24 +377,53 @@ def main():
     for d in domains:
         chosen_alpha[d] = max(alphas, key=lambda a: scores(mixed(d, a), dev[d], d, layout)[1])
         chosen_shift[d] = max(shifts, key=lambda s: scores(mixed(d, chosen_alpha[d]), dev[d], d, layout, s)[1])
+    shared = {d: (mixed(d, chosen_alpha[d]), chosen_shift[d]) for d in domains}  # what the domain gets without a specialist
+
+    # specialists: trained, their served form scored on dev, then beta and the domain's shift chosen again on dev
+    specialists, spec, chosen_beta, betas = {}, {}, {}, [float(b) for b in args.betas.split(",")]
+    for d in [d for d in args.specialists.split(",") if d]:
+        begun = time.time()
+        table, head, head_bias = train_specialist(features, train[d], d, layout, args)
+        specialists[d] = Specialist(features, args.weighting, table, head, head_bias, kept).eval()
+        start, end = layout[1][d]
+        with torch.no_grad():
+            own = torch.cat([specialists[d](ids, mask) for ids, mask in padded_batches(dev[d])])
+        spec[d] = torch.zeros_like(enc[d][0])
+        spec[d][:, start:end] = own
+        combined = lambda beta: beta * mixed(d, chosen_alpha[d]) + (1 - beta) * spec[d]
+        chosen_beta[d] = max(betas, key=lambda b: scores(combined(b), dev[d], d, layout)[1])
+        chosen_shift[d] = max(shifts, key=lambda s: scores(combined(chosen_beta[d]), dev[d], d, layout, s)[1])
+        print(f"specialist {d}: alone {scores(spec[d], dev[d], d, layout)}, beta {chosen_beta[d]}, shift {chosen_shift[d]} "
+              f"({time.time() - begun:.0f}s)", flush=True)
+    final = lambda d: chosen_beta[d] * mixed(d, chosen_alpha[d]) + (1 - chosen_beta[d]) * spec[d] if d in specialists else mixed(d, chosen_alpha[d])
     domain_alpha = max(alphas, key=lambda a: sum(int((a * enc[d][1] + (1 - a) * ng[d][1]).argmax(-1).eq(domains.index(d)).sum()) for d in domains))
 
     # paired against the encoder alone (the folder --deep, when it has no branch): McNemar exact per domain and pooled
-    rng, paired, pooled_new, pooled_old = random.Random(13), {}, [], []
-    for d in domains:
-        new_right = decisions_right(mixed(d, chosen_alpha[d]), dev[d], d, layout, chosen_shift[d])
-        old_right = decisions_right(enc[d][0], dev[d], d, layout)
-        paired[d] = compare(d, new_right, old_right, rng, 1000)
-        pooled_new, pooled_old = pooled_new + new_right, pooled_old + old_right
-    paired["pooled"] = compare("pooled", pooled_new, pooled_old, rng, 1000)
+    # and against the same mix without specialists (0.2.0's arithmetic: the bag's training is deterministic)
+    def paired_against(old_of):
+        rng, paired, pooled_new, pooled_old = random.Random(13), {}, [], []
+        for d in domains:
+            new_right = decisions_right(final(d), dev[d], d, layout, chosen_shift[d])
+            old_log_probs, old_shift = old_of(d)
+            old_right = decisions_right(old_log_probs, dev[d], d, layout, old_shift)
+            paired[d] = compare(d, new_right, old_right, rng, 1000)
+            pooled_new, pooled_old = pooled_new + new_right, pooled_old + old_right
+        paired["pooled"] = compare("pooled", pooled_new, pooled_old, rng, 1000)
+        return paired
+
+    paired = paired_against(lambda d: (enc[d][0], 0.0))
+    paired_shared = paired_against(lambda d: shared[d]) if specialists else None
 
     report = {}
     for d in domains:
-        e, n, m = scores(enc[d][0], dev[d], d, layout), scores(ng[d][0], dev[d], d, layout), scores(mixed(d, chosen_alpha[d]), dev[d], d, layout, chosen_shift[d])
+        e, n, m = scores(enc[d][0], dev[d], d, layout), scores(ng[d][0], dev[d], d, layout), scores(final(d), dev[d], d, layout, chosen_shift[d])
         right = int((domain_alpha * enc[d][1] + (1 - domain_alpha) * ng[d][1]).argmax(-1).eq(domains.index(d)).sum())
-        report[d] = {"rows": len(dev[d]), "encoder": {"aspect_f1": round(e[0], 4), "aspect_polarity_f1": round(e[1], 4)},
-                     "ngrams": {"aspect_f1": round(n[0], 4), "aspect_polarity_f1": round(n[1], 4)},
-                     "mixed": {"aspect_f1": round(m[0], 4), "aspect_polarity_f1": round(m[1], 4), "domain_accuracy": round(right / len(dev[d]), 4)}}
+        figures = lambda f: {"aspect_f1": round(f[0], 4), "aspect_polarity_f1": round(f[1], 4)}
+        report[d] = {"rows": len(dev[d]), "encoder": figures(e), "ngrams": figures(n)}
+        if d in specialists:
+            report[d]["specialist"] = figures(scores(spec[d], dev[d], d, layout))
+            report[d]["without_specialist"] = figures(scores(shared[d][0], dev[d], d, layout, shared[d][1]))
+        report[d]["mixed"] = {**figures(m), "domain_accuracy": round(right / len(dev[d]), 4)}
         print(d, json.dumps(report[d]), flush=True)
 
     shift, alpha = torch.zeros(len(layout[0])), torch.zeros(len(layout[0]), 1)
@@ -319,36 +432,35 @@ def main():
     branch = ExportedBranch(features, args.weighting, bag, kept).eval()
     with torch.no_grad():  # the folded graph must give the training features' logits (one dev domain checked)
         d = domains[-1]
-        got = []
-        for start in range(0, len(dev[d]), 64):
-            chunk = dev[d][start : start + 64]
-            width = max(len(r["ids"]) for r in chunk) + 2
-            ids = torch.full((len(chunk), width), PAD, dtype=torch.long)
-            for i, r in enumerate(chunk):
-                ids[i, : len(r["ids"]) + 2] = torch.tensor([BOS] + r["ids"] + [EOS])
-            got.append(branch(ids, (ids != PAD).long())[0])
+        got = [branch(ids, mask)[0] for ids, mask in padded_batches(dev[d])]
         expected = bag_logits(bag, dev_packs[d], len(dev[d]))[0]
         assert torch.allclose(torch.cat(got), expected, atol=1e-3), (torch.cat(got) - expected).abs().max()
 
     os.makedirs(args.out, exist_ok=True)
-    mix = AspectMix(branch, alpha, domain_alpha, shift).eval()
+    mix = AspectMix(branch, alpha, domain_alpha, shift, [(specialists[d], *layout[1][d], chosen_beta[d]) for d in specialists]).eval()
     encoder_path = os.path.join(args.out, "encoder.onnx")  # the encoder exported again: --deep may be a mixed folder
     export(AspectExport(encoder, remap), encoder_path, ["aspect_logits", "domain_logits"], {"aspect_logits": {0: "batch"}, "domain_logits": {0: "batch"}})
     merge_graphs(encoder_path, mix, os.path.join(args.out, "model.onnx"),
-                 outputs=[("aspect_logits", [1, len(layout[0]), 4]), ("domain_logits", [1, len(domains)])], fp16_tables=args.table_dtype == "float16")
+                 outputs=[("aspect_logits", [1, len(layout[0]), 4]), ("domain_logits", [1, len(domains)])], table_dtype=args.table_dtype)
     os.remove(encoder_path)
     if os.path.abspath(args.out) != os.path.abspath(args.deep):
         shutil.copy(os.path.join(args.deep, "tokenizer.json"), os.path.join(args.out, "tokenizer.json"))
+    specialist_config = {d: {"beta": chosen_beta[d], "c": args.specialist_c, "rank": specialists[d].head.in_features} for d in specialists}
     config.update({"version": args.version,
-                   "architecture": config["architecture"].split(" + n-gram")[0] + " + n-gram branch",
+                   "architecture": config["architecture"].split(" + n-gram")[0] + " + n-gram branch"
+                                   + (f" + linear specialists ({', '.join(specialists)})" if specialists else ""),
                    "ngram_branch": {"alpha": chosen_alpha, "domain_alpha": domain_alpha, "absent_shift": chosen_shift, "buckets": args.buckets,
-                                    "rank": args.rank, "activation": args.act}})
+                                    "rank": args.rank, "activation": args.act,
+                                    "specialists": specialist_config}})
     json.dump(config, open(os.path.join(args.out, "config.json"), "w", encoding="utf8"), indent=1, ensure_ascii=False)
     training = {"ngram_branch": {"seed": args.seed, "epochs": args.epochs, "best_epoch": best_epoch, "lr": args.lr, "rank": args.rank,
                                  "activation": args.act, "buckets": args.buckets, "weighting": args.weighting, "domain_balance": args.domain_balance, "alpha": chosen_alpha, "domain_alpha": domain_alpha,
                                  "absent_shift": chosen_shift, "alphas_tried": {str(a): round(s, 4) for a, s in by_alpha.items()},
+                                 "specialists": specialist_config,
                                  "seconds": round(time.time() - started), "torch": torch.__version__, "threads": args.threads},
                 "dev": report, "paired_against_encoder_alone": paired}
+    if paired_shared:
+        training["paired_against_without_specialists"] = paired_shared
     json.dump(training, open(os.path.join(args.out, "training_report.json"), "w", encoding="utf8"), indent=1)
     size = os.path.getsize(os.path.join(args.out, "model.onnx")) / 1e6
     print(f"alpha {chosen_alpha}, domain alpha {domain_alpha}: wrote {args.out}/model.onnx ({size:.1f} MB) in {time.time() - started:.0f}s", flush=True)

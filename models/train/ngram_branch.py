@@ -16,6 +16,7 @@ Usage (after train.py wrote the encoder to --deep and `npm run model:dev-probabi
 """
 import argparse, collections, glob, json, math, os, shutil, time, zlib
 
+import numpy as np
 import onnx
 import torch
 import torch.nn as nn
@@ -290,10 +291,38 @@ def train_bag(packed, size, classes, weights, args):
     return total_w, total_b
 
 
-def merge_graphs(encoder_path, mix, out_path, outputs=(("logits", [1, len(LABELS)]),), fp16_tables=False):
+def stored_tables(tensor, dtype, initializers, nodes, users):
+    """Replaces one float32 gather table by its float16 or int8 form (in initializers) and each Gather of it (in nodes)
+    by a Gather of the stored form followed by the nodes that give back float32 rows."""
+    values = numpy_helper.to_array(tensor)
+    index = initializers.index(tensor)
+    if dtype == "float16":
+        initializers[index] = numpy_helper.from_array(values.astype("float16"), tensor.name)
+    else:
+        scale = np.abs(values).max(1, keepdims=True) / 127.0
+        scale[scale == 0] = 1.0
+        initializers[index] = numpy_helper.from_array(np.round(values / scale).astype("int8"), tensor.name)
+        initializers.append(numpy_helper.from_array(scale.astype("float32"), tensor.name + "/scale"))
+    for node in users:
+        gathered, stored = node.output[0], node.output[0] + "/" + dtype
+        node.output[0] = stored
+        at = nodes.index(node) + 1
+        if dtype == "float16":
+            nodes.insert(at, helper.make_node("Cast", [stored], [gathered], to=onnx.TensorProto.FLOAT))
+        else:
+            nodes[at:at] = [
+                helper.make_node("Cast", [stored], [stored + "/float"], to=onnx.TensorProto.FLOAT),
+                helper.make_node("Gather", [tensor.name + "/scale", node.input[1]], [stored + "/scale"]),
+                helper.make_node("Mul", [stored + "/float", stored + "/scale"], [gathered]),
+            ]
+
+
+def merge_graphs(encoder_path, mix, out_path, outputs=(("logits", [1, len(LABELS)]),), table_dtype="float32"):
     """encoder graph (input_ids, attention_mask -> outputs) + mix graph (input_ids, attention_mask, each encoder
     output -> the same outputs) = one graph with the encoder's interface. outputs: (name, shape of one row).
-    fp16_tables: the mix's large float tables are stored as float16 (their gathered rows are cast to float32)."""
+    table_dtype: how the mix's large float tables (only ever gathered) are stored: float32 as trained, float16, or int8
+    with one float32 scale per row (symmetric); the gathered rows are turned back into float32, so a session keeps
+    the tables at a half or a quarter of the memory."""
     sample_ids = torch.tensor([[BOS, 218, 8, 649, EOS], [BOS, 218, EOS, PAD, PAD]], dtype=torch.long)
     sample_mask = (sample_ids != PAD).long()
     names = [name for name, _ in outputs]
@@ -319,16 +348,12 @@ def merge_graphs(encoder_path, mix, out_path, outputs=(("logits", [1, len(LABELS
     for value in inputs + list(mixer.graph.output):
         value.name = shared[value.name]
     initializers, nodes = list(mixer.graph.initializer), list(mixer.graph.node)
-    if fp16_tables:  # gathered rows are cast, not the tables: a session keeps them at half the memory
-        for i, tensor in enumerate(initializers):
-            if tensor.data_type == onnx.TensorProto.FLOAT and len(tensor.dims) == 2 and tensor.dims[0] * tensor.dims[1] > 1_000_000:
-                initializers[i] = numpy_helper.from_array(numpy_helper.to_array(tensor).astype("float16"), tensor.name)
+    if table_dtype != "float32":
+        for tensor in list(initializers):
+            if tensor.data_type == onnx.TensorProto.FLOAT and len(tensor.dims) == 2 and tensor.dims[0] * tensor.dims[1] > 500_000:
                 users = [n for n in nodes if tensor.name in n.input]
                 assert all(n.op_type == "Gather" and n.input[0] == tensor.name for n in users), f"{tensor.name}: not only gathered"
-                for node in users:
-                    gathered = node.output[0]
-                    node.output[0] = gathered + "/fp16"
-                    nodes.insert(nodes.index(node) + 1, helper.make_node("Cast", [node.output[0]], [gathered], to=onnx.TensorProto.FLOAT))
+                stored_tables(tensor, table_dtype, initializers, nodes, users)
     graph = helper.make_graph(
         list(encoder.graph.node) + nodes, "camxuc_encoder_plus_ngrams",
         inputs=inputs, outputs=list(mixer.graph.output),
