@@ -57,6 +57,8 @@ def parse_args():
     p.add_argument("--epochs", type=int, default=3)
     p.add_argument("--lr", type=float, default=0.003)
     p.add_argument("--threads", type=int, default=2)
+    p.add_argument("--bag-class-balance", type=float, default=0.0,
+                   help="0: the bag's class weights are CLASS_WEIGHTS; P > 0: per aspect, scikit-learn's balanced weights ** P (an experiment)")
     p.add_argument("--domain-balance", type=float, default=0.0, help="row weight (mean reviews per domain / its domain's) ** this")
     p.add_argument("--alphas", default="0,0.2,0.3,0.4,0.5,0.6,0.7,1")
     p.add_argument("--absent-shifts", default="-1.5,-1,-0.5,-0.25,0,0.25,0.5,1")
@@ -306,14 +308,25 @@ def train_bag(features, train, layout, domains, args, dev_eval):
     sparse_opt = torch.optim.SparseAdam([bag.table.weight], lr=args.lr)
     dense_opt = torch.optim.Adam([bag.hidden_bias] + list(bag.out.parameters()), lr=args.lr)
     class_w = torch.tensor(CLASS_WEIGHTS)
+    aspect_w = None
+    if args.bag_class_balance > 0:  # [aspects, 4]: rows with a target / (classes present * rows of the class), ** P
+        counts = torch.stack([torch.bincount(targets[:, a][targets[:, a] >= 0], minlength=4) for a in range(targets.shape[1])]).float()
+        present = (counts > 0).sum(1, keepdim=True).clamp_min(1)
+        aspect_w = torch.where(counts > 0, counts.sum(1, keepdim=True) / (present * counts.clamp_min(1)), torch.zeros_like(counts)) ** args.bag_class_balance
     best = (-1.0, None, 0)
     for epoch in range(args.epochs):
         started = time.time()
         for chosen in torch.randperm(len(rows), generator=generator).split(64):
             logits, dom = bag(*gather(pack, chosen))
             target, weight = targets[chosen], row_weight[chosen]
-            per_aspect = F.cross_entropy(logits.reshape(-1, 4), target.reshape(-1), weight=class_w, ignore_index=-100, reduction="none")
-            counted = class_w[target.clamp_min(0)] * (target >= 0) * weight.unsqueeze(1)
+            if aspect_w is None:
+                per_aspect = F.cross_entropy(logits.reshape(-1, 4), target.reshape(-1), weight=class_w, ignore_index=-100, reduction="none")
+                counted = class_w[target.clamp_min(0)] * (target >= 0) * weight.unsqueeze(1)
+            else:
+                known = target.clamp_min(0)
+                element_w = aspect_w[torch.arange(target.shape[1]).expand_as(known), known] * (target >= 0)
+                per_aspect = F.cross_entropy(logits.reshape(-1, 4), known.reshape(-1), reduction="none").view_as(target) * element_w
+                counted = element_w * weight.unsqueeze(1)
             loss = (per_aspect.view_as(target) * weight.unsqueeze(1)).sum() / counted.sum() \
                 + 0.5 * (F.cross_entropy(dom, doms[chosen], reduction="none") * weight).sum() / weight.sum()
             sparse_opt.zero_grad()
