@@ -57,6 +57,14 @@ describe("batch analysis in the browser", () => {
     // clicking a word filters the table to rows holding it
     // the viewport change above lays the cloud out again (its words are redrawn): a click may land on a word being
     // replaced, so it is tried again until the page navigates (a person would click again too)
+    // first wait until the words stop moving: on a loaded machine the new layout is drawn in slices
+    let layout = "";
+    for (let poll = 0; poll < 40; poll++) {
+      const now = JSON.stringify(await cloud.locator("svg text").evaluateAll((texts) => texts.map((t) => [t.textContent, t.getAttribute("transform"), t.getAttribute("x"), t.getAttribute("y")])));
+      if (now === layout) break;
+      layout = now;
+      await page.waitForTimeout(300);
+    }
     let word = "";
     for (let attempt = 0; attempt < 3 && !/[?&]q=/.test(page.url()); attempt++) {
       word = (await cloud.locator("svg text").first().textContent())!;
