@@ -49,6 +49,8 @@ def parse_args():
     p.add_argument("--weighting", choices=["sqrt-length", "sublinear-l2"], default="sqrt-length",
                    help="sqrt-length: occurrence counts / sqrt(tokens); sublinear-l2: (1 + ln count) x IDF per distinct unit, L2-normalised")
     p.add_argument("--version", required=True, help="written to config.json")
+    p.add_argument("--table-dtype", choices=["float32", "float16", "int8"], default="float32",
+                   help="how the branch's large tables are stored in model.onnx (merge_graphs); 0.7.0 is float32")
     return p.parse_args()
 
 
@@ -423,7 +425,7 @@ def main():
             assert torch.allclose(expected, got, atol=1e-3), (expected - got).abs().max()
 
     os.makedirs(args.out, exist_ok=True)
-    merge_graphs(os.path.join(args.deep, "model.onnx"), Mix(branch, alpha).eval(), os.path.join(args.out, "model.onnx"))
+    merge_graphs(os.path.join(args.deep, "model.onnx"), Mix(branch, alpha).eval(), os.path.join(args.out, "model.onnx"), table_dtype=args.table_dtype)
     shutil.copy(os.path.join(args.deep, "tokenizer.json"), os.path.join(args.out, "tokenizer.json"))
     config = json.load(open(os.path.join(args.deep, "config.json"), encoding="utf8"))
     config.update({"version": args.version, "architecture": "RobertaForSequenceClassification (PhoBERT tokenisation) + n-gram branch",
@@ -434,7 +436,7 @@ def main():
     report["ngram_branch"] = {
         "alpha": alpha, "seed": args.seed, "bags": args.bags, "epochs": args.epochs, "lr": args.lr, "buckets": args.buckets,
         "two_class_loss": args.two_class_loss, "dataset_balance": args.dataset_balance, "weighting": args.weighting,
-        "char_buckets": CHAR_BUCKETS, "seconds": round(time.time() - started), "torch": torch.__version__,
+        "char_buckets": CHAR_BUCKETS, "table_dtype": args.table_dtype, "seconds": round(time.time() - started), "torch": torch.__version__,
         "encoder_only_dev": results[1.0][1], "ngrams_only_dev": results[0.0][1], "mixed_dev": results[alpha][1],
     }
     json.dump(report, open(os.path.join(args.out, "training_report.json"), "w"), indent=1)
