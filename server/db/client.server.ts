@@ -30,10 +30,15 @@ export type Database = {
 
 export type DatabaseTimeouts = { connectSeconds: number; querySeconds: number };
 
+/** How much longer than `statement_timeout` the client waits before it gives up on a query that no answer comes for. */
+const CLIENT_WAIT_BEYOND_STATEMENT_SECONDS = 2;
+
 /**
  * pg does not understand libpq's sslmode=require the way users expect; map it to an explicit ssl option. With
- * `timeouts`, a database that stops answering without closing its connections (a hung host, a stalled network)
- * fails requests after those times, as an outage (503), instead of holding them for ever.
+ * `timeouts`: PostgreSQL itself stops a statement that runs past `querySeconds` (statement_timeout, so a slow query or
+ * a long lock wait does not keep running after its request got its 503), and a database that stops answering without
+ * closing its connections (a hung host, a stalled network) fails requests a little later, as an outage (503), instead
+ * of holding them for ever.
  */
 export function pgPoolConfig(databaseUrl: string, timeouts?: DatabaseTimeouts): pg.PoolConfig {
   const url = new URL(databaseUrl.replace(/^postgres:\/\//, "postgresql://"));
@@ -43,7 +48,14 @@ export function pgPoolConfig(databaseUrl: string, timeouts?: DatabaseTimeouts): 
     sslmode === "require" || sslmode === "prefer" ? { rejectUnauthorized: false }
     : sslmode === "verify-ca" || sslmode === "verify-full" ? { rejectUnauthorized: true }
     : undefined;
-  const limits = timeouts ? { connectionTimeoutMillis: timeouts.connectSeconds * 1000, query_timeout: timeouts.querySeconds * 1000, keepAlive: true } : {};
+  const limits = timeouts
+    ? {
+      connectionTimeoutMillis: timeouts.connectSeconds * 1000,
+      statement_timeout: timeouts.querySeconds * 1000,
+      query_timeout: (timeouts.querySeconds + CLIENT_WAIT_BEYOND_STATEMENT_SECONDS) * 1000,
+      keepAlive: true,
+    }
+    : {};
   return { connectionString: url.toString(), ssl, max: 10, ...limits };
 }
 

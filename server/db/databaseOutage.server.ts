@@ -8,19 +8,40 @@ const UNREACHABLE_PRISMA_CODES = new Set(["P1001", "P1002", "P1008", "P1017", "P
 const UNREACHABLE_NODE_CODES = new Set(["ECONNREFUSED", "ECONNRESET", "ETIMEDOUT", "EPIPE", "ENOTFOUND", "EHOSTUNREACH", "EAI_AGAIN"]);
 // PostgreSQL SQLSTATEs: connection exceptions (08xxx), admin shutdown / cannot connect now (57P0x), too many connections.
 const UNREACHABLE_SQLSTATE = /^(08\d{3}|57P0[1-3]|53300)$/;
+// query_canceled: with our pools, only statement_timeout cancels a statement (client.server.ts).
+const STATEMENT_TIMEOUT_SQLSTATE = "57014";
 const UNREACHABLE_MESSAGE = /Connection terminated|connection error|timeout exceeded when trying to connect|Can't reach database server|server (has )?closed the connection|Query read timeout/i;
 
-/** True when `error` (or any error it wraps) says the database cannot be reached, as opposed to a bad query. */
-export function isDatabaseUnreachable(error: unknown, depth = 0): boolean {
+type ErrorFields = { code?: unknown; kind?: unknown; message?: unknown; originalCode?: unknown };
+
+/**
+ * True when `error` or any error it wraps passes `test`. Prisma wraps pg's errors in `cause`, or for model queries in
+ * `meta.driverAdapterError` (whose cause holds pg's SQLSTATE).
+ */
+function anyCause(error: unknown, test: (e: ErrorFields) => boolean, depth = 0): boolean {
   if (!error || typeof error !== "object" || depth > 6) return false;
-  const e = error as { code?: unknown; kind?: unknown; cause?: unknown; message?: unknown; originalCode?: unknown };
-  if (typeof e.kind === "string" && UNREACHABLE_KINDS.has(e.kind)) return true;
-  for (const code of [e.code, e.originalCode]) {
-    if (typeof code !== "string") continue;
-    if (UNREACHABLE_PRISMA_CODES.has(code) || UNREACHABLE_NODE_CODES.has(code) || UNREACHABLE_SQLSTATE.test(code)) return true;
-  }
-  if (typeof e.message === "string" && UNREACHABLE_MESSAGE.test(e.message)) return true;
-  return isDatabaseUnreachable(e.cause, depth + 1);
+  const e = error as ErrorFields & { cause?: unknown; meta?: { driverAdapterError?: unknown } };
+  return test(e) || anyCause(e.cause, test, depth + 1) || anyCause(e.meta?.driverAdapterError, test, depth + 1);
+}
+
+/** True when `error` (or any error it wraps) says the database cannot be reached, as opposed to a bad query. */
+export function isDatabaseUnreachable(error: unknown): boolean {
+  return anyCause(error, (e) => {
+    if (typeof e.kind === "string" && UNREACHABLE_KINDS.has(e.kind)) return true;
+    for (const code of [e.code, e.originalCode]) {
+      if (typeof code !== "string") continue;
+      if (UNREACHABLE_PRISMA_CODES.has(code) || UNREACHABLE_NODE_CODES.has(code) || UNREACHABLE_SQLSTATE.test(code)) return true;
+    }
+    return typeof e.message === "string" && UNREACHABLE_MESSAGE.test(e.message);
+  });
+}
+
+/** True when PostgreSQL cancelled the statement because it ran past `statement_timeout` (SQLSTATE 57014). */
+export function isStatementTimeout(error: unknown): boolean {
+  return anyCause(error, (e) =>
+    e.code === STATEMENT_TIMEOUT_SQLSTATE || e.originalCode === STATEMENT_TIMEOUT_SQLSTATE
+    // a raw query's error (P2010) carries the SQLSTATE in its message only
+    || (typeof e.message === "string" && e.message.includes(`Code: \`${STATEMENT_TIMEOUT_SQLSTATE}\``)));
 }
 
 export class DatabaseOutage {
@@ -30,8 +51,8 @@ export class DatabaseOutage {
   constructor(
     private readonly probe: () => Promise<unknown>,
     readonly retryAfterSeconds: number,
-    /** The outage at error level; its end, good news, at info. */
-    private readonly log: (line: string, level: "error" | "info") => void,
+    /** The outage at error level; its end, good news, at info; a query the database cancelled for its time at warn. */
+    private readonly log: (line: string, level: "error" | "warn" | "info") => void,
   ) {}
 
   get down(): boolean {
@@ -40,9 +61,15 @@ export class DatabaseOutage {
 
   /**
    * If `error` means the database is unreachable, notes the outage (logging only its first error) and
-   * returns the 503 AppError to answer with; otherwise returns null and the caller handles `error` as before.
+   * returns the 503 AppError to answer with; a statement the database cancelled for running too long is a 503 of
+   * its own, logged, but no outage (the database answers; other requests go on). Otherwise returns null and the
+   * caller handles `error` as before.
    */
   classify(error: unknown): AppError | null {
+    if (isStatementTimeout(error)) {
+      this.log(`database query cancelled by statement_timeout: ${shortReason(error)}`, "warn");
+      return new AppError("SERVICE_UNAVAILABLE", "error.databaseBusy", "The database took too long to answer this request and stopped it; try again in a few seconds", undefined, this.retryAfterSeconds);
+    }
     if (!isDatabaseUnreachable(error)) return null;
     if (this.since === null) {
       this.since = Date.now();

@@ -1,7 +1,9 @@
 // A PostgreSQL outage, made real with a TCP proxy the test closes: answers are 503 with Retry-After and a
 // translated message (a page for a browser, JSON for the API) that shows nothing internal, the log gets one
 // line for the outage and one for the recovery, and the same server works again once the database is back. A
-// database that hangs (nothing answered, nothing closed) is an outage too, after the connect or query timeout.
+// database that hangs (nothing answered, nothing closed) is an outage too, after the connect or query timeout. A
+// query that runs too long (here: waiting on a lock) is stopped by PostgreSQL itself and is no outage.
+import pg from "pg";
 import { afterAll, beforeAll, describe, expect, it, vi } from "vitest";
 import { createLogger } from "../../server/observability/logger.server.ts";
 import { createScratchDatabase, startTestServer, trpcGet, trpcPost, type TestServer } from "../support/testServer.ts";
@@ -17,6 +19,8 @@ describe.skipIf(!process.env.TEST_DATABASE_URL)("PostgreSQL outage", () => {
   let cookie: string;
   /** The server's error lines as its one logger writes them, less the access log's line per 5xx answer. */
   let errors: string[] = [];
+  /** Its warnings. */
+  let warnings: string[] = [];
   /** Its info lines, less the access log. */
   let infos: string[] = [];
   const logger = createLogger({
@@ -26,6 +30,7 @@ describe.skipIf(!process.env.TEST_DATABASE_URL)("PostgreSQL outage", () => {
         const { msg, level } = JSON.parse(line) as { msg: string; level: string };
         if (msg === "request") return;
         if (level === "error") errors.push(msg);
+        else if (level === "warn") warnings.push(msg);
         else if (level === "info") infos.push(msg);
       },
     },
@@ -95,6 +100,39 @@ describe.skipIf(!process.env.TEST_DATABASE_URL)("PostgreSQL outage", () => {
     // good news at info level: it must not page whoever watches the error lines
     await vi.waitFor(() => expect(infos.filter((l) => /database available again/.test(l))).toHaveLength(1), { timeout: 10_000 });
     expect(errors.filter((l) => /database available again/.test(l))).toEqual([]);
+  });
+
+  it("has PostgreSQL stop a query that runs past DATABASE_QUERY_TIMEOUT_SECONDS: a 503 for that request only, no outage, nothing left running", async () => {
+    expect((await trpcGet(server.url, "history.list", bearer)).status).toBe(200);
+    errors = [];
+    warnings = [];
+    const locker = new pg.Client({ connectionString: scratch.url });
+    await locker.connect();
+    const waitingOnLocks = async () =>
+      (await locker.query("SELECT count(*)::int AS n FROM pg_stat_activity WHERE datname = current_database() AND pid <> pg_backend_pid() AND wait_event_type = 'Lock'")).rows[0].n as number;
+    try {
+      // an administrator's long transaction holds the history table: the request waits for it past its time
+      await locker.query("BEGIN");
+      await locker.query("LOCK TABLE predictions IN ACCESS EXCLUSIVE MODE");
+      const slow = trpcGet(server.url, "history.list", bearer);
+      await new Promise((r) => setTimeout(r, 500));
+      // meanwhile the database answers everything else: no outage
+      expect((await trpcGet(server.url, "auth.me", bearer)).status).toBe(200);
+      const answer = await slow;
+      expect(answer.status).toBe(503);
+      expect(answer.headers.get("retry-after")).toBe("2");
+      expect(answer.json.error.data.messageKey).toBe("error.databaseBusy");
+      expect(JSON.stringify(answer.json)).not.toMatch(/statement|57014|predictions|stack/i);
+      // PostgreSQL cancelled the statement: it does not keep waiting (or running) after its request was answered
+      expect(await waitingOnLocks()).toBe(0);
+      expect((await trpcGet(server.url, "auth.me", bearer)).status).toBe(200);
+    } finally {
+      await locker.query("ROLLBACK").catch(() => undefined);
+      await locker.end();
+    }
+    expect((await trpcGet(server.url, "history.list", bearer)).status).toBe(200);
+    expect(errors).toEqual([]);
+    expect(warnings.filter((l) => /cancelled by statement_timeout/.test(l))).toHaveLength(1);
   });
 
   it("answers 503 within its timeouts, not a hung request, when the database stops answering without closing", async () => {
