@@ -5,6 +5,8 @@
 # a clean exit 0 within the grace period on stop. No registry is reachable, so the base image
 # docker.io/library/node:24-bookworm-slim is a local stand-in (debootstrap + this project's Node.js 24 + npm),
 # cached under .cache/test-image keyed by a hash of its inputs. Needs root, buildah, podman, runc, debootstrap.
+# --base-only: make the stand-in base current and stop (CI builds it beside the test suite: debootstrap mostly waits
+# on the network).
 set -euo pipefail
 cd "$(dirname "$0")/.."
 
@@ -71,6 +73,8 @@ else
     --change "ENV=PATH=/usr/local/sbin:/usr/local/bin:/usr/sbin:/usr/bin:/sbin:/bin" \
     "$CACHE/base-$base_key.tar" "$BASE_TAG" >/dev/null
 fi
+
+[ "${1:-}" != "--base-only" ] || { step "stand-in base ready"; exit 0; }
 
 # ---- the image, from the unchanged Dockerfile
 step "buildah bud"
