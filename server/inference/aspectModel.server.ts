@@ -6,14 +6,14 @@ import ort from "onnxruntime-node";
 import { loadWordDictionary } from "../text/segment.ts";
 import { SEGMENTER_WORDS_PATH } from "../repoPaths.ts";
 import { aspectAxisSize, GENERAL_DOMAIN, parseAspectConfig, type AspectConfig, type AspectDomain } from "./aspectConfig.ts";
-import { aspectProbabilitiesOfRow, foundAspects, pickDomain, poolAspectWindows, poolDomainWindows, type AspectProbabilities, type FoundAspect } from "./aspectScores.ts";
+import { aspectProbabilitiesOfRow, foundAspects, pickDomain, poolAspectWindows, type AspectProbabilities, type FoundAspect } from "./aspectScores.ts";
 import { planBatches, SEND_GROUP_RUNS } from "./batchPlanner.ts";
 import { ModelFolderError } from "./modelFolder.server.ts";
 import { InferencePool, type PooledModel, type WireTensor } from "./workerPool.server.ts";
 import { PriorityRuns, type Lane } from "./priorityRuns.ts";
 import { inferenceSessionOptions } from "./sessionOptions.ts";
 import { servedTextEncoder, type TextEncoder } from "./textEncoder.ts";
-import { softmax, splitIntoWindows } from "./windows.ts";
+import { combineWindowProbabilities, softmax, splitIntoWindows } from "./windows.ts";
 import { inputTensors } from "./inputTensors.ts";
 import { MainThreadSlices } from "../mainThreadSlices.ts";
 
@@ -185,7 +185,8 @@ export class AspectModel {
       let domain = fixed;
       let domainConfidence: number | null = null;
       if (!domain) {
-        const probabilities = poolDomainWindows(rows.map((r, w) => ({ probabilities: r.domains, tokens: windowsPerText[t]![w]!.length })));
+        // a windowed text's domain: its windows' softmaxes averaged by their tokens, as the sentence model's labels
+        const probabilities = combineWindowProbabilities(rows.map((r, w) => ({ probabilities: r.domains, tokens: windowsPerText[t]![w]!.length })));
         const picked = pickDomain(probabilities, config.domain_head, this.options.autoMinConfidence);
         domain = config.domains.find((d) => d.id === picked.domain) ?? config.domains.find((d) => d.id === GENERAL_DOMAIN)!;
         domainConfidence = picked.confidence;

@@ -41,14 +41,6 @@ export function poolAspectWindows(windows: AspectProbabilities[]): AspectProbabi
   return pooled;
 }
 
-/** Domain probabilities of a windowed text: the windows' softmaxes averaged, weighted by their tokens. */
-export function poolDomainWindows(windows: { probabilities: number[]; tokens: number }[]): number[] {
-  const total = windows.reduce((s, w) => s + w.tokens, 0) || 1;
-  const out = new Array<number>(windows[0]!.probabilities.length).fill(0);
-  for (const w of windows) w.probabilities.forEach((p, i) => (out[i]! += (p * w.tokens) / total));
-  return out;
-}
-
 /** `auto`: the domain head's argmax, or `general` when its probability is below `minConfidence`. */
 export function pickDomain(probabilities: number[], domainHead: readonly string[], minConfidence: number): { domain: string; confidence: number } {
   let best = 0;

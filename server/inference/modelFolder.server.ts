@@ -45,6 +45,27 @@ export type ModelFolder = {
   calibration: Calibration | null;
 };
 
+/** The labels the app shows (and translates), and the other names sentiment models give them (NEG/NEU/POS...). */
+const SENTIMENT_LABEL_NAMES: Record<string, string> = {
+  negative: "negative", neg: "negative", "tiêu cực": "negative",
+  neutral: "neutral", neu: "neutral", "trung tính": "neutral", "trung lập": "neutral",
+  positive: "positive", pos: "positive", "tích cực": "positive",
+};
+
+/** Each logit's label as the app names it; a label it cannot show, or two logits with one label, is refused. */
+function sentimentLabels(named: readonly string[], configFile: string): string[] {
+  const labels = named.map((name) => {
+    const label = SENTIMENT_LABEL_NAMES[name.normalize("NFC").trim().toLowerCase()];
+    if (!label) {
+      throw new ModelFolderError(`${configFile}: label "${name}" is not one this app knows (negative, neutral, positive; NEG, NEU, POS); name each logit in "labels", in logit order, e.g. ["negative", "neutral", "positive"]`);
+    }
+    return label;
+  });
+  const repeated = labels.find((label, i) => labels.indexOf(label) !== i);
+  if (repeated) throw new ModelFolderError(`${configFile}: two logits are labelled "${repeated}" (${named.join(", ")})`);
+  return labels;
+}
+
 function readJson(file: string): unknown {
   try {
     return JSON.parse(readFileSync(file, "utf8"));
@@ -66,12 +87,11 @@ export function readModelFolder(dir: string): ModelFolder {
     throw new ModelFolderError(`${file("config.json")}: field "${issue.path.join(".")}": ${issue.message}`);
   }
   const config = parsed.data;
-  const labels =
+  const named =
     config.labels ??
-    (config.id2label
-      ? Object.entries(config.id2label).sort(([a], [b]) => Number(a) - Number(b)).map(([, label]) => label.toLowerCase())
-      : undefined);
-  if (!labels || labels.length < 2) throw new ModelFolderError(`${file("config.json")}: needs "labels" (in logit order) or "id2label"`);
+    (config.id2label ? Object.entries(config.id2label).sort(([a], [b]) => Number(a) - Number(b)).map(([, label]) => label) : undefined);
+  if (!named || named.length < 2) throw new ModelFolderError(`${file("config.json")}: needs "labels" (in logit order) or "id2label"`);
+  const labels = sentimentLabels(named, file("config.json"));
   const tokenizerJson = readJson(file("tokenizer.json"));
   if (typeof tokenizerJson !== "object" || tokenizerJson === null || !("model" in tokenizerJson)) {
     throw new ModelFolderError(`${file("tokenizer.json")}: not a tokenizer.json (no "model" section)`);

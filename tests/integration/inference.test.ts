@@ -4,7 +4,7 @@ import os from "node:os";
 import path from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { Classifier } from "../../server/inference/classifier.server.ts";
-import { ModelFolderError } from "../../server/inference/modelFolder.server.ts";
+import { ModelFolderError, readModelFolder } from "../../server/inference/modelFolder.server.ts";
 import { DEFAULT_MODEL_DIR } from "../../server/repoPaths.ts";
 import { runTsx } from "../support/runTsx.ts";
 
@@ -60,6 +60,20 @@ describe("model folder errors", () => {
     writeFileSync(path.join(dir, "config.json"), JSON.stringify({ labels: "negative" }));
     await expect(Classifier.load(dir, options)).rejects.toBeInstanceOf(ModelFolderError);
     await expect(Classifier.load(dir, options)).rejects.toThrow(/config.json: field "labels"/);
+  });
+  it("reads a Hugging Face sentiment export's NEG/POS/NEU id2label as the labels the app shows, in logit order", () => {
+    cpSync(DEFAULT_MODEL_DIR, dir, { recursive: true });
+    const withLabels = (config: object) => writeFileSync(path.join(dir, "config.json"), JSON.stringify(config));
+    withLabels({ id2label: { "0": "NEG", "1": "POS", "2": "NEU" } });
+    expect(readModelFolder(dir).labels).toEqual(["negative", "positive", "neutral"]);
+    withLabels({ labels: ["Tiêu cực", "Trung tính", "Tích cực"] });
+    expect(readModelFolder(dir).labels).toEqual(["negative", "neutral", "positive"]);
+  });
+  it("refuses labels it cannot show, or one label on two logits, saying what to write instead", () => {
+    writeFileSync(path.join(dir, "config.json"), JSON.stringify({ id2label: { "0": "LABEL_0", "1": "LABEL_1", "2": "LABEL_2" } }));
+    expect(() => readModelFolder(dir)).toThrow(/label "LABEL_0" is not one this app knows .* name each logit in "labels", in logit order/);
+    writeFileSync(path.join(dir, "config.json"), JSON.stringify({ labels: ["negative", "NEG", "positive"] }));
+    expect(() => readModelFolder(dir)).toThrow(/two logits are labelled "negative"/);
   });
 });
 
