@@ -67,7 +67,8 @@ export class DatabaseOutage {
    */
   classify(error: unknown): AppError | null {
     if (isStatementTimeout(error)) {
-      this.log(`database query cancelled by statement_timeout: ${shortReason(error)}`, "warn");
+      // Prisma's message says only which call failed; the access log's line for this request comes next
+      this.log("database query cancelled by statement_timeout (it ran past DATABASE_QUERY_TIMEOUT_SECONDS); answering that request 503", "warn");
       return new AppError("SERVICE_UNAVAILABLE", "error.databaseBusy", "The database took too long to answer this request and stopped it; try again in a few seconds", undefined, this.retryAfterSeconds);
     }
     if (!isDatabaseUnreachable(error)) return null;
