@@ -125,6 +125,11 @@ describe.skipIf(!process.env.TEST_DATABASE_URL)("PostgreSQL outage", () => {
       expect(JSON.stringify(answer.json)).not.toMatch(/statement|57014|predictions|stack/i);
       // PostgreSQL cancelled the statement: it does not keep waiting (or running) after its request was answered
       expect(await waitingOnLocks()).toBe(0);
+      // a person's page says so in Vietnamese
+      const page = await fetch(`${server.url}/history`, { headers: { ...html, cookie } });
+      expect(page.status).toBe(503);
+      expect(await page.text()).toContain("Cơ sở dữ liệu trả lời quá lâu");
+      expect(await waitingOnLocks()).toBe(0);
       expect((await trpcGet(server.url, "auth.me", bearer)).status).toBe(200);
     } finally {
       await locker.query("ROLLBACK").catch(() => undefined);
@@ -132,7 +137,7 @@ describe.skipIf(!process.env.TEST_DATABASE_URL)("PostgreSQL outage", () => {
     }
     expect((await trpcGet(server.url, "history.list", bearer)).status).toBe(200);
     expect(errors).toEqual([]);
-    expect(warnings.filter((l) => /cancelled by statement_timeout/.test(l))).toHaveLength(1);
+    expect(warnings.filter((l) => /cancelled by statement_timeout/.test(l))).toHaveLength(2);
   });
 
   it("answers 503 within its timeouts, not a hung request, when the database stops answering without closing", async () => {
