@@ -55,7 +55,7 @@ const bar = statisticalBar();
 const card = `# Model card: ${config.model_id} ${config.version}
 
 A small RoBERTa sequence classifier with PhoBERT's architecture and tokenisation, trained from scratch
-by this project${ngram ? ", mixed inside the same ONNX graph with a linear n-gram branch over the same token ids" : ""}. Labels: ${config.labels.join(", ")}. Input: PhoBERT token ids (\`input_ids\`, \`attention_mask\`,
+by this project${ngram ? ", mixed inside the same ONNX graph with a linear n-gram branch over the same token ids" : ""}. Labels: ${classifier.labels.join(", ")}. Input: PhoBERT token ids (\`input_ids\`, \`attention_mask\`,
 int64, dynamic batch and sequence); output: \`logits\`. Up to ${config.max_length} positions per window.
 
 ${beatsEverywhere ? "It beats the TF-IDF baseline on every dev set (table below)." : "It does not beat the TF-IDF baseline's figures on every dev set (table below)."}

@@ -9,6 +9,7 @@
 # on the network).
 set -euo pipefail
 cd "$(dirname "$0")/.."
+case "${1:-}" in "" | --base-only) ;; *) echo "usage: $0 [--base-only]" >&2; exit 2 ;; esac
 
 BASE_TAG=docker.io/library/node:24-bookworm-slim
 IMAGE=localhost/cam-xuc:test

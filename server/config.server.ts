@@ -112,8 +112,9 @@ const EnvSchema = z.object({
   TRPC_MAX_BATCH: positiveInt(10),
   SHUTDOWN_GRACE_SECONDS: positiveInt(10),
   DATABASE_RETRY_AFTER_SECONDS: positiveInt(5),
-  /** PostgreSQL: how long to wait for a new connection, and for a query's answer, before the database counts as unreachable (503). */
+  /** PostgreSQL: how long to wait for a new connection before the database counts as unreachable (503). */
   DATABASE_CONNECT_TIMEOUT_SECONDS: positiveInt(5),
+  /** PostgreSQL: the longest a statement runs (statement_timeout; that request is 503, no outage); no answer 2 s after it: unreachable. */
   DATABASE_QUERY_TIMEOUT_SECONDS: positiveInt(30),
   /** Batch analysis (server/batches): upload limits, chunking, the queue's timings. */
   BATCH_MAX_BYTES: positiveInt(50_000_000),

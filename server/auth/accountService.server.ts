@@ -58,9 +58,28 @@ export class AccountService {
     await this.prisma.user.update({ where: { id: userId }, data: { locale } });
   }
 
-  /** Deletes the user and, through the foreign keys' ON DELETE CASCADE, everything the user owns. */
+  /** Deletes the user and everything the user owns. */
   async deleteAccount(user: AuthUser, password: string, ip: string): Promise<void> {
     await this.confirmPassword(user, password, ip, "password");
-    await this.prisma.user.delete({ where: { id: user.id } });
+    await deleteUserAndRows(this.prisma, user.id);
   }
+}
+
+/** Predictions deleted per statement when an account goes (0.5 s per ~200,000 predictions and rows measured on PostgreSQL). */
+const PREDICTIONS_PER_DELETE = 20_000;
+
+/**
+ * Deletes a user and all the user owns in statements of bounded size: the predictions `perStatement` at a time, then
+ * the batches one by one (each holds at most BATCH_MAX_ROWS rows), then the user with the rest (sessions, tokens) by
+ * the foreign keys' cascade. One cascading DELETE of an account with millions of rows could outlast the statement
+ * timeout (DATABASE_QUERY_TIMEOUT_SECONDS) and roll back whole on every try. Interrupted, it leaves the user and part
+ * of the data, and a second try finishes it.
+ */
+export async function deleteUserAndRows(prisma: PrismaClient, userId: string, perStatement = PREDICTIONS_PER_DELETE): Promise<void> {
+  let deleted: number;
+  do {
+    deleted = await prisma.$executeRaw`DELETE FROM predictions WHERE id IN (SELECT id FROM predictions WHERE user_id = ${userId} LIMIT ${perStatement})`;
+  } while (deleted >= perStatement);
+  for (const { id } of await prisma.batch.findMany({ where: { userId }, select: { id: true } })) await prisma.batch.deleteMany({ where: { id } });
+  await prisma.user.delete({ where: { id: userId } });
 }

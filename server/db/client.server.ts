@@ -62,9 +62,10 @@ export function pgPoolConfig(databaseUrl: string, timeouts?: DatabaseTimeouts): 
 export async function openDatabase(options: { databaseUrl?: string; dataDir: string; embeddedSharedBuffersMb: number; timeouts?: DatabaseTimeouts }): Promise<Database> {
   const migrations = readMigrations(MIGRATIONS_DIR);
   if (options.databaseUrl) {
-    // Migrations on a connection of their own, without the query timeout: an instance may wait on another's migration
-    // lock, and a migration on a large table may take minutes.
+    // Migrations on a connection of their own, without the query timeouts (also none a role or database setting may
+    // give): an instance may wait on another's migration lock, and a migration on a large table may take minutes.
     const migrationPool = new pg.Pool({ ...pgPoolConfig(options.databaseUrl), max: 1 });
+    migrationPool.on("connect", (client) => void client.query("SET statement_timeout = 0").catch(() => undefined));
     migrationPool.on("error", () => undefined);
     const executor = pgExecutor(migrationPool);
     try {

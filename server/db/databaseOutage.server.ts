@@ -1,6 +1,7 @@
 // Tells a database that cannot be reached from every other error, and keeps the log to one line when an
 // outage starts and one when it ends (a probe every few seconds notices the recovery), instead of a stack
-// trace per request. Requests during an outage are answered 503 with Retry-After (server/http/serviceUnavailable.server.ts).
+// trace per request. Requests during an outage are answered 503 with Retry-After (server/http/errorAnswers.server.ts);
+// so is a request whose statement the database stopped for running too long, which is no outage.
 import { AppError } from "../errors.ts";
 
 const UNREACHABLE_KINDS = new Set(["DatabaseNotReachable", "ConnectionClosed", "TlsConnectionError", "TooManyConnections", "SocketTimeout", "DatabaseDoesNotExist"]);
@@ -8,7 +9,8 @@ const UNREACHABLE_PRISMA_CODES = new Set(["P1001", "P1002", "P1008", "P1017", "P
 const UNREACHABLE_NODE_CODES = new Set(["ECONNREFUSED", "ECONNRESET", "ETIMEDOUT", "EPIPE", "ENOTFOUND", "EHOSTUNREACH", "EAI_AGAIN"]);
 // PostgreSQL SQLSTATEs: connection exceptions (08xxx), admin shutdown / cannot connect now (57P0x), too many connections.
 const UNREACHABLE_SQLSTATE = /^(08\d{3}|57P0[1-3]|53300)$/;
-// query_canceled: with our pools, only statement_timeout cancels a statement (client.server.ts).
+// query_canceled: statement_timeout (client.server.ts), or an administrator's pg_cancel_backend; either way that
+// statement is gone and the database still answers.
 const STATEMENT_TIMEOUT_SQLSTATE = "57014";
 const UNREACHABLE_MESSAGE = /Connection terminated|connection error|timeout exceeded when trying to connect|Can't reach database server|server (has )?closed the connection|Query read timeout/i;
 
@@ -40,8 +42,8 @@ export function isDatabaseUnreachable(error: unknown): boolean {
 export function isStatementTimeout(error: unknown): boolean {
   return anyCause(error, (e) =>
     e.code === STATEMENT_TIMEOUT_SQLSTATE || e.originalCode === STATEMENT_TIMEOUT_SQLSTATE
-    // a raw query's error (P2010) carries the SQLSTATE in its message only
-    || (typeof e.message === "string" && e.message.includes(`Code: \`${STATEMENT_TIMEOUT_SQLSTATE}\``)));
+    // a raw query's error (P2010) carries the SQLSTATE in its message only, after these words (what follows may quote input)
+    || (typeof e.message === "string" && e.message.includes(`Raw query failed. Code: \`${STATEMENT_TIMEOUT_SQLSTATE}\``)));
 }
 
 export class DatabaseOutage {
@@ -67,8 +69,8 @@ export class DatabaseOutage {
    */
   classify(error: unknown): AppError | null {
     if (isStatementTimeout(error)) {
-      // Prisma's message says only which call failed; the access log's line for this request comes next
-      this.log("database query cancelled by statement_timeout (it ran past DATABASE_QUERY_TIMEOUT_SECONDS); answering that request 503", "warn");
+      // Prisma's message says only which call failed; for a request, the access log's line comes next
+      this.log("database query cancelled by statement_timeout (it ran past DATABASE_QUERY_TIMEOUT_SECONDS) or by an administrator", "warn");
       return new AppError("SERVICE_UNAVAILABLE", "error.databaseBusy", "The database took too long to answer this request and stopped it; try again in a few seconds", undefined, this.retryAfterSeconds);
     }
     if (!isDatabaseUnreachable(error)) return null;
@@ -101,11 +103,14 @@ export class DatabaseOutage {
 
 /** The first line of the innermost message, for the log (never sent to clients). */
 function shortReason(error: unknown): string {
-  let current = error as { message?: unknown; cause?: unknown; code?: unknown } | undefined;
+  type Wrapped = { message?: unknown; cause?: unknown; code?: unknown; meta?: { driverAdapterError?: unknown } };
+  let current = error as Wrapped | undefined;
   let reason = "unknown error";
   for (let i = 0; current && i < 6; i++) {
-    if (typeof current.message === "string" && current.message) reason = `${current.message.split("\n")[0]}${typeof current.code === "string" ? ` (${current.code})` : ""}`;
-    current = current.cause as typeof current;
+    // Prisma's own message starts with an empty line; the innermost non-empty first line is the database's
+    const first = typeof current.message === "string" ? current.message.trim().split("\n")[0] : "";
+    if (first) reason = `${first}${typeof current.code === "string" ? ` (${current.code})` : ""}`;
+    current = (current.cause ?? current.meta?.driverAdapterError) as Wrapped | undefined;
   }
   return reason;
 }

@@ -24,7 +24,7 @@ const EVENT_INTERVAL_MS = 1_000;
 const PREVIEW_BYTES = 65_536;
 const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
 
-/** Our errors (also when tRPC's context wrapped them) in the one API error shape; anything else to the app's last error handler (503 for an unreachable database, else 500). */
+/** Our errors (also when tRPC's context wrapped them) in the one API error shape; anything else to the app's last error handler (503 for an unreachable database or a statement it stopped for its time, else 500). */
 function sendError(res: express.Response, error: unknown, next: express.NextFunction): void {
   if (res.headersSent) {
     res.destroy(error as Error);

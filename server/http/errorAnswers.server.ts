@@ -1,5 +1,6 @@
-// The last word on errors no route answered: an unreachable database is a 503 with Retry-After and a
-// translated message (a page for a browser, JSON otherwise); anything else a 500 that shows no internal text.
+// The last word on errors no route answered: an unreachable database (or a statement it stopped for running too
+// long) is a 503 with Retry-After and a translated message (a page for a browser, JSON otherwise); anything else a
+// 500 that shows no internal text.
 // Remix loaders get the database's 503 as a thrown Response (remixCaller), which their error page translates.
 import { TRPCError } from "@trpc/server";
 import { getHTTPStatusCodeFromError } from "@trpc/server/http";

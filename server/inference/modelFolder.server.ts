@@ -52,10 +52,15 @@ const SENTIMENT_LABEL_NAMES: Record<string, string> = {
   positive: "positive", pos: "positive", "tích cực": "positive",
 };
 
+/** A label as the app names it, whatever a model calls it; undefined for one the app cannot show. */
+function sentimentLabel(name: string): string | undefined {
+  return SENTIMENT_LABEL_NAMES[name.normalize("NFC").trim().toLowerCase()];
+}
+
 /** Each logit's label as the app names it; a label it cannot show, or two logits with one label, is refused. */
 function sentimentLabels(named: readonly string[], configFile: string): string[] {
   const labels = named.map((name) => {
-    const label = SENTIMENT_LABEL_NAMES[name.normalize("NFC").trim().toLowerCase()];
+    const label = sentimentLabel(name);
     if (!label) {
       throw new ModelFolderError(`${configFile}: label "${name}" is not one this app knows (negative, neutral, positive; NEG, NEU, POS); name each logit in "labels", in logit order, e.g. ["negative", "neutral", "positive"]`);
     }
@@ -98,7 +103,11 @@ export function readModelFolder(dir: string): ModelFolder {
   }
   let calibration: Calibration | null = null;
   try {
-    calibration = config.calibration ? calibrationFor(config.calibration, labels) : null;
+    // class biases are keyed by label, as the model names them or as the app does
+    const biases = config.calibration?.class_biases;
+    calibration = config.calibration
+      ? calibrationFor({ ...config.calibration, ...(biases && { class_biases: Object.fromEntries(Object.entries(biases).map(([name, b]) => [sentimentLabel(name) ?? name, b])) }) }, labels)
+      : null;
   } catch (error) {
     throw new ModelFolderError(`${file("config.json")}: ${(error as Error).message}`);
   }

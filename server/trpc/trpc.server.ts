@@ -90,7 +90,7 @@ export function toTRPCError(cause: AppError): TRPCError {
   return new TRPCError({ code: cause.code satisfies TRPC_ERROR_CODE_KEY, message: cause.message, cause });
 }
 
-/** Turns our AppErrors into TRPCErrors with the matching status; an unreachable database becomes 503; other errors stay internal (500). */
+/** Turns our AppErrors into TRPCErrors with the matching status; an unreachable database, or a statement it stopped for its time, becomes 503; other errors stay internal (500). */
 const appErrors = t.middleware(async ({ ctx, next }) => {
   const result = await next();
   if (result.ok) return result;

@@ -123,13 +123,17 @@ describe.skipIf(!process.env.TEST_DATABASE_URL)("PostgreSQL outage", () => {
       expect(answer.headers.get("retry-after")).toBe("2");
       expect(answer.json.error.data.messageKey).toBe("error.databaseBusy");
       expect(JSON.stringify(answer.json)).not.toMatch(/statement|57014|predictions|stack/i);
-      // PostgreSQL cancelled the statement: it does not keep waiting (or running) after its request was answered
-      expect(await waitingOnLocks()).toBe(0);
+      // PostgreSQL cancelled the statement: it does not keep waiting (or running) after its request was answered (the
+      // page's second query, run beside the first, may take a few more milliseconds to be cancelled)
+      await expect.poll(waitingOnLocks, { timeout: 2_000 }).toBe(0);
+      // a raw query (the dashboard's), whose error Prisma words differently
+      const raw = await trpcGet(server.url, "insights.overview", bearer);
+      expect([raw.status, raw.json.error?.data?.messageKey]).toEqual([503, "error.databaseBusy"]);
       // a person's page says so in Vietnamese
       const page = await fetch(`${server.url}/history`, { headers: { ...html, cookie } });
       expect(page.status).toBe(503);
       expect(await page.text()).toContain("Cơ sở dữ liệu trả lời quá lâu");
-      expect(await waitingOnLocks()).toBe(0);
+      await expect.poll(waitingOnLocks, { timeout: 2_000 }).toBe(0);
       expect((await trpcGet(server.url, "auth.me", bearer)).status).toBe(200);
     } finally {
       await locker.query("ROLLBACK").catch(() => undefined);
@@ -137,7 +141,7 @@ describe.skipIf(!process.env.TEST_DATABASE_URL)("PostgreSQL outage", () => {
     }
     expect((await trpcGet(server.url, "history.list", bearer)).status).toBe(200);
     expect(errors).toEqual([]);
-    expect(warnings.filter((l) => /cancelled by statement_timeout/.test(l))).toHaveLength(2);
+    expect(warnings.filter((l) => /cancelled by statement_timeout/.test(l)).length).toBeGreaterThanOrEqual(3);
   });
 
   it("answers 503 within its timeouts, not a hung request, when the database stops answering without closing", async () => {

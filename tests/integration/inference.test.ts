@@ -68,8 +68,12 @@ describe("model folder errors", () => {
     expect(readModelFolder(dir).labels).toEqual(["negative", "positive", "neutral"]);
     withLabels({ labels: ["Tiêu cực", "Trung tính", "Tích cực"] });
     expect(readModelFolder(dir).labels).toEqual(["negative", "neutral", "positive"]);
+    // a calibration's class biases may name the labels either way
+    withLabels({ id2label: { "0": "NEG", "1": "POS", "2": "NEU" }, calibration: { temperature: 1.5, class_biases: { NEU: 0.2, positive: -0.1 } } });
+    expect(readModelFolder(dir).calibration).toEqual({ temperature: 1.5, biases: [0, -0.1, 0.2] });
   });
   it("refuses labels it cannot show, or one label on two logits, saying what to write instead", () => {
+    cpSync(DEFAULT_MODEL_DIR, dir, { recursive: true });
     writeFileSync(path.join(dir, "config.json"), JSON.stringify({ id2label: { "0": "LABEL_0", "1": "LABEL_1", "2": "LABEL_2" } }));
     expect(() => readModelFolder(dir)).toThrow(/label "LABEL_0" is not one this app knows .* name each logit in "labels", in logit order/);
     writeFileSync(path.join(dir, "config.json"), JSON.stringify({ labels: ["negative", "NEG", "positive"] }));

@@ -110,4 +110,23 @@ describe.runIf(process.env.TEST_DATABASE_URL)("migrations on PostgreSQL", () => 
     expect(await db.prisma.user.count()).toBe(0);
     await db.close();
   });
+
+  it("openDatabase waits out another instance's migration lock even where the database sets a short statement_timeout", async () => {
+    const other = await createScratchDatabase();
+    const holder = new pg.Client({ connectionString: other.url });
+    await holder.connect();
+    try {
+      // an administrator's default for the app's role or database; the app's own pool sends its own value
+      await holder.query(`ALTER DATABASE ${new URL(other.url).pathname.slice(1)} SET statement_timeout = '200ms'`);
+      await holder.query("SELECT pg_advisory_lock(72001417)"); // the migration lock (migrate.server.ts), held 1 s
+      const released = new Promise<void>((resolve) => setTimeout(() => void holder.query("SELECT pg_advisory_unlock(72001417)").then(() => resolve()), 1_000));
+      const db = await openDatabase({ databaseUrl: other.url, dataDir: "/nonexistent", embeddedSharedBuffersMb: 16, timeouts: { connectSeconds: 5, querySeconds: 30 } });
+      await released;
+      expect(await db.isReady()).toBe(true);
+      await db.close();
+    } finally {
+      await holder.end();
+      await other.drop();
+    }
+  });
 });

@@ -1,6 +1,8 @@
 // Every REST route under /api with fetch against the real server (real model, PGlite and PostgreSQL):
 // happy paths, no token, bad tokens, validation, other users' resources, the one error shape, CORS.
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { deleteUserAndRows } from "#server/auth/accountService.server.ts";
+import { uploadCsv, waitForBatch } from "../support/batchFiles.ts";
 import { DATABASES, startTestServer, trpcPost, type TestServer } from "../support/testServer.ts";
 
 type Answer = { status: number; headers: Headers; json: any };
@@ -308,6 +310,27 @@ describe.each(DATABASES)("REST routes on %s", (database) => {
     expect(Object.values(await owned()).every((n) => n === 0)).toBe(true);
     expectError(await rest("GET", "/auth/me", { token }), 401, "UNAUTHORIZED");
     expect((await rest("GET", "/history", { token: keep })).json.items).toHaveLength(1);
+  });
+
+  it("deletes an account's rows in bounded statements: predictions a few at a time, batches one by one, then the user", async () => {
+    const token = await register("xoa-tung-phan@example.com");
+    await rest("POST", "/predict/many", { token, body: { texts: ["Một", "Hai", "Ba", "Bốn", "Năm"] } });
+    const auth = { authorization: `Bearer ${token}` };
+    for (const name of ["a.csv", "b.csv"]) {
+      const { id } = (await uploadCsv(server.url, "review\nHàng tốt\nGiao chậm\n", auth, { fileName: name })).json;
+      expect((await waitForBatch(server.url, id, auth)).status).toBe("completed");
+    }
+    const userId = (await rest("GET", "/auth/me", { token })).json.user.id as string;
+    const prisma = server.services.db.prisma;
+    expect(await prisma.prediction.count({ where: { userId } })).toBe(9);
+    const batchRows = await prisma.batchRow.count();
+    // two predictions per statement: five statements, the last one short
+    await deleteUserAndRows(prisma, userId, 2);
+    expect(await prisma.prediction.count({ where: { userId } })).toBe(0);
+    expect(await prisma.batch.count({ where: { userId } })).toBe(0);
+    expect(await prisma.batchRow.count()).toBe(batchRows - 4);
+    expect(await prisma.user.count({ where: { id: userId } })).toBe(0);
+    expectError(await rest("GET", "/auth/me", { token }), 401, "UNAUTHORIZED");
   });
 
   it("allows browser apps on listed origins only (CORS), with preflight", async () => {

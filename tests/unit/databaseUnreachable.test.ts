@@ -9,7 +9,7 @@ describe("isDatabaseUnreachable", () => {
     const prisma = Object.assign(new Error("\nInvalid `prisma.$executeRaw()` invocation:\n\n\nRaw query failed. Code: `N/A`. Message: `Server has closed the connection.`"), { code: "P2010" });
     expect(isDatabaseUnreachable(prisma)).toBe(true);
     expect(isDatabaseUnreachable(new Error("Connection terminated unexpectedly"))).toBe(true);
-    // pg's query_timeout (DATABASE_QUERY_TIMEOUT_SECONDS): a database that stopped answering
+    // pg's query_timeout (DATABASE_QUERY_TIMEOUT_SECONDS + 2 s): a database that stopped answering
     expect(isDatabaseUnreachable(new Error("Query read timeout"))).toBe(true);
     expect(isDatabaseUnreachable(new Error("server closed the connection unexpectedly"))).toBe(true);
     expect(isDatabaseUnreachable({ code: "ECONNREFUSED" })).toBe(true);
