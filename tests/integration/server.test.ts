@@ -1,5 +1,5 @@
 // The server as users and scripts meet it: the typed client, the bundled model, refusals at start (SIGTERM: shutdown.test.ts).
-import { existsSync, mkdtempSync, readFileSync, statSync, writeFileSync } from "node:fs";
+import { existsSync, mkdtempSync, readFileSync, rmSync, statSync, writeFileSync } from "node:fs";
 import os from "node:os";
 import path from "node:path";
 import Papa from "papaparse";
@@ -84,6 +84,7 @@ describe.each(DATABASES)("server on %s", (database) => {
     const after = await cli("analyse", "thử");
     expect(after.code).toBe(2);
     expect(after.stderr).toMatch(/Not logged in/);
+    rmSync(dir, { recursive: true, force: true });
   }, 300_000);
 
   it("reports the model in /readyz", async () => {
@@ -101,9 +102,14 @@ describe("process lifecycle", () => {
 
   it("refuses to start when the model folder is broken, naming the file", async () => {
     const empty = mkdtempSync(path.join(os.tmpdir(), "camxuc-model-"));
-    const result = await runTsx(["server/main.ts"], { env: { MODEL_DIR: empty, PORT: "0", DATA_DIR: mkdtempSync(path.join(os.tmpdir(), "camxuc-data-")) } });
-    expect(result.code).toBe(1);
-    expect(result.stderr).toContain(`${empty}/model.onnx: missing`);
+    const dataDir = mkdtempSync(path.join(os.tmpdir(), "camxuc-data-"));
+    try {
+      const result = await runTsx(["server/main.ts"], { env: { MODEL_DIR: empty, PORT: "0", DATA_DIR: dataDir } });
+      expect(result.code).toBe(1);
+      expect(result.stderr).toContain(`${empty}/model.onnx: missing`);
+    } finally {
+      for (const dir of [empty, dataDir]) rmSync(dir, { recursive: true, force: true });
+    }
   });
   // SIGTERM on the real entry point: tests/integration/shutdown.test.ts (under load, both databases)
 });
