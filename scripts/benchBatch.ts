@@ -2,7 +2,9 @@
 // train files, uploaded through POST /api/predict/batch to a separate server process; reports rows/s end to
 // end (upload start to completed), the server's peak RSS, and predict.single p50/p95 idle and during the batch.
 // BENCH_DATABASE_URL runs it on PostgreSQL (in a scratch database created there and dropped after); otherwise a
-// fresh embedded database.
+// fresh embedded database. --split (PostgreSQL only): the upload and the single predictions go to a web instance
+// (BATCH_WORKER_ENABLED=false) and the chunks are processed by a second, batch-only instance on the same database at
+// PROCESS_NICE=10 (docs/operations.md).
 import { mkdtempSync, readFileSync, rmSync, writeFileSync } from "node:fs";
 import os from "node:os";
 import path from "node:path";
@@ -12,6 +14,9 @@ import { createScratchDatabase } from "../tests/support/testServer.ts";
 import { SHARED_DATA_DIR } from "../server/repoPaths.ts";
 import { labelledSplitFiles, readLabelledCsv } from "#tooling/readLabelledCsv.ts";
 
+const SPLIT = process.argv.includes("--split");
+const WORKER_NICE = 10;
+if (SPLIT && !process.env.BENCH_DATABASE_URL) throw new Error("--split needs BENCH_DATABASE_URL: instances share work through PostgreSQL");
 const rowsArg = process.argv.indexOf("--rows");
 const ROWS = rowsArg > 0 ? Number(process.argv[rowsArg + 1]) : 100_000;
 const texts = labelledSplitFiles(process.env.BENCH_DATA ?? SHARED_DATA_DIR, "train").flatMap(({ file }) => readLabelledCsv(file).map((r) => r.text));
@@ -22,15 +27,22 @@ const csv = readFileSync(csvPath);
 
 const scratch = process.env.BENCH_DATABASE_URL ? await createScratchDatabase(process.env.BENCH_DATABASE_URL) : null;
 const env: Record<string, string> = scratch ? { DATABASE_URL: scratch.url } : { DATA_DIR: path.join(dir, "data") };
-const server = await startChildServer({ ...env, NODE_ENV: "production", ANONYMOUS_PREDICTIONS_PER_MINUTE: "100000" }, { timeoutMs: 300_000 });
-const pid = Number(JSON.parse(server.output().split("\n").find((l) => l.startsWith('{"url"'))!).pid);
+const serverEnv = { ...env, NODE_ENV: "production", ANONYMOUS_PREDICTIONS_PER_MINUTE: "100000" };
+const server = await startChildServer(SPLIT ? { ...serverEnv, BATCH_WORKER_ENABLED: "false" } : serverEnv, { timeoutMs: 300_000 });
+const worker = SPLIT ? await startChildServer({ ...serverEnv, BATCH_WORKER_ENABLED: "true", PROCESS_NICE: String(WORKER_NICE) }, { timeoutMs: 300_000 }) : null;
+const pidOf = (child: typeof server) => Number(JSON.parse(child.output().split("\n").find((l) => l.startsWith('{"url"'))!).pid);
+const pid = pidOf(server);
 
-const rssMb = () => {
-  const status = readFileSync(`/proc/${pid}/status`, "utf8");
+const rssMb = (of = pid) => {
+  const status = readFileSync(`/proc/${of}/status`, "utf8");
   return Number(/VmRSS:\s+(\d+)/.exec(status)![1]) / 1024;
 };
 let peakRss = rssMb();
-const sampler = setInterval(() => (peakRss = Math.max(peakRss, rssMb())), 100);
+let workerPeakRss = worker ? rssMb(pidOf(worker)) : 0;
+const sampler = setInterval(() => {
+  peakRss = Math.max(peakRss, rssMb());
+  if (worker) workerPeakRss = Math.max(workerPeakRss, rssMb(pidOf(worker)));
+}, 100);
 
 const post = (procedure: string, body: unknown, headers: Record<string, string> = {}) =>
   fetch(`${server.url}/api/trpc/${procedure}`, { method: "POST", headers: { "content-type": "application/json", ...headers }, body: JSON.stringify(body) });
@@ -74,7 +86,8 @@ const seconds = (performance.now() - started) / 1000;
 const busy = await during;
 clearInterval(sampler);
 server.child.kill("SIGTERM");
-await server.exited;
+worker?.child.kill("SIGTERM");
+await Promise.all([server.exited, worker?.exited]);
 await scratch?.drop();
 rmSync(dir, { recursive: true, force: true });
 
@@ -82,6 +95,7 @@ const round = (n: number) => Math.round(n * 10) / 10;
 const report = {
   rows: ROWS,
   database: process.env.BENCH_DATABASE_URL ? "postgres" : "pglite",
+  ...(SPLIT ? { split: `web instance + batch-only instance at PROCESS_NICE=${WORKER_NICE}` } : {}),
   status: final.status,
   processed: final.processed,
   upload_s: round(uploadSeconds),
@@ -89,6 +103,7 @@ const report = {
   rows_per_s: round(final.processed / seconds),
   idle_server_rss_mb: Math.round(idleRss),
   peak_server_rss_mb: Math.round(peakRss),
+  ...(worker ? { peak_batch_instance_rss_mb: Math.round(workerPeakRss) } : {}),
   single_idle_p50_ms: round(percentile(idle, 50)),
   single_idle_p95_ms: round(percentile(idle, 95)),
   single_during_batch_p50_ms: round(percentile(busy, 50)),

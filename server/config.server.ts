@@ -126,6 +126,11 @@ const EnvSchema = z.object({
   BATCH_MAX_ACTIVE_TOTAL: positiveInt(20),
   BATCH_CHUNK_ROWS: positiveInt(500),
   BATCH_WORKER_ENABLED: z.enum(["true", "false"]).default("true").transform((v) => v === "true"),
+  /**
+   * Nice value (0-19) this process takes at start, for all its threads: a batch-only instance (BATCH_WORKER_ENABLED
+   * beside web instances that have it off, on one PostgreSQL and one machine) at 10 leaves people's requests the cores.
+   */
+  PROCESS_NICE: z.coerce.number().int().min(0).max(19).default(0),
   BATCH_WORKER_CONCURRENCY: positiveInt(2),
   /** A chunk whose worker stops sending heartbeats (killed) is retried after this many seconds (pg-boss minimum 10). */
   BATCH_CHUNK_HEARTBEAT_SECONDS: z.coerce.number().int().min(10).default(10),

@@ -14,6 +14,7 @@ import { Classifier } from "./inference/classifier.server.ts";
 import { createLogger, type Logger } from "./observability/logger.server.ts";
 import { listenForMetrics, type InferenceObserver } from "./observability/metrics.server.ts";
 import { logStartup } from "./observability/startupSummary.server.ts";
+import { lowerProcessPriority } from "./processPriority.server.ts";
 import { REPO_ROOT } from "./repoPaths.ts";
 import { closeServices, createServices, type AppServices } from "./services.server.ts";
 
@@ -56,6 +57,8 @@ export type RunningServer = { server: Server; services: AppServices; url: string
 
 export async function startServer(config: Config, options: { withUi?: boolean; logger?: Logger } = {}): Promise<RunningServer> {
   const logger = options.logger ?? createLogger({ level: config.LOG_LEVEL });
+  // before the inference workers start, so that they and their ONNX Runtime threads take it
+  if (config.PROCESS_NICE > 0) lowerProcessPriority(config.PROCESS_NICE);
   const build = options.withUi === false ? null : await loadRemixBuild(logger);
   const services = await createServices(config, loadClassifier, { logger, loadAspectModel });
   await services.batchQueue.start({ work: config.BATCH_WORKER_ENABLED });

@@ -13,7 +13,8 @@ const port = parentPort;
 // the thread (pid 0 = this thread); raising it needs no privilege. Where the system refuses, the thread keeps
 // normal priority: slower answers during batches, nothing wrong.
 const { nice } = workerData as WorkerStart;
-if (nice > 0) {
+// never below what the thread inherited (PROCESS_NICE): lowering a nice value needs a privilege the server lacks
+if (nice > os.getPriority(0)) {
   try {
     os.setPriority(0, nice);
   } catch {

@@ -1,10 +1,14 @@
 // Inference off the main thread: while a 4,096-token background run executes, the event loop keeps turning,
 // /healthz answers and a single prediction is answered before the background run finishes.
+import { mkdtempSync, readdirSync, readFileSync, rmSync } from "node:fs";
+import os from "node:os";
+import path from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { Classifier } from "../../server/inference/classifier.server.ts";
 import { InferencePool } from "../../server/inference/workerPool.server.ts";
 import { DEFAULT_MODEL_DIR } from "../../server/repoPaths.ts";
 import { longReviews } from "../support/longReviews.ts";
+import { startChildServer } from "../support/childServer.ts";
 import { startTestServer, type TestServer } from "../support/testServer.ts";
 
 describe("a classifier with two inference workers", () => {
@@ -119,5 +123,26 @@ describe("the server with one inference worker", () => {
     const health = fetch(`${server.url}/healthz`).then((r) => order.push(`healthz ${r.status}`));
     await Promise.all([background, health]);
     expect(order).toEqual(["healthz 200", "background run finished"]);
+  });
+});
+
+describe("PROCESS_NICE", () => {
+  it("puts every thread of the server, inference workers and ONNX Runtime's included, at the nice value asked for", async () => {
+    const dataDir = mkdtempSync(path.join(os.tmpdir(), "camxuc-nice-"));
+    const server = await startChildServer({ DATA_DIR: dataDir, PROCESS_NICE: "9", INFERENCE_WORKERS: "2", INFERENCE_BATCH_NICE: "5", INFERENCE_INTERACTIVE_WORKERS: "1" });
+    try {
+      const pid = server.child.pid!;
+      const nice = readdirSync(`/proc/${pid}/task`).map((tid) => Number(readFileSync(`/proc/${pid}/task/${tid}/stat`, "utf8").split(") ")[1]!.split(" ")[16]));
+      // the main thread, three inference workers with their ONNX Runtime threads, libuv's, V8's
+      expect(nice.length).toBeGreaterThan(8);
+      // the batch workers' own value (5) is below the process's: they keep 9
+      expect(nice.filter((n) => n !== 9)).toEqual([]);
+      const answer = await fetch(`${server.url}/api/trpc/predict.single`, { method: "POST", headers: { "content-type": "application/json" }, body: JSON.stringify({ text: "Hàng tốt" }) });
+      expect(answer.status).toBe(200);
+    } finally {
+      server.child.kill("SIGTERM");
+      await server.exited;
+      rmSync(dataDir, { recursive: true, force: true });
+    }
   });
 });
