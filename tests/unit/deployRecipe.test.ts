@@ -11,8 +11,19 @@ type Service = { image?: string; build?: { context: string; dockerfile: string }
 const compose = parse(readFileSync(path.join(DEPLOY, "compose.yaml"), "utf8")) as { services: Record<string, Service>; volumes?: Record<string, unknown> };
 
 describe("deploy/compose.yaml", () => {
-  it("has PostgreSQL, the app and nginx", () => {
-    expect(Object.keys(compose.services).sort()).toEqual(["app", "nginx", "postgres"]);
+  it("has PostgreSQL, the app and nginx, and a batch-only instance that runs only when asked for", () => {
+    expect(Object.keys(compose.services).sort()).toEqual(["app", "batch", "nginx", "postgres"]);
+    expect(compose.services.batch!.deploy?.replicas).toBe("${BATCH_REPLICAS:-0}");
+  });
+
+  it("split: the replicas can leave batches to the batch-only instance, which runs at a lower priority on the same database", () => {
+    const app = compose.services.app!;
+    const batch = compose.services.batch!;
+    expect(app.environment?.BATCH_WORKER_ENABLED).toBe("${APP_BATCH_WORKER:-true}");
+    expect(batch.image).toBe(app.image);
+    expect(batch.environment).toMatchObject({ DATABASE_URL: app.environment!.DATABASE_URL, BATCH_WORKER_ENABLED: "true", PROCESS_NICE: "10" });
+    expect(batch.depends_on).toEqual(app.depends_on);
+    expect(batch.ports).toBeUndefined();
   });
 
   it("runs N replicas of the project's image, all on the one PostgreSQL, trusting one proxy hop", () => {
