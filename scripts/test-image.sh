@@ -62,7 +62,7 @@ build_base() {
   rm -rf "$rootfs"
 }
 mkdir -p "$CACHE"
-# the commit this checkout holds, when it holds nothing else (git status: no change, no untracked file the build would copy)
+# the commit this checkout holds, when git status shows nothing (no change to a tracked file, no untracked file)
 COMMIT=$( [ -z "$(git status --porcelain 2>/dev/null)" ] && git rev-parse HEAD 2>/dev/null || true)
 if [ "$MODE" = --built ] && [ -n "$COMMIT" ] && [ "$(podman image inspect --format '{{index .Labels "commit"}}' "$IMAGE" 2>/dev/null)" = "$COMMIT" ]; then
   step "testing $IMAGE, built from this commit ($COMMIT)"
