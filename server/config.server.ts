@@ -16,6 +16,8 @@ function isOrigin(value: string): boolean {
 }
 
 const positiveInt = (fallback: number) => z.coerce.number().int().positive().default(fallback);
+const NICE_RANGE = "must be a nice value, a whole number from 0 (normal priority) to 19 (the lowest)";
+const niceValue = (fallback: number) => z.coerce.number().int(NICE_RANGE).min(0, NICE_RANGE).max(19, NICE_RANGE).default(fallback);
 
 const EnvSchema = z.object({
   NODE_ENV: z.enum(["development", "production", "test"]).default("development"),
@@ -70,7 +72,7 @@ const EnvSchema = z.object({
   /** Workers beside INFERENCE_WORKERS kept for single predictions and explanations, at normal priority; 0: none. */
   INFERENCE_INTERACTIVE_WORKERS: z.coerce.number().int().min(0).max(16).default(1),
   /** Nice value (0-19) of the INFERENCE_WORKERS threads, which run batch work: higher lets a person's request take a core sooner. */
-  INFERENCE_BATCH_NICE: z.coerce.number().int().min(0).max(19).default(5),
+  INFERENCE_BATCH_NICE: niceValue(5),
   /** Most padded tokens (rows x longest row) in one ONNX Runtime run: long reviews go in smaller batches. */
   INFERENCE_MAX_BATCH_TOKENS: positiveInt(4_096),
   /** Recent classifications kept in memory, keyed by model version and normalised text; 0 turns the cache off. */
@@ -130,7 +132,7 @@ const EnvSchema = z.object({
    * Nice value (0-19) this process takes at start, for all its threads: a batch-only instance (BATCH_WORKER_ENABLED
    * beside web instances that have it off, on one PostgreSQL and one machine) at 10 leaves people's requests the cores.
    */
-  PROCESS_NICE: z.coerce.number().int().min(0).max(19).default(0),
+  PROCESS_NICE: niceValue(0),
   BATCH_WORKER_CONCURRENCY: positiveInt(2),
   /** A chunk whose worker stops sending heartbeats (killed) is retried after this many seconds (pg-boss minimum 10). */
   BATCH_CHUNK_HEARTBEAT_SECONDS: z.coerce.number().int().min(10).default(10),

@@ -19,8 +19,14 @@ describe("config", () => {
     const config = loadConfig({});
     expect([config.INFERENCE_INTERACTIVE_WORKERS, config.INFERENCE_BATCH_NICE]).toEqual([1, 5]);
     expect(loadConfig({ INFERENCE_INTERACTIVE_WORKERS: "0", INFERENCE_BATCH_NICE: "0" })).toMatchObject({ INFERENCE_INTERACTIVE_WORKERS: 0, INFERENCE_BATCH_NICE: 0 });
-    expect(() => loadConfig({ INFERENCE_BATCH_NICE: "20" })).toThrow(/^Invalid environment variable INFERENCE_BATCH_NICE="20"/);
+    expect(() => loadConfig({ INFERENCE_BATCH_NICE: "20" })).toThrow(/^Invalid environment variable INFERENCE_BATCH_NICE="20": must be a nice value, a whole number from 0 \(normal priority\) to 19/);
     expect(() => loadConfig({ INFERENCE_INTERACTIVE_WORKERS: "-1" })).toThrow(/^Invalid environment variable INFERENCE_INTERACTIVE_WORKERS="-1"/);
+  });
+  it("takes PROCESS_NICE from 0 to 19, and names the range otherwise", () => {
+    expect([loadConfig({}).PROCESS_NICE, loadConfig({ PROCESS_NICE: "10" }).PROCESS_NICE]).toEqual([0, 10]);
+    for (const value of ["20", "-1", "2.5"]) {
+      expect(() => loadConfig({ PROCESS_NICE: value })).toThrow(new RegExp(`^Invalid environment variable PROCESS_NICE="${value}": must be a nice value, a whole number from 0 \\(normal priority\\) to 19`));
+    }
   });
   it("takes BATCH_ABANDONED_UPLOAD_MINUTES in fractions down to 0.1, and says why below", () => {
     expect(loadConfig({ BATCH_ABANDONED_UPLOAD_MINUTES: "0.25" }).BATCH_ABANDONED_UPLOAD_MINUTES).toBe(0.25);
