@@ -1,11 +1,12 @@
 // Renders pages on the server (Remix's default node entry, trimmed) with the request's Content-Security-Policy
 // nonce on every inline script React and Remix write.
 import { PassThrough } from "node:stream";
-import type { AppLoadContext, EntryContext } from "@remix-run/node";
+import type { AppLoadContext, EntryContext, HandleErrorFunction } from "@remix-run/node";
 import { createReadableStreamFromReadable } from "@remix-run/node";
-import { RemixServer } from "@remix-run/react";
+import { RemixServer, isRouteErrorResponse } from "@remix-run/react";
 import { isbot } from "isbot";
 import { renderToPipeableStream } from "react-dom/server";
+import { actionErrorOf } from "#common/actionError.ts";
 import { CspNonceContext } from "./cspNonce.ts";
 
 const ABORT_DELAY = 5_000;
@@ -39,10 +40,30 @@ export default function handleRequest(
         onShellError: reject,
         onError(error: unknown) {
           responseStatusCode = 500;
-          if (shellRendered) console.error(error);
+          if (shellRendered) loadContext.logger.error({ err: error }, "page failed while streaming");
         },
       },
     );
     setTimeout(abort, ABORT_DELAY);
   });
 }
+
+/**
+ * What Remix caught in a loader, an action or its own routing, to the server's logger (Remix's default writes a
+ * stack trace on stderr, outside the JSON lines and without the request id, for any visitor's POST to a page
+ * without a form).
+ */
+export const handleError: HandleErrorFunction = (error, { request, context }) => {
+  // the visitor left (or the server is stopping): nothing went wrong here
+  if (request.signal.aborted) return;
+  const path = new URL(request.url).pathname;
+  // Remix's own refusals (a POST to a page without a form, a data request for no route): the visitor's mistake,
+  // already in the request line with its status
+  if (isRouteErrorResponse(error)) {
+    context.logger.debug({ status: error.status, method: request.method, path, reason: String(error.data) }, "page refused the request");
+    return;
+  }
+  // converted by the server's caller, which logged it already if it was not the visitor's mistake
+  if (actionErrorOf(error)) return;
+  context.logger.error({ err: error, method: request.method, path }, "page failed");
+};

@@ -97,6 +97,7 @@ export function createHttpApp(services: AppServices, build: ServerBuild | null, 
           return {
             caller: remixCaller(services, createCaller(ctx)),
             user: ctx.user,
+            logger: services.logger.child({ requestId: res.locals.requestId as string }),
             cspNonce: res.locals.cspNonce as string,
             config: {
               maxTextChars: config.MAX_TEXT_CHARS,

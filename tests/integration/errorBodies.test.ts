@@ -1,6 +1,9 @@
 // Each error kind on each transport, over real HTTP, with the body it has always had: tRPC, the generated
 // REST routes, the hand-written upload route, the origin check, and a page's form action (its message translated).
+// What Remix refuses on its own reaches the server's logger, not the console.
+import { Writable } from "node:stream";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { createLogger } from "../../server/observability/logger.server.ts";
 import { startTestServer, trpcPost, type TestServer } from "../support/testServer.ts";
 
 const body = (code: string, message: string, messageKey: string | null, field: string | null = null) => ({ error: { code, message, messageKey, field } });
@@ -8,9 +11,19 @@ const body = (code: string, message: string, messageKey: string | null, field: s
 describe("error answers on every transport", () => {
   let server: TestServer;
   let bearer: Record<string, string>;
+  const logLines: Array<Record<string, unknown>> = [];
+  const logger = createLogger({
+    level: "debug",
+    destination: new Writable({
+      write(chunk: Buffer, _encoding, done) {
+        logLines.push(JSON.parse(chunk.toString()) as Record<string, unknown>);
+        done();
+      },
+    }),
+  });
 
   beforeAll(async () => {
-    server = await startTestServer("pglite", { MODEL_ENABLED: "false" }, { withUi: true });
+    server = await startTestServer("pglite", { MODEL_ENABLED: "false" }, { withUi: true, logger });
     const registered = await trpcPost(server.url, "auth.register", { email: "errors@example.com", password: "errors-password-1" });
     bearer = { authorization: `Bearer ${registered.json.result.data.token}` };
   }, 300_000);
@@ -59,5 +72,21 @@ describe("error answers on every transport", () => {
     });
     expect(answer.status).toBe(400);
     expect(await answer.text()).toContain("Email không hợp lệ");
+  });
+
+  it("a page without a form: a POST is refused (405) as the error page, in one log line with the request id, nothing on the console", async () => {
+    // Remix's own default wrote an eight-line stack trace to stderr for every such request (failOnConsoleError
+    // fails this test if anything reaches console.error)
+    const answer = await fetch(`${server.url}/dashboard`, {
+      method: "POST",
+      headers: { "content-type": "application/x-www-form-urlencoded", origin: server.url, accept: "text/html" },
+      body: "a=b",
+    });
+    expect(answer.status).toBe(405);
+    expect(await answer.text()).toContain('data-testid="error-message"');
+    const requestId = answer.headers.get("x-request-id");
+    const refused = logLines.filter((line) => line.requestId === requestId && line.msg === "page refused the request");
+    expect(refused).toEqual([expect.objectContaining({ level: "debug", status: 405, method: "POST", path: "/dashboard" })]);
+    expect(logLines.filter((line) => line.level === "error")).toEqual([]);
   });
 });
