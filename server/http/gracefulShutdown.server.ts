@@ -1,7 +1,7 @@
-// Stops an HTTP server without losing answers: stop accepting connections, answer every request already
-// received (the last answer on each connection says `Connection: close`), let idle keep-alive connections close
-// as they always do (keepAliveTimeout after their last answer), and cut only what is still running when the grace
-// period ends.
+// Stops an HTTP server without losing answers: accept the connections already waiting, stop accepting, answer
+// every request already received (the last answer on each connection says `Connection: close`), let idle
+// keep-alive connections close as they always do (keepAliveTimeout after their last answer), and cut only what is
+// still running when the grace period ends.
 import type { Server, ServerResponse } from "node:http";
 import net from "node:net";
 
@@ -20,9 +20,12 @@ export class GracefulShutdown {
   private readonly answering = new Set<ServerResponse>();
   private draining = false;
   private answeredDuringDrain = 0;
+  /** Connections accepted so far. */
+  private connections = 0;
 
   constructor(private readonly server: Server) {
     server.on("connection", (socket: net.Socket) => {
+      this.connections++;
       this.active.set(socket, 0);
       socket.once("close", () => this.active.delete(socket));
       if (this.draining) this.lingerThenClose(socket);
@@ -49,6 +52,9 @@ export class GracefulShutdown {
 
   /** Resolves once every connection is closed, or after `deadlineMs` with the connections still open cut. */
   async drain(deadlineMs: number): Promise<DrainResult> {
+    const startedAt = Date.now();
+    // at most half the time there is: under load the queue can be long, and each connection takes a turn of the loop
+    await this.acceptQueued(startedAt + deadlineMs / 2);
     this.draining = true;
     // net.Server's close stops listening only; http.Server's would also drop idle keep-alive connections at
     // once, racing requests their clients are sending at this moment.
@@ -67,13 +73,28 @@ export class GracefulShutdown {
         cutConnections = this.active.size;
         for (const socket of this.active.keys()) socket.destroy();
         resolve();
-      }, deadlineMs);
+      }, Math.max(0, startedAt + deadlineMs - Date.now()));
       timer.unref();
       void closed.then(() => clearTimeout(timer));
     });
     await Promise.race([closed, deadline]);
     await closed;
     return { answeredDuringDrain: this.answeredDuringDrain, cutConnections };
+  }
+
+  /**
+   * Connections the kernel has completed but this process has not accepted yet (the event loop was busy when the
+   * signal came) would be reset by closing the listening socket, and a client cannot tell whether a reset request
+   * ran. So the loop turns (Node accepts one waiting connection per poll) until a turn accepts none, or until
+   * `until`. Answers meanwhile keep their connections open, so that no client reconnects into the queue.
+   */
+  private async acceptQueued(until: number): Promise<void> {
+    let accepted: number;
+    do {
+      accepted = this.connections;
+      // an immediate set from the check phase runs after the next poll, which accepts what is waiting
+      for (let phase = 0; phase < 2; phase++) await new Promise<void>((resolve) => setImmediate(resolve));
+    } while (this.connections !== accepted && Date.now() < until);
   }
 
   private lingerThenClose(socket: net.Socket): void {
