@@ -6,7 +6,7 @@ import { createReadableStreamFromReadable } from "@remix-run/node";
 import { RemixServer, isRouteErrorResponse } from "@remix-run/react";
 import { isbot } from "isbot";
 import { renderToPipeableStream } from "react-dom/server";
-import { actionErrorOf } from "#common/actionError.ts";
+import { actionErrorOf, INTERNAL_ACTION_ERROR } from "#common/actionError.ts";
 import { CspNonceContext } from "./cspNonce.ts";
 
 const ABORT_DELAY = 5_000;
@@ -40,7 +40,10 @@ export default function handleRequest(
         onShellError: reject,
         onError(error: unknown) {
           responseStatusCode = 500;
-          if (shellRendered) loadContext.logger.error({ err: error }, "page failed while streaming");
+          // before the shell, the error reaches handleError; a visitor who left mid-stream is not an error
+          if (shellRendered && !request.signal.aborted) {
+            loadContext.logger.error({ err: error, method: request.method, path: new URL(request.url).pathname }, "page failed while streaming");
+          }
         },
       },
     );
@@ -54,7 +57,7 @@ export default function handleRequest(
  * without a form).
  */
 export const handleError: HandleErrorFunction = (error, { request, context }) => {
-  // the visitor left (or the server is stopping): nothing went wrong here
+  // the connection closed before the answer was sent (the visitor left, or a shutdown cut it at its deadline)
   if (request.signal.aborted) return;
   const path = new URL(request.url).pathname;
   // Remix's own refusals (a POST to a page without a form, a data request for no route): the visitor's mistake,
@@ -63,7 +66,13 @@ export const handleError: HandleErrorFunction = (error, { request, context }) =>
     context.logger.debug({ status: error.status, method: request.method, path, reason: String(error.data) }, "page refused the request");
     return;
   }
-  // converted by the server's caller, which logged it already if it was not the visitor's mistake
-  if (actionErrorOf(error)) return;
+  const converted = actionErrorOf(error);
+  // an internal error the server's caller converted: it logged it already
+  if (converted?.messageKey === INTERNAL_ACTION_ERROR.messageKey) return;
+  if (converted) {
+    // a refusal (bad input, not signed in, rate limit) that the page did not handle: it shows as a 500
+    context.logger.warn({ status: converted.status, messageKey: converted.messageKey, method: request.method, path }, "page did not handle a refused call");
+    return;
+  }
   context.logger.error({ err: error, method: request.method, path }, "page failed");
 };

@@ -78,8 +78,9 @@ export async function startServer(config: Config, options: { withUi?: boolean; l
   let stopping: Promise<void> | null = null;
   const stop = () =>
     (stopping ??= (async () => {
-      // Stop accepting, answer what was received, then close the model and the database (which in-flight
-      // requests were still using). The connections get the grace period less a second for the closing.
+      // Accept what the kernel has queued, stop accepting, answer what was received, then close the model and the
+      // database (which in-flight requests were still using). The connections get the grace period less a second
+      // for the closing.
       clearInterval(sweep);
       // Progress streams would hold their connections for the whole grace period: they end first.
       shuttingDown.abort();

@@ -94,10 +94,11 @@ export function createHttpApp(services: AppServices, build: ServerBuild | null, 
         mode: config.NODE_ENV === "production" ? "production" : "development",
         getLoadContext: async (req, res) => {
           const ctx = await createRequestContext(services, requestFacts(req, res, "remix"));
+          const logger = services.logger.child({ requestId: res.locals.requestId as string });
           return {
-            caller: remixCaller(services, createCaller(ctx)),
+            caller: remixCaller(services, createCaller(ctx), logger),
             user: ctx.user,
-            logger: services.logger.child({ requestId: res.locals.requestId as string }),
+            logger,
             cspNonce: res.locals.cspNonce as string,
             config: {
               maxTextChars: config.MAX_TEXT_CHARS,

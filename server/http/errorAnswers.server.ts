@@ -8,6 +8,7 @@ import type { ErrorRequestHandler, Request, Response } from "express";
 import { AppError, errorBody } from "../errors.ts";
 import { translate } from "#common/i18n/messages.ts";
 import { attachActionError, INTERNAL_ACTION_ERROR, type ActionError } from "#common/actionError.ts";
+import type { Logger } from "../observability/logger.server.ts";
 import type { AppServices } from "../services.server.ts";
 import type { AppCaller } from "../trpc/root.server.ts";
 import { describeError } from "../trpc/trpc.server.ts";
@@ -61,10 +62,11 @@ export function actionErrorFor(error: unknown): ActionError | null {
 
 /**
  * The caller Remix loaders and actions use. A failed call carries its ActionError (read by
- * app/actionErrors.server.ts); anything else is logged here and shows as an internal error; an unreachable
- * database is a thrown 503 Response, which Remix renders with the route's error page instead of a 500.
+ * app/actionErrors.server.ts); anything else is logged here, with the request's id, and shows as an internal
+ * error; an unreachable database is a thrown 503 Response, which Remix renders with the route's error page
+ * instead of a 500.
  */
-export function remixCaller(services: AppServices, caller: AppCaller): AppCaller {
+export function remixCaller(services: AppServices, caller: AppCaller, logger: Logger): AppCaller {
   const wrap = (target: object): object =>
     new Proxy(target, {
       get: (t, key) => wrap(Reflect.get(t, key) as object),
@@ -73,7 +75,7 @@ export function remixCaller(services: AppServices, caller: AppCaller): AppCaller
           const unavailable = unavailableFrom(services, error);
           if (!unavailable) {
             const actionError = actionErrorFor(error);
-            if (!actionError) services.logger.error({ err: error }, "page call failed");
+            if (!actionError) logger.error({ err: error }, "page call failed");
             throw error instanceof Error || (typeof error === "object" && error !== null) ? attachActionError(error, actionError ?? INTERNAL_ACTION_ERROR) : error;
           }
           throw new Response(JSON.stringify({ messageKey: unavailable.messageKey, message: unavailable.message }), {

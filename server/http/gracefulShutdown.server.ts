@@ -1,7 +1,7 @@
-// Stops an HTTP server without losing answers: accept the connections already waiting, stop accepting, answer
-// every request already received (the last answer on each connection says `Connection: close`), let idle
-// keep-alive connections close as they always do (keepAliveTimeout after their last answer), and cut only what is
-// still running when the grace period ends.
+// Stops an HTTP server without losing answers: accept the connections the kernel has queued (briefly), stop
+// accepting, answer every request already received (the last answer on each connection says `Connection: close`),
+// let idle keep-alive connections close as they always do (keepAliveTimeout after their last answer), and cut only
+// what is still running when the grace period ends.
 import type { Server, ServerResponse } from "node:http";
 import net from "node:net";
 
@@ -19,6 +19,8 @@ export class GracefulShutdown {
   private readonly used = new WeakSet<net.Socket>();
   private readonly answering = new Set<ServerResponse>();
   private draining = false;
+  /** Set when drain() is called, before the accept window: what is answered from then on counts as answered while stopping. */
+  private stopping = false;
   private answeredDuringDrain = 0;
   /** Connections accepted so far. */
   private connections = 0;
@@ -41,7 +43,7 @@ export class GracefulShutdown {
         this.answering.delete(res);
         const left = (this.active.get(socket) ?? 1) - 1;
         if (this.active.has(socket)) this.active.set(socket, left);
-        if (this.draining) this.answeredDuringDrain++;
+        if (this.stopping) this.answeredDuringDrain++;
       });
     });
   }
@@ -53,8 +55,12 @@ export class GracefulShutdown {
   /** Resolves once every connection is closed, or after `deadlineMs` with the connections still open cut. */
   async drain(deadlineMs: number): Promise<DrainResult> {
     const startedAt = Date.now();
-    // at most half the time there is: under load the queue can be long, and each connection takes a turn of the loop
-    await this.acceptQueued(startedAt + deadlineMs / 2);
+    this.stopping = true;
+    // At most half the time there is (under load the queue can be long, and each connection takes a turn of the
+    // loop), and never so long that an answer sent meanwhile on a keep-alive connection would still hold it open
+    // (keepAliveTimeout) past the deadline: that connection would be cut under a client about to reuse it.
+    const acceptWindowMs = Math.min(deadlineMs / 2, deadlineMs - this.server.keepAliveTimeout - UNUSED_LINGER_MS);
+    if (acceptWindowMs > 0) await this.acceptQueued(startedAt + acceptWindowMs);
     this.draining = true;
     // net.Server's close stops listening only; http.Server's would also drop idle keep-alive connections at
     // once, racing requests their clients are sending at this moment.
@@ -86,7 +92,8 @@ export class GracefulShutdown {
    * Connections the kernel has completed but this process has not accepted yet (the event loop was busy when the
    * signal came) would be reset by closing the listening socket, and a client cannot tell whether a reset request
    * ran. So the loop turns (Node accepts one waiting connection per poll) until a turn accepts none, or until
-   * `until`. Answers meanwhile keep their connections open, so that no client reconnects into the queue.
+   * `until`; a connection that arrives meanwhile is accepted too. Answers meanwhile keep their connections open,
+   * so that no client reconnects into the queue.
    */
   private async acceptQueued(until: number): Promise<void> {
     let accepted: number;

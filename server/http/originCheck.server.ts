@@ -21,12 +21,16 @@ function sameOrigin(url: string | undefined, origin: string): boolean | null {
   }
 }
 
-/** `trustedOrigins`: the CORS allow-list, whose apps may post to us from their own origin. */
+/** `trustedOrigins`: the CORS allow-list, whose apps may post to the API from their own origin. */
 export const originCheck = (trustedOrigins: readonly string[] = []) => (req: Request, res: Response, next: NextFunction): void => {
+  if (SAFE_METHODS.has(req.method)) return next();
+  // The exemptions are the API's. Pages are for this site's own forms, and Remix refuses a foreign Origin on a
+  // page itself, with a bare 500: refused here, it gets the readable 403.
+  const api = req.path === "/api" || req.path.startsWith("/api/");
   // Only a bearer token exempts a write: with one the cookie is never read (a bad token is a 401). Any other
   // scheme (Basic ...) leaves the cookie signing the request in, so it is checked like any cookie write.
-  if (SAFE_METHODS.has(req.method) || readAuthorization(req.headers.authorization)?.bearer) return next();
-  if (req.headers.origin && trustedOrigins.includes(req.headers.origin)) return next();
+  if (api && readAuthorization(req.headers.authorization)?.bearer) return next();
+  if (api && req.headers.origin && trustedOrigins.includes(req.headers.origin)) return next();
   const host = req.headers["x-forwarded-host"] && req.app.get("trust proxy") ? String(req.headers["x-forwarded-host"]).split(",")[0]!.trim() : req.headers.host;
   // req.protocol is https behind a trusted proxy that says so (X-Forwarded-Proto), else what the socket is.
   const origin = `${req.protocol}://${host ?? ""}`;

@@ -3,9 +3,9 @@
 // got a reset), its next request is answered with Connection: close, an idle one closes on Node's keep-alive
 // timer, a request still running at the deadline is cut, and connections waiting to be accepted when the
 // shutdown begins are answered, not reset.
-import { spawn } from "node:child_process";
 import http from "node:http";
 import net, { type AddressInfo } from "node:net";
+import { Worker } from "node:worker_threads";
 import { afterEach, describe, expect, it } from "vitest";
 import { GracefulShutdown } from "#server/http/gracefulShutdown.server.ts";
 
@@ -104,45 +104,45 @@ describe("GracefulShutdown", () => {
     // socket's queue. Closing that socket at once resets them (ECONNRESET: a client cannot tell whether its request
     // ran, so it must not retry blindly); accepted first, they are answered.
     const { shutdown, port } = await start(5_000);
-    // the clients live in another process, so that they connect and send while this one's loop is held
-    const clients = spawn(process.execPath, ["-e", QUEUED_CLIENTS, String(port), String(QUEUED)], { stdio: ["pipe", "pipe", "inherit"] });
-    let output = "";
-    clients.stdout.setEncoding("utf8").on("data", (d: string) => (output += d));
-    await new Promise<void>((resolve) => clients.stdout.once("data", () => resolve()));
-    clients.stdin.write("go\n");
-    // the clients connect and send; this loop accepts none of them before the shutdown begins
-    const until = Date.now() + 500;
-    while (Date.now() < until);
+    const sent = new Int32Array(new SharedArrayBuffer(4));
+    // the clients run in a thread of their own: they connect and send while this thread's loop is held, so none
+    // of their connections is accepted before the shutdown begins
+    const clients = new Worker(QUEUED_CLIENTS, { eval: true, workerData: { port, n: QUEUED, sent } });
+    const answers = new Promise<string[]>((resolve, reject) => clients.once("message", resolve).once("error", reject));
+    expect(Atomics.wait(sent, 0, 0, 20_000)).toBe("ok");
     const drained = shutdown.drain(10_000);
-    await new Promise((resolve) => clients.once("exit", resolve));
-    const answers = JSON.parse(output.slice(output.indexOf("\n") + 1)) as string[];
-    expect(answers).toEqual(Array.from({ length: QUEUED }, () => "200"));
+    expect(await answers).toEqual(Array.from({ length: QUEUED }, () => "200"));
     expect((await drained).cutConnections).toBe(0);
+    await clients.terminate();
   });
 });
 
 const QUEUED = 20;
-/** Says "ready", waits for "go", opens N connections that each send one GET; prints each one's status, or its error code. */
+/** Opens n connections that each send one GET, wakes the test once all are sent, then posts each one's status (or its error code). */
 const QUEUED_CLIENTS = `
 const net = require("node:net");
-const [port, n] = process.argv.slice(1).map(Number);
-process.stdout.write("ready\\n");
-process.stdin.once("data", async () => {
-  const one = () => new Promise((resolve) => {
-    let text = "";
-    const socket = net.connect(port, "127.0.0.1", () => socket.write("GET / HTTP/1.1\\r\\nHost: x\\r\\n\\r\\n"));
-    socket.setEncoding("utf8");
-    socket.on("data", (d) => {
-      text += d;
-      if (text.endsWith("\\r\\n\\r\\nok")) {
-        resolve(text.split(" ")[1]);
-        socket.destroy();
+const { parentPort, workerData: { port, n, sent } } = require("node:worker_threads");
+let written = 0;
+const one = () => new Promise((resolve) => {
+  let text = "";
+  const socket = net.connect(port, "127.0.0.1", () =>
+    socket.write("GET / HTTP/1.1\\r\\nHost: x\\r\\n\\r\\n", () => {
+      if (++written === n) {
+        Atomics.store(sent, 0, 1);
+        Atomics.notify(sent, 0);
       }
-    });
-    socket.on("error", (error) => resolve(error.code));
-    socket.on("close", () => resolve("closed with " + JSON.stringify(text)));
+    }),
+  );
+  socket.setEncoding("utf8");
+  socket.on("data", (d) => {
+    text += d;
+    if (text.endsWith("\\r\\n\\r\\nok")) {
+      resolve(text.split(" ")[1]);
+      socket.destroy();
+    }
   });
-  process.stdout.write(JSON.stringify(await Promise.all(Array.from({ length: n }, one))));
-  process.exit(0);
+  socket.on("error", (error) => resolve(error.code));
+  socket.on("close", () => resolve("closed with " + JSON.stringify(text)));
 });
+Promise.all(Array.from({ length: n }, one)).then((answers) => parentPort.postMessage(answers));
 `;

@@ -1,24 +1,14 @@
-// What Remix hands app/entry.server.tsx's handleError, and where each kind goes: one line in the server's logger
-// for an error nobody converted, nothing more for what the server's caller converted (and logged) already, and
-// nothing for a visitor who left.
-import { Writable } from "node:stream";
+// What Remix hands app/entry.server.tsx's handleError, and where each kind goes: one error line for what nobody
+// converted, nothing more for an internal error the server's caller converted (and logged), a warning for a
+// refused call the page did not handle, a debug line for Remix's own refusals, and nothing for a visitor who left.
 import type { AppLoadContext } from "@remix-run/node";
 import { describe, expect, it } from "vitest";
 import { handleError } from "../../app/entry.server.tsx";
 import { attachActionError, INTERNAL_ACTION_ERROR } from "../../common/actionError.ts";
-import { createLogger } from "../../server/observability/logger.server.ts";
+import { captureLogs } from "../support/logCapture.ts";
 
 function capture() {
-  const lines: Array<Record<string, unknown>> = [];
-  const logger = createLogger({
-    level: "debug",
-    destination: new Writable({
-      write(chunk: Buffer, _encoding, done) {
-        lines.push(JSON.parse(chunk.toString()) as Record<string, unknown>);
-        done();
-      },
-    }),
-  });
+  const { logger, lines } = captureLogs();
   return { lines, context: { logger } as unknown as AppLoadContext };
 }
 
@@ -29,14 +19,29 @@ describe("handleError (what Remix caught in a page)", () => {
     const { lines, context } = capture();
     handleError(new Error("boom in a loader"), args(context));
     expect(lines).toEqual([expect.objectContaining({ level: "error", msg: "page failed", method: "GET", path: "/history" })]);
-    expect((lines[0]!.err as { message: string; stack: string }).message).toBe("boom in a loader");
+    expect((lines[0]!.err as { message: string }).message).toBe("boom in a loader");
     expect((lines[0]!.err as { stack: string }).stack).toContain("pageErrorLogging.test.ts");
   });
 
-  it("an error the server's caller converted (and logged if it was internal) is not logged again", () => {
+  it("an internal error the server's caller converted (and logged) is not logged again", () => {
     const { lines, context } = capture();
-    handleError(attachActionError(new Error("database said no"), INTERNAL_ACTION_ERROR), args(context));
+    handleError(attachActionError(new Error("database said no"), { ...INTERNAL_ACTION_ERROR }), args(context));
     expect(lines).toEqual([]);
+  });
+
+  it("a refused call the page let through (it shows as a 500) is a warning naming the refusal", () => {
+    const { lines, context } = capture();
+    handleError(attachActionError(new Error("slow down"), { messageKey: "error.rateLimited", params: {}, field: null, status: 429 }), args(context));
+    expect(lines).toEqual([expect.objectContaining({ level: "warn", msg: "page did not handle a refused call", status: 429, messageKey: "error.rateLimited", path: "/history" })]);
+  });
+
+  it("Remix's own refusal (a POST to a page without a form) is a debug line with the status and the reason", () => {
+    const { lines, context } = capture();
+    // the shape of Remix's internal error response (errorBodies.test.ts meets the real one over HTTP)
+    const refusal = { status: 405, statusText: "Method Not Allowed", internal: true, data: 'Error: You made a POST request to "/dashboard"' };
+    handleError(refusal, args(context, new Request("http://localhost/dashboard", { method: "POST" })));
+    expect(lines).toEqual([expect.objectContaining({ level: "debug", msg: "page refused the request", status: 405, method: "POST", path: "/dashboard" })]);
+    expect(lines[0]!.reason).toContain("You made a POST request");
   });
 
   it("a request the visitor abandoned logs nothing", () => {
