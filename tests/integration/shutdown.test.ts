@@ -87,12 +87,12 @@ describe.each(DATABASES)("SIGTERM under load on %s", (database) => {
       }
     };
     const clients = Array.from({ length: CLIENTS }, (_, n) => client(n));
-    // The signal comes once every client's connection has been accepted and answered, then 2 s more under load.
+    // The signal comes once every client's connection has been accepted and answered, then 1 s more under load.
     // (Connections still queued in the kernel when the listening socket closes are another matter, and
     // gracefulShutdown.test.ts covers them: under this load Node accepts them slowly, one per turn of its loop.)
     for (let waited = 0; answered.size < CLIENTS && waited < 60_000; waited += 50) await new Promise((r) => setTimeout(r, 50));
     expect(answered.size).toBe(CLIENTS);
-    await new Promise((r) => setTimeout(r, 2_000));
+    await new Promise((r) => setTimeout(r, 1_000));
     const exited = child.exited;
     const signalledAt = Date.now();
     signalled = true;
