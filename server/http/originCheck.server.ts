@@ -26,7 +26,8 @@ export const originCheck = (trustedOrigins: readonly string[] = []) => (req: Req
   if (SAFE_METHODS.has(req.method)) return next();
   // The exemptions are the API's. Pages are for this site's own forms, and Remix refuses a foreign Origin on a
   // page itself, with a bare 500: refused here, it gets the readable 403.
-  const api = req.path === "/api" || req.path.startsWith("/api/");
+  // (case-insensitive, as Express routes: /API/trpc reaches the API too)
+  const api = /^\/api(\/|$)/i.test(req.path);
   // Only a bearer token exempts a write: with one the cookie is never read (a bad token is a 401). Any other
   // scheme (Basic ...) leaves the cookie signing the request in, so it is checked like any cookie write.
   if (api && readAuthorization(req.headers.authorization)?.bearer) return next();
